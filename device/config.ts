@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { Clerk, CounterId, DEFAULT_TIME_ZONE, SiteId, Substitute, parseConfig } from '@okienko/protocol';
+import { DEFAULT_PRESETS, type MachineConfig } from './machine.ts';
+import type { LinkOptions } from './link.ts';
+
+/** One counter's configuration (`okienko device --config FILE`). Every field but site and counter has a default. */
+export const DeviceConfig = z
+  .object({
+    version: z.literal(1).default(1),
+    site: SiteId,
+    counter: CounterId,
+    dataDir: z.string().min(1).default('./data/device'),
+    timeZone: z.string().default(DEFAULT_TIME_ZONE),
+    clerk: Clerk.nullable().default(null),
+    substitute: Substitute.nullable().default(null),
+    feedback: z
+      .object({
+        scale: z.number().int().min(3).max(5).default(4),
+        repeatMs: z.number().int().nonnegative().default(10_000),
+        thanksMs: z.number().int().positive().default(3_000),
+      })
+      .prefault({}),
+    away: z.object({ commitMs: z.number().int().positive().default(4_000) }).prefault({}),
+    mqtt: z
+      .object({
+        url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://').default('mqtt://127.0.0.1:1883'),
+        username: z.string().optional(),
+        password: z.string().optional(),
+        keepaliveS: z.number().int().min(1).max(3600).default(30),
+        protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+        reconnectMinMs: z.number().int().positive().default(500),
+        reconnectMaxMs: z.number().int().positive().default(30_000),
+      })
+      .prefault({}),
+    outbox: z
+      .object({
+        maxPending: z.number().int().positive().default(100_000),
+        fsync: z.enum(['always', 'never']).default('always'),
+      })
+      .prefault({}),
+    clock: z.object({ assumeSynced: z.union([z.boolean(), z.literal('auto')]).default('auto') }).prefault({}),
+    hardware: z.object({ driver: z.literal('sim').default('sim') }).prefault({}),
+    panel: z.object({ port: z.number().int().min(0).max(65535).nullable().default(null) }).prefault({}),
+  })
+  .strict();
+export type DeviceConfig = z.infer<typeof DeviceConfig>;
+
+const FIXES: Record<string, string> = {
+  site: 'set "site" to the office site id, e.g. "ratusz"',
+  counter: 'set "counter" to this counter\'s id, e.g. "okienko-1"',
+  'mqtt.url': 'e.g. "mqtt://broker.local:1883"',
+  'feedback.scale': 'use 3, 4 or 5 faces',
+};
+
+export function parseDeviceConfig(input: unknown, source: string): DeviceConfig {
+  return parseConfig(DeviceConfig, input, source, FIXES);
+}
+
+export function machineConfig(c: DeviceConfig): MachineConfig {
+  return {
+    scale: c.feedback.scale,
+    presets: DEFAULT_PRESETS,
+    awayCommitMs: c.away.commitMs,
+    feedbackRepeatMs: c.feedback.repeatMs,
+    thanksMs: c.feedback.thanksMs,
+    substitute: c.substitute,
+  };
+}
+
+export function linkOptions(c: DeviceConfig): LinkOptions {
+  return { ...c.mqtt, window: 32 };
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import {
+  STATUS_LIGHT,
+  type Clerk,
+  type CounterCommand,
+  type CounterEvent,
+  type CounterRef,
+  type CounterState,
+} from '@okienko/protocol';
+import type { CounterHardware, LightColor } from '@okienko/hardware';
+import { displayLines } from './display-text.ts';
+import { initialState, step, type EventDraft, type Input, type MachineConfig, type MachineState } from './machine.ts';
+import { FileOutbox, OutboxFullError, writeAtomically, type OutboxOptions } from './outbox.ts';
+import { CounterLink, type LinkOptions } from './link.ts';
+import type { Clock } from './clock.ts';
+
+export interface CounterDeviceOptions {
+  ref: CounterRef;
+  dataDir: string;
+  machine: MachineConfig;
+  /** Clerk signed in at first start (until badge readers arrive). */
+  clerk: Clerk | null;
+  link: LinkOptions;
+  outbox?: Partial<OutboxOptions>;
+  timeZone: string;
+  version: string;
+  panelUrl?: string | undefined;
+  tickMs: number;
+}
+
+/** Local state that must survive a reboot so the counter comes back as the clerk left it. */
+type PersistedState = Pick<MachineState, 'status' | 'since' | 'clerk' | 'notice' | 'sessionId'>;
+
+/**
+ * The counter runtime: feeds button presses, commands and clock ticks through the pure state
+ * machine, and carries out its effects at the edge — outbox first, then the confirmation the
+ * person sees, then the light, display and retained state.
+ */
+export class CounterDevice {
+  readonly bootId = randomUUID();
+  readonly outbox: FileOutbox;
+  readonly link: CounterLink;
+  private state: MachineState;
+  private queue: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void) | null = null;
+  private ticker: NodeJS.Timeout | null = null;
+  private shownLight: LightColor | null = null;
+  private shownLines = '';
+
+  constructor(
+    private readonly options: CounterDeviceOptions,
+    private readonly hardware: CounterHardware,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    this.outbox = FileOutbox.open(path.join(options.dataDir, 'outbox'), options.outbox);
+    this.state = { ...initialState(clock.now(), options.clerk), ...this.loadState() };
+    this.link = new CounterLink(
+      options.link,
+      { ref: options.ref, bootId: this.bootId, version: options.version, panelUrl: options.panelUrl },
+      this.outbox,
+      () => this.counterState(),
+      log,
+      () => clock.now(),
+    );
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = this.hardware.buttons.onPress((button) => this.input({ type: 'press', button }));
+    this.link.on('command', (command) => void this.onCommand(command));
+    this.link.on('up', () => void this.render());
+    this.link.on('down', () => void this.render());
+    this.link.start();
+    this.ticker = setInterval(() => void this.input({ type: 'tick' }), this.options.tickMs);
+    await this.render();
+    this.log.info({ pending: this.outbox.size, lastSeq: this.outbox.lastSeq }, 'counter started');
+  }
+
+  async stop(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    this.unsubscribe?.();
+    await this.queue;
+    await this.link.stop();
+    this.outbox.close();
+  }
+
+  /** Feed one input through the machine; inputs are handled one at a time, in arrival order. */
+  input(input: Input): Promise<void> {
+    const run = this.queue.then(() => this.handle(input));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  get machineState(): MachineState {
+    return this.state;
+  }
+
+  counterState(): CounterState {
+    const s = this.state;
+    return {
+      v: 1,
+      ...this.options.ref,
+      status: s.status,
+      since: s.since,
+      clerk: s.clerk,
+      notice: s.notice,
+      seq: this.outbox.lastSeq,
+      at: this.clock.now(),
+      clockSynced: this.clock.synced(),
+    };
+  }
+
+  private async handle(input: Input): Promise<void> {
+    const now = this.clock.now();
+    const { state, effects } = step(this.state, input, now, this.options.machine);
+    if (state === this.state) return;
+    const confirmations: (() => Promise<void>)[] = [];
+    for (const effect of effects) {
+      if (effect.type === 'emit') {
+        try {
+          this.record(effect.event, now);
+        } catch (err) {
+          if (!(err instanceof OutboxFullError)) throw err;
+          // Nothing was recorded, so nothing changes and nothing is confirmed.
+          this.log.error({ code: err.code }, err.message);
+          this.state = { ...this.state, hint: { text: 'outbox_full', until: now + 4000 } };
+          await this.render();
+          throw err;
+        }
+      } else {
+        confirmations.push(() => this.hardware.light.flash('green'));
+      }
+    }
+    const statusChanged = state.status !== this.state.status || state.clerk !== this.state.clerk;
+    this.state = state;
+    if (effects.length > 0 || statusChanged) this.saveState();
+    for (const confirm of confirmations) await confirm();
+    await this.render();
+    if (statusChanged || effects.some((e) => e.type === 'emit' && e.event.type === 'state_changed')) {
+      this.link.publishState();
+    }
+    this.link.drain();
+  }
+
+  private record(draft: EventDraft, now: number): CounterEvent {
+    const event = this.outbox.append({
+      ...draft,
+      v: 1,
+      id: randomUUID(),
+      ...this.options.ref,
+      at: now,
+      clockSynced: this.clock.synced(),
+      bootId: this.bootId,
+    } as Omit<CounterEvent, 'seq'>);
+    this.log.debug({ seq: event.seq, type: event.type }, 'event recorded');
+    return event;
+  }
+
+  private async onCommand(command: CounterCommand): Promise<void> {
+    this.log.info({ type: command.type }, 'command received');
+    if (command.type === 'resend_state') this.link.publishState();
+    else await this.input({ type: 'set_open', open: command.open });
+  }
+
+  private async render(): Promise<void> {
+    const now = this.clock.now();
+    const light = this.state.thanksUntil !== null && now < this.state.thanksUntil ? null : STATUS_LIGHT[this.state.status];
+    if (light && light !== this.shownLight) {
+      this.shownLight = light;
+      await this.hardware.light.set(light);
+    } else if (!light) {
+      this.shownLight = null; // the flash is showing; restore the steady colour afterwards
+    }
+    const lines = displayLines(this.state, now, this.options.machine, this.hardware.display.size, {
+      linkUp: this.link.isUp,
+      timeZone: this.options.timeZone,
+    });
+    const key = lines.join('\n');
+    if (key !== this.shownLines) {
+      this.shownLines = key;
+      await this.hardware.display.show(lines);
+    }
+  }
+
+  private get statePath(): string {
+    return path.join(this.options.dataDir, 'state.json');
+  }
+
+  private loadState(): Partial<PersistedState> {
+    try {
+      return JSON.parse(fs.readFileSync(this.statePath, 'utf8')) as PersistedState;
+    } catch {
+      return {};
+    }
+  }
+
+  private saveState(): void {
+    const { status, since, clerk, notice, sessionId } = this.state;
+    const persisted: PersistedState = { status, since, clerk, notice, sessionId };
+    writeAtomically(this.statePath, JSON.stringify(persisted));
+  }
+}

@@ -1,0 +1,186 @@
+import { EventEmitter } from 'node:events';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import {
+  Availability,
+  CounterCommand,
+  counterTopic,
+  type CounterRef,
+  type CounterState,
+} from '@okienko/protocol';
+import type { FileOutbox } from './outbox.ts';
+
+export interface LinkOptions {
+  url: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  keepaliveS: number;
+  /** 4 = MQTT 3.1.1 (the embedded aedes broker), 5 = MQTT 5. */
+  protocolVersion: 4 | 5;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  /** Events in flight at once while draining the outbox. */
+  window: number;
+}
+
+export interface LinkIdentity {
+  ref: CounterRef;
+  bootId: string;
+  version: string;
+  panelUrl?: string | undefined;
+}
+
+/**
+ * The counter's connection to the broker. Drains the durable outbox in order over QoS 1 and
+ * acknowledges an event in the outbox only on the broker's PUBACK. Announces itself online
+ * (retained) with an offline last will, publishes its retained state, listens for commands, and
+ * reconnects with jittered exponential back-off so a fleet doesn't reconnect in lockstep.
+ */
+export class CounterLink extends EventEmitter<{
+  up: [];
+  down: [];
+  command: [CounterCommand];
+  rejected: [string];
+  acked: [number];
+}> {
+  private client: MqttClient | null = null;
+  private inflight = new Set<number>();
+  private attempts = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private readonly topics;
+
+  constructor(
+    private readonly options: LinkOptions,
+    private readonly identity: LinkIdentity,
+    private readonly outbox: FileOutbox,
+    private readonly currentState: () => CounterState,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    const ref = identity.ref;
+    this.topics = {
+      event: counterTopic(ref, 'event'),
+      state: counterTopic(ref, 'state'),
+      availability: counterTopic(ref, 'availability'),
+      command: counterTopic(ref, 'command'),
+    };
+  }
+
+  get isUp(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  start(): void {
+    const { ref, bootId } = this.identity;
+    const will: Availability = { v: 1, ...ref, status: 'offline', bootId, at: this.now() };
+    this.client = mqtt.connect(this.options.url, {
+      clientId: `okienko-${ref.site}-${ref.counter}`,
+      username: this.options.username,
+      password: this.options.password,
+      keepalive: this.options.keepaliveS,
+      protocolVersion: this.options.protocolVersion,
+      clean: true,
+      // Our outbox is the queue; MQTT.js must not keep its own in memory.
+      queueQoSZero: false,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      will: { topic: this.topics.availability, payload: Buffer.from(JSON.stringify(will)), qos: 1, retain: true },
+    });
+    this.client.on('connect', () => this.onConnect());
+    this.client.on('close', () => this.onClose());
+    this.client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
+    this.client.on('message', (topic, payload) => this.onMessage(topic, payload));
+  }
+
+  /** Send whatever the outbox holds, up to the window. Safe to call at any time. */
+  drain(): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    for (const event of this.outbox.pending()) {
+      if (this.inflight.size >= this.options.window) return;
+      if (this.inflight.has(event.seq)) continue;
+      this.inflight.add(event.seq);
+      client.publish(this.topics.event, JSON.stringify(event), { qos: 1 }, (err) => {
+        this.inflight.delete(event.seq);
+        if (err) return; // re-sent from the outbox on the next connect
+        this.outbox.ack(event.seq);
+        this.emit('acked', event.seq);
+        this.drain();
+      });
+    }
+  }
+
+  publishState(): void {
+    const client = this.client;
+    if (!client?.connected) return; // sent again on connect
+    client.publish(this.topics.state, JSON.stringify(this.currentState()), { qos: 1, retain: true });
+  }
+
+  /** Say offline on purpose (a clean stop) so the dashboard knows at once, then disconnect. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const client = this.client;
+    if (!client) return;
+    if (client.connected) {
+      const offline: Availability = { v: 1, ...this.identity.ref, status: 'offline', bootId: this.identity.bootId, at: this.now() };
+      await client.publishAsync(this.topics.availability, JSON.stringify(offline), { qos: 1, retain: true }).catch(() => {});
+    }
+    await client.endAsync();
+  }
+
+  private onConnect(): void {
+    this.attempts = 0;
+    this.inflight.clear();
+    const client = this.client!;
+    const online: Availability = {
+      v: 1,
+      ...this.identity.ref,
+      status: 'online',
+      bootId: this.identity.bootId,
+      at: this.now(),
+      version: this.identity.version,
+      ...(this.identity.panelUrl ? { panelUrl: this.identity.panelUrl } : {}),
+    };
+    client.publish(this.topics.availability, JSON.stringify(online), { qos: 1, retain: true });
+    client.subscribe(this.topics.command, { qos: 1 });
+    this.publishState();
+    this.log.info({ pending: this.outbox.size }, 'connected to broker');
+    this.emit('up');
+    this.drain();
+  }
+
+  private onClose(): void {
+    this.inflight.clear();
+    this.emit('down');
+    if (this.stopping || this.reconnectTimer) return;
+    const base = Math.min(this.options.reconnectMaxMs, this.options.reconnectMinMs * 2 ** this.attempts);
+    // Full jitter: after a broker restart thousands of counters spread out instead of stampeding.
+    const delay = Math.round(base / 2 + Math.random() * (base / 2));
+    this.attempts += 1;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (!this.stopping) this.client?.reconnect();
+    }, delay);
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    if (topic !== this.topics.command) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch {
+      this.emit('rejected', 'command is not JSON');
+      return;
+    }
+    const parsed = CounterCommand.safeParse(json);
+    if (!parsed.success || parsed.data.site !== this.identity.ref.site || parsed.data.counter !== this.identity.ref.counter) {
+      this.log.warn({ topic }, 'rejected a malformed command');
+      this.emit('rejected', 'command does not match the schema');
+      return;
+    }
+    this.emit('command', parsed.data);
+  }
+}

@@ -1,0 +1,180 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CounterEvent } from '@okienko/protocol';
+
+export type FsyncPolicy = 'always' | 'never';
+
+export interface OutboxOptions {
+  /** Most events the outbox holds unsent; past it a new event is refused, never an old one dropped. */
+  maxPending: number;
+  /** 'always' fdatasyncs each append before the press is confirmed; 'never' is for tests and benches of the floor. */
+  fsync: FsyncPolicy;
+  /** Rewrite the log once this many bytes of it are acknowledged. */
+  compactBytes: number;
+}
+
+export class OutboxFullError extends Error {
+  readonly code = 'OUTBOX_FULL';
+  constructor(max: number) {
+    super(`outbox holds ${max} unsent events (its limit); the press was not recorded. Check the link to the broker or raise outbox.maxPending.`);
+  }
+}
+
+type Draft = Omit<CounterEvent, 'seq'>;
+
+/**
+ * The device's durable queue of events: an append-only file of JSON lines, one per event, plus a
+ * small file holding the highest acknowledged sequence number. An event is on disk before its
+ * press is confirmed; a power cut can tear at most the last line, which is dropped on open
+ * (it was never confirmed). Sequence numbers never go back: the ack file keeps the last one even
+ * after the log is compacted.
+ */
+export class FileOutbox {
+  private fd: number;
+  private pendingEvents: CounterEvent[] = [];
+  private acked: number;
+  private last: number;
+  private ackedOutOfOrder = new Set<number>();
+  private logBytes: number;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly options: OutboxOptions,
+  ) {
+    fs.mkdirSync(dir, { recursive: true });
+    this.acked = readAckFile(this.ackPath);
+    const { events, goodBytes } = readLog(this.logPath);
+    // Drop a torn tail so the next append starts on a clean line.
+    if (fs.existsSync(this.logPath) && fs.statSync(this.logPath).size !== goodBytes) {
+      fs.truncateSync(this.logPath, goodBytes);
+    }
+    this.logBytes = goodBytes;
+    this.pendingEvents = events.filter((e) => e.seq > this.acked);
+    this.last = events.reduce((max, e) => Math.max(max, e.seq), this.acked);
+    this.fd = fs.openSync(this.logPath, 'a');
+  }
+
+  static open(dir: string, options: Partial<OutboxOptions> = {}): FileOutbox {
+    return new FileOutbox(dir, { maxPending: 100_000, fsync: 'always', compactBytes: 1 << 20, ...options });
+  }
+
+  get lastSeq(): number {
+    return this.last;
+  }
+
+  get size(): number {
+    return this.pendingEvents.length;
+  }
+
+  /** Events not yet acknowledged by the broker, oldest first. */
+  pending(): readonly CounterEvent[] {
+    return this.pendingEvents;
+  }
+
+  /** Give the draft the next sequence number and make it durable. Throws OutboxFullError when full. */
+  append(draft: Draft): CounterEvent {
+    if (this.pendingEvents.length >= this.options.maxPending) throw new OutboxFullError(this.options.maxPending);
+    const event = CounterEvent.parse({ ...draft, seq: this.last + 1 });
+    const line = `${JSON.stringify(event)}\n`;
+    fs.writeSync(this.fd, line);
+    if (this.options.fsync === 'always') fs.fdatasyncSync(this.fd);
+    this.logBytes += Buffer.byteLength(line);
+    this.last = event.seq;
+    this.pendingEvents.push(event);
+    return event;
+  }
+
+  /** The broker has the event with this sequence number. Acks may arrive out of order. */
+  ack(seq: number): void {
+    if (seq <= this.acked) return;
+    this.ackedOutOfOrder.add(seq);
+    let advanced = false;
+    while (this.pendingEvents[0] && this.ackedOutOfOrder.has(this.pendingEvents[0].seq)) {
+      const e = this.pendingEvents.shift()!;
+      this.ackedOutOfOrder.delete(e.seq);
+      this.acked = e.seq;
+      advanced = true;
+    }
+    if (!advanced) return;
+    // Losing this write only means re-sending events the bridge already has; it dedupes, so no fsync.
+    writeAtomically(this.ackPath, String(this.acked));
+    if (this.pendingEvents.length === 0 && this.logBytes >= this.options.compactBytes) this.compact();
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+
+  private compact(): void {
+    // The ack file is now the only record of the last sequence number: make it durable first,
+    // or a power cut could bring back an older one and sequence numbers would repeat.
+    writeAtomically(this.ackPath, String(this.acked), true);
+    fs.ftruncateSync(this.fd, 0);
+    this.logBytes = 0;
+  }
+
+  private get logPath(): string {
+    return path.join(this.dir, 'outbox.log');
+  }
+
+  private get ackPath(): string {
+    return path.join(this.dir, 'outbox.acked');
+  }
+}
+
+function readAckFile(file: string): number {
+  try {
+    const n = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isInteger(n) && n >= 0 ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function readLog(file: string): { events: CounterEvent[]; goodBytes: number } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return { events: [], goodBytes: 0 };
+  }
+  const events: CounterEvent[] = [];
+  let offset = 0;
+  while (offset < text.length) {
+    const end = text.indexOf('\n', offset);
+    if (end === -1) break; // torn last line: never confirmed
+    const parsed = CounterEvent.safeParse(safeJson(text.slice(offset, end)));
+    if (!parsed.success) break;
+    events.push(parsed.data);
+    offset = end + 1;
+  }
+  return { events, goodBytes: Buffer.byteLength(text.slice(0, offset)) };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeAtomically(file: string, content: string, durable = false): void {
+  const tmp = `${file}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, content);
+    if (durable) fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  if (durable) {
+    const dirFd = fs.openSync(path.dirname(file), 'r');
+    try {
+      fs.fsyncSync(dirFd);
+    } finally {
+      fs.closeSync(dirFd);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './interfaces.ts';
+export * from './sim.ts';

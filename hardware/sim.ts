@@ -1,0 +1,97 @@
+import { EventEmitter } from 'node:events';
+import type {
+  ButtonId,
+  Buttons,
+  CounterHardware,
+  Display,
+  DisplaySize,
+  Light,
+  LightColor,
+  PressListener,
+} from './interfaces.ts';
+
+export interface SimSnapshot {
+  light: LightColor;
+  flashing: LightColor | null;
+  lines: string[];
+  size: DisplaySize;
+  presses: number;
+}
+
+/**
+ * A simulated counter: behaves like the real parts (the display cuts and pads to its size, a
+ * press resolves once the device has handled it) and remembers what it showed, for tests and for
+ * the virtual panel a person clicks in the browser.
+ */
+export class SimulatedHardware extends EventEmitter implements CounterHardware {
+  readonly lightHistory: LightColor[] = [];
+  readonly size: DisplaySize;
+  readonly displayHistory: string[][] = [];
+  private color: LightColor = 'off';
+  private flashing: LightColor | null = null;
+  private lines: string[];
+  private pressListeners = new Set<PressListener>();
+  private pressCount = 0;
+
+  constructor(size: DisplaySize = { cols: 20, rows: 4 }) {
+    super();
+    this.size = size;
+    this.lines = Array.from({ length: size.rows }, () => '');
+    this.display = {
+      size,
+      show: async (lines) => {
+        this.lines = Array.from({ length: size.rows }, (_, i) => (lines[i] ?? '').slice(0, size.cols));
+        this.displayHistory.push(this.lines);
+        this.changed();
+      },
+      close: async () => {},
+    };
+  }
+
+  readonly light: Light = {
+    set: async (color) => {
+      this.color = color;
+      this.flashing = null;
+      this.lightHistory.push(color);
+      this.changed();
+    },
+    flash: async (color) => {
+      this.flashing = color;
+      this.lightHistory.push(color);
+      this.changed();
+    },
+    close: async () => {},
+  };
+
+  readonly display: Display;
+
+  readonly buttons: Buttons = {
+    onPress: (listener) => {
+      this.pressListeners.add(listener);
+      return () => this.pressListeners.delete(listener);
+    },
+    close: async () => {
+      this.pressListeners.clear();
+    },
+  };
+
+  /** Press a button as a person would; resolves when every listener has handled it. */
+  async press(button: ButtonId): Promise<void> {
+    this.pressCount += 1;
+    for (const listener of [...this.pressListeners]) await listener(button);
+  }
+
+  snapshot(): SimSnapshot {
+    return {
+      light: this.color,
+      flashing: this.flashing,
+      lines: [...this.lines],
+      size: this.size,
+      presses: this.pressCount,
+    };
+  }
+
+  private changed(): void {
+    this.emit('change', this.snapshot());
+  }
+}

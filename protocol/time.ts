@@ -1,0 +1,40 @@
+/** The offices are in Poland; every clock shown to a person is in this zone unless configured. */
+export const DEFAULT_TIME_ZONE = 'Europe/Warsaw';
+
+const hhmmFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "10:45" in the office's zone. */
+export function formatHhMm(epochMs: number, timeZone = DEFAULT_TIME_ZONE): string {
+  let f = hhmmFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('pl-PL', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone });
+    hhmmFormatters.set(timeZone, f);
+  }
+  return f.format(epochMs);
+}
+
+/** Offset of the zone from UTC at that instant, in ms (positive east of Greenwich). */
+function zoneOffsetMs(epochMs: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(epochMs);
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(epochMs / 1000) * 1000;
+}
+
+/** Midnight that began the office's calendar day containing epochMs. */
+export function startOfDay(epochMs: number, timeZone = DEFAULT_TIME_ZONE): number {
+  const offset = zoneOffsetMs(epochMs, timeZone);
+  const local = epochMs + offset;
+  const localMidnight = local - (((local % 86_400_000) + 86_400_000) % 86_400_000);
+  // Re-read the offset at midnight itself: a DST switch during the day changes it.
+  return localMidnight - zoneOffsetMs(localMidnight - offset, timeZone);
+}

@@ -1,0 +1,45 @@
+import type { AwayReason, CounterStatus, FleetStatus } from './messages.ts';
+
+/**
+ * The words residents read, in the offices' own Polish (../shared/STANDARDS.md) with an English
+ * line beside it (S8). Device displays, the dashboard and the lobby board all take them from here.
+ */
+export const STATUS_TEXT: Record<FleetStatus, { pl: string; en: string }> = {
+  available: { pl: 'Stanowisko wolne — zapraszam', en: 'Free, please come' },
+  serving: { pl: 'Trwa obsługa — proszę czekać', en: 'Serving, please wait' },
+  away: { pl: 'Zaraz wracam', en: 'Be right back' },
+  closed: { pl: 'Stanowisko nieczynne', en: 'Counter closed' },
+  offline: { pl: 'Brak połączenia', en: 'Offline' },
+};
+
+export const AWAY_REASON_TEXT: Record<AwayReason, { pl: string; en: string }> = {
+  short: { pl: 'krótka nieobecność', en: 'short absence' },
+  break: { pl: 'przerwa', en: 'break' },
+  errand: { pl: 'sprawa służbowa', en: 'official errand' },
+  end_of_day: { pl: 'koniec pracy', en: 'end of day' },
+};
+
+export const PHRASES = {
+  backAt: (hhmm: string) => ({ pl: `Wracam o ${hhmm}`, en: `Back at ${hhmm}` }),
+  meanwhile: { pl: 'W tym czasie zapraszam do:', en: 'Meanwhile please go to:' },
+  howServed: { pl: 'Jak oceniasz obsługę?', en: 'How were you served?' },
+  thanks: { pl: 'Dziękujemy za ocenę', en: 'Thank you' },
+} as const;
+
+/** Light colour for each counter state: green free, amber wait, red away, off when closed. */
+export const STATUS_LIGHT: Record<CounterStatus, 'green' | 'amber' | 'red' | 'off'> = {
+  available: 'green',
+  serving: 'amber',
+  away: 'red',
+  closed: 'off',
+};
+
+/** Face labels for a scale of 3 to 5 (default 4: no neutral middle). */
+export function faceLabels(scale: number): string[] {
+  const all: Record<number, string[]> = {
+    3: ['😞', '😐', '😊'],
+    4: ['😠', '🙁', '🙂', '😄'],
+    5: ['😠', '🙁', '😐', '🙂', '😄'],
+  };
+  return all[scale] ?? all[4]!;
+}
