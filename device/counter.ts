@@ -111,6 +111,7 @@ export class CounterDevice {
       seq: this.outbox.lastSeq,
       at: this.clock.now(),
       clockSynced: this.clock.synced(),
+      scale: this.options.machine.scale,
     };
   }
 

@@ -5,3 +5,4 @@ export * from './wording.ts';
 export * from './json-schema.ts';
 export * from './time.ts';
 export * from './errors.ts';
+export * from './api.ts';

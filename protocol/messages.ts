@@ -52,6 +52,8 @@ export const CounterState = z.object({
   seq: z.number().int().nonnegative(),
   at: EpochMs,
   clockSynced: z.boolean(),
+  /** How many smiley faces this counter offers (3-5). */
+  scale: z.number().int().min(3).max(5),
 });
 export type CounterState = z.infer<typeof CounterState>;
 

@@ -1,0 +1,101 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ALL_TOPICS } from '@okienko/protocol';
+import { buildHttp } from './http.ts';
+import { Ingest } from './ingest.ts';
+import { LiveHub } from './live.ts';
+import type { Store } from './store/types.ts';
+
+export interface BridgeOptions {
+  mqtt: {
+    url: string;
+    username?: string | undefined;
+    password?: string | undefined;
+    protocolVersion: 4 | 5;
+    /** Stable, so the broker keeps our session and queues QoS 1 events while the bridge is down. */
+    clientId: string;
+  };
+  store: Store;
+  http: { host: string; port: number };
+  timeZone: string;
+  dashboardDir?: string | undefined;
+  extraRoutes?: ((app: FastifyInstance) => void) | undefined;
+  log: Logger;
+}
+
+export interface Bridge {
+  url: string;
+  ingest: Ingest;
+  hub: LiveHub;
+  http: FastifyInstance;
+  mqtt: MqttClient;
+  close(): Promise<void>;
+}
+
+/**
+ * Subscribes to every counter topic, stores each message through Ingest, and serves the HTTP API
+ * and live stream. A QoS 1 message is acknowledged to the broker only after it is committed, so a
+ * crash of the bridge never loses an acknowledged event.
+ */
+export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
+  const log = opts.log.child({ component: 'bridge' });
+  const hub = new LiveHub(opts.store, opts.timeZone);
+  const ingest = new Ingest(opts.store, { onEvent: (e, at) => hub.eventStored(e, at), onCounter: (r) => hub.counterChanged(r) }, log);
+
+  const client = mqtt.connect(opts.mqtt.url, {
+    clientId: opts.mqtt.clientId,
+    username: opts.mqtt.username,
+    password: opts.mqtt.password,
+    protocolVersion: opts.mqtt.protocolVersion,
+    clean: false,
+    reconnectPeriod: 1000,
+    // Subscriptions are re-made by us on every connect, not replayed by MQTT.js.
+    resubscribe: false,
+  });
+  // MQTT.js sends the PUBACK when done() is called: only after the message is committed.
+  client.handleMessage = (packet, done) => {
+    if (packet.cmd !== 'publish') return done();
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    ingest.handle(packet.topic, payload).then(
+      () => done(),
+      (err: unknown) => {
+        log.error({ err, topic: packet.topic }, 'store failed; not acknowledging, reconnecting so the broker re-sends');
+        done(err as Error);
+        client.end(true, () => client.reconnect());
+      },
+    );
+  };
+  client.on('connect', () => {
+    log.info({ url: opts.mqtt.url }, 'bridge connected to broker');
+    client.subscribe(ALL_TOPICS, { qos: 1 }, (err) => {
+      if (err) log.error({ err: err.message }, 'subscribe failed');
+    });
+  });
+  client.on('error', (err) => log.warn({ err: err.message }, 'mqtt error'));
+
+  const http = buildHttp({
+    store: opts.store,
+    hub,
+    ingest,
+    mqttConnected: () => client.connected,
+    log,
+    dashboardDir: opts.dashboardDir,
+    extraRoutes: opts.extraRoutes,
+  });
+  const address = await http.listen({ host: opts.http.host, port: opts.http.port });
+  log.info({ address }, 'HTTP API and dashboard listening');
+
+  return {
+    url: address,
+    ingest,
+    hub,
+    http,
+    mqtt: client,
+    close: async () => {
+      await client.endAsync();
+      await http.close();
+      await opts.store.close();
+    },
+  };
+}

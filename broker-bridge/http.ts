@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { CounterId, SiteId } from '@okienko/protocol';
+import type { LiveHub, LiveMessage } from './live.ts';
+import type { Ingest } from './ingest.ts';
+import type { Store } from './store/types.ts';
+
+export interface HttpDeps {
+  store: Store;
+  hub: LiveHub;
+  ingest: Ingest;
+  mqttConnected: () => boolean;
+  log: Logger;
+  /** Built dashboard files; served at / when present. */
+  dashboardDir?: string | undefined;
+  /** Lets `okienko start` put the simulated counters' panels on the same port. */
+  extraRoutes?: ((app: FastifyInstance) => void) | undefined;
+}
+
+/** A time as epoch ms or an ISO 8601 string. */
+const TimeParam = z.union([
+  z.string().regex(/^\d+$/).transform(Number),
+  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+]);
+
+const EventsQuery = z
+  .object({
+    site: SiteId.optional(),
+    counter: CounterId.optional(),
+    type: z.enum(['state_changed', 'feedback']).optional(),
+    from: TimeParam.optional(),
+    to: TimeParam.optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  })
+  .strict();
+
+export function buildHttp(deps: HttpDeps): FastifyInstance {
+  // pino's Logger and fastify's base logger type differ only in generics; the instance is the same.
+  const app = Fastify({ loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
+  const started = Date.now();
+
+  app.get('/api/health', async () => ({
+    status: deps.mqttConnected() ? 'ok' : 'degraded',
+    mqtt: deps.mqttConnected() ? 'connected' : 'disconnected',
+    uptimeS: Math.round((Date.now() - started) / 1000),
+    stored: deps.ingest.stored,
+    duplicates: deps.ingest.duplicates,
+    rejected: deps.ingest.rejected,
+  }));
+
+  app.get('/api/counters', async () => deps.hub.snapshot());
+
+  app.get('/api/events', async (req, reply) => {
+    const q = EventsQuery.safeParse(req.query);
+    if (!q.success) {
+      return reply.code(400).send({
+        error: 'bad_query',
+        message: q.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '),
+      });
+    }
+    const rows = await deps.store.listEvents(q.data);
+    return rows.map((r) => ({ ...r.event, receivedAt: r.receivedAt, effectiveAt: r.effectiveAt }));
+  });
+
+  app.get('/api/stream', (req, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 2000\n\n');
+    // Subscribe before the snapshot so nothing falls between them; the client applies both in order.
+    const buffered: LiveMessage[] = [];
+    let ready = false;
+    const onMessage = (m: LiveMessage): void => {
+      if (ready) sendSse(res, m.type, m.type === 'counter' ? m.counter : m);
+      else buffered.push(m);
+    };
+    deps.hub.on('message', onMessage);
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
+    req.raw.on('close', () => {
+      clearInterval(heartbeat);
+      deps.hub.off('message', onMessage);
+    });
+    void deps.hub.snapshot().then((counters) => {
+      sendSse(res, 'snapshot', counters);
+      for (const m of buffered) sendSse(res, m.type, m.type === 'counter' ? m.counter : m);
+      ready = true;
+    });
+  });
+
+  deps.extraRoutes?.(app);
+
+  if (deps.dashboardDir && fs.existsSync(deps.dashboardDir)) {
+    void app.register(fastifyStatic, { root: deps.dashboardDir, prefix: '/' });
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply.type('text/plain; charset=utf-8').send('The dashboard is not built: run `npx okienko build` (npm start does it).'),
+    );
+  }
+  return app;
+}
+
+function sendSse(res: ServerResponse, event: string, data: unknown): void {
+  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}

@@ -1,0 +1,62 @@
+import type { Availability, CounterEvent, CounterRef, CounterState, FleetStatus } from '@okienko/protocol';
+import type { CounterRow } from './store/types.ts';
+
+/**
+ * How each message moves the central picture of a counter. Pure: (row, message) → row, or null
+ * when the message changes nothing (it is older than what we know, or a stale last will).
+ */
+
+function blank(ref: CounterRef, receivedAt: number): CounterRow {
+  return {
+    ...ref,
+    status: 'closed',
+    online: false,
+    bootId: null,
+    clerk: null,
+    since: null,
+    notice: null,
+    seq: 0,
+    scale: 4,
+    lastSeen: receivedAt,
+    panelUrl: null,
+    version: null,
+  };
+}
+
+export function projectState(row: CounterRow | null, s: CounterState, receivedAt: number): CounterRow | null {
+  const base = row ?? blank(s, receivedAt);
+  // A retained state older than what the events already told us must not roll the picture back.
+  if (row && s.seq < row.seq) return { ...base, lastSeen: receivedAt };
+  return {
+    ...base,
+    status: s.status,
+    clerk: s.clerk,
+    since: s.since,
+    notice: s.notice,
+    seq: s.seq,
+    scale: s.scale,
+    lastSeen: receivedAt,
+  };
+}
+
+export function projectEvent(row: CounterRow | null, e: CounterEvent, receivedAt: number): CounterRow {
+  const base = row ?? blank(e, receivedAt);
+  if (e.type !== 'state_changed' || e.seq <= base.seq) {
+    return { ...base, seq: Math.max(base.seq, e.seq), lastSeen: receivedAt, ...(e.type === 'feedback' ? { scale: e.scale } : {}) };
+  }
+  return { ...base, status: e.to, clerk: e.clerk, notice: e.notice, since: e.at, seq: e.seq, lastSeen: receivedAt };
+}
+
+export function projectAvailability(row: CounterRow | null, a: Availability, receivedAt: number): CounterRow | null {
+  const base = row ?? blank(a, receivedAt);
+  if (a.status === 'offline') {
+    // The broker may deliver a will from an earlier connection after the counter came back.
+    if (row?.bootId && row.bootId !== a.bootId) return null;
+    return { ...base, online: false };
+  }
+  return { ...base, online: true, bootId: a.bootId, panelUrl: a.panelUrl ?? null, version: a.version ?? null, lastSeen: receivedAt };
+}
+
+export function fleetStatus(row: CounterRow): FleetStatus {
+  return row.online ? row.status : 'offline';
+}

@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { CounterEvent, type CounterRef } from '@okienko/protocol';
+import type { CounterRow, EventFilter, Projector, Store, StoredEvent } from './types.ts';
+
+/** Each entry moves the schema one version on; PRAGMA user_version says how far a file has come. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE events (
+     id TEXT PRIMARY KEY,
+     site TEXT NOT NULL,
+     counter TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     clock_synced INTEGER NOT NULL,
+     received_at INTEGER NOT NULL,
+     effective_at INTEGER NOT NULL,
+     face INTEGER,
+     flagged INTEGER,
+     payload TEXT NOT NULL
+   );
+   CREATE INDEX events_counter_time ON events(site, counter, effective_at);
+   CREATE INDEX events_time ON events(effective_at);
+   CREATE TABLE counters (
+     site TEXT NOT NULL,
+     counter TEXT NOT NULL,
+     row TEXT NOT NULL,
+     PRIMARY KEY (site, counter)
+   );`,
+];
+
+export interface SqliteOptions {
+  /** 'FULL' survives a power cut of the server; 'NORMAL' survives a crash of the bridge (WAL). */
+  synchronous: 'FULL' | 'NORMAL';
+}
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(file: string, options: SqliteOptions = { synchronous: 'FULL' }) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    this.stmts = {
+      insert: this.db.prepare(
+        `INSERT INTO events (id, site, counter, seq, type, at, clock_synced, received_at, effective_at, face, flagged, payload)
+         VALUES (@id, @site, @counter, @seq, @type, @at, @clockSynced, @receivedAt, @effectiveAt, @face, @flagged, @payload)
+         ON CONFLICT(id) DO NOTHING`,
+      ),
+      getCounter: this.db.prepare('SELECT row FROM counters WHERE site = ? AND counter = ?'),
+      putCounter: this.db.prepare(
+        'INSERT INTO counters (site, counter, row) VALUES (?, ?, ?) ON CONFLICT(site, counter) DO UPDATE SET row = excluded.row',
+      ),
+      listCounters: this.db.prepare('SELECT row FROM counters ORDER BY site, counter'),
+      feedback: this.db.prepare(
+        `SELECT face, COUNT(*) AS n FROM events
+         WHERE site = ? AND counter = ? AND type = 'feedback' AND flagged = 0 AND effective_at >= ?
+         GROUP BY face`,
+      ),
+    };
+  }
+
+  async recordEvent(event: CounterEvent, receivedAt: number, project: Projector) {
+    return this.db.transaction(() => {
+      const info = this.stmts.insert.run({
+        id: event.id,
+        site: event.site,
+        counter: event.counter,
+        seq: event.seq,
+        type: event.type,
+        at: event.at,
+        clockSynced: event.clockSynced ? 1 : 0,
+        receivedAt,
+        effectiveAt: event.clockSynced ? event.at : receivedAt,
+        face: event.type === 'feedback' ? event.face : null,
+        flagged: event.type === 'feedback' ? (event.flagged ? 1 : 0) : null,
+        payload: JSON.stringify(event),
+      });
+      if (info.changes === 0) return { outcome: 'duplicate' as const, row: null };
+      return { outcome: 'stored' as const, row: this.project(event, project) };
+    })();
+  }
+
+  async updateCounter(ref: CounterRef, project: Projector): Promise<CounterRow | null> {
+    return this.db.transaction(() => this.project(ref, project))();
+  }
+
+  async getCounter(site: string, counter: string): Promise<CounterRow | null> {
+    return this.getCounterSync(site, counter);
+  }
+
+  private project(ref: CounterRef, project: Projector): CounterRow | null {
+    const next = project(this.getCounterSync(ref.site, ref.counter));
+    if (next) this.stmts.putCounter.run(next.site, next.counter, JSON.stringify(next));
+    return next;
+  }
+
+  private getCounterSync(site: string, counter: string): CounterRow | null {
+    const r = this.stmts.getCounter.get(site, counter) as { row: string } | undefined;
+    return r ? (JSON.parse(r.row) as CounterRow) : null;
+  }
+
+  async listCounters(): Promise<CounterRow[]> {
+    return (this.stmts.listCounters.all() as { row: string }[]).map((r) => JSON.parse(r.row) as CounterRow);
+  }
+
+  async listEvents(f: EventFilter): Promise<StoredEvent[]> {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (f.site) (where.push('site = ?'), args.push(f.site));
+    if (f.counter) (where.push('counter = ?'), args.push(f.counter));
+    if (f.type) (where.push('type = ?'), args.push(f.type));
+    if (f.from !== undefined) (where.push('effective_at >= ?'), args.push(f.from));
+    if (f.to !== undefined) (where.push('effective_at < ?'), args.push(f.to));
+    const sql = `SELECT payload, received_at, effective_at FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY effective_at, site, counter, seq LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, f.limit) as { payload: string; received_at: number; effective_at: number }[];
+    return rows.map((r) => ({
+      event: CounterEvent.parse(JSON.parse(r.payload)),
+      receivedAt: r.received_at,
+      effectiveAt: r.effective_at,
+    }));
+  }
+
+  async feedbackCounts(site: string, counter: string, from: number): Promise<Record<string, number>> {
+    const rows = this.stmts.feedback.all(site, counter, from) as { face: number; n: number }[];
+    return Object.fromEntries(rows.map((r) => [String(r.face), r.n]));
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { AwayNotice, Clerk, CounterEvent, CounterRef, CounterStatus } from '@okienko/protocol';
+
+export type Projector = (row: CounterRow | null) => CounterRow | null;
+
+/** A counter as the central side knows it. `status` is what it last said; `online` is what the broker says. */
+export interface CounterRow {
+  site: string;
+  counter: string;
+  status: CounterStatus;
+  online: boolean;
+  bootId: string | null;
+  clerk: Clerk | null;
+  since: number | null;
+  notice: AwayNotice | null;
+  seq: number;
+  scale: number;
+  lastSeen: number;
+  panelUrl: string | null;
+  version: string | null;
+}
+
+export interface StoredEvent {
+  event: CounterEvent;
+  receivedAt: number;
+  /** Device time where its clock was synchronised, else the bridge's receive time. */
+  effectiveAt: number;
+}
+
+export interface EventFilter {
+  site?: string | undefined;
+  counter?: string | undefined;
+  type?: CounterEvent['type'] | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  limit: number;
+}
+
+/**
+ * Where the bridge keeps events and the current state of every counter. Every method is async so
+ * a networked database fits behind the same interface; each write is durable when it resolves.
+ */
+export interface Store {
+  /**
+   * Store the event and move its counter's row on, in one transaction. 'duplicate' when an event
+   * with this id is already stored (idempotent); then the row is left alone.
+   */
+  recordEvent(event: CounterEvent, receivedAt: number, project: Projector): Promise<{ outcome: 'stored' | 'duplicate'; row: CounterRow | null }>;
+  /** Move a counter's row on; resolves to the new row, or null when the projector changed nothing. */
+  updateCounter(ref: CounterRef, project: Projector): Promise<CounterRow | null>;
+  getCounter(site: string, counter: string): Promise<CounterRow | null>;
+  listCounters(): Promise<CounterRow[]>;
+  listEvents(filter: EventFilter): Promise<StoredEvent[]>;
+  /** Votes per face since a time, misuse-flagged votes excluded. */
+  feedbackCounts(site: string, counter: string, from: number): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}

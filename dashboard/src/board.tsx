@@ -1,0 +1,134 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { AWAY_REASON_TEXT, PHRASES, STATUS_TEXT, faceLabels } from '@okienko/protocol/wording';
+import type { CounterView } from './live.ts';
+import { hhmm } from './format.ts';
+
+type Connection = 'connecting' | 'live' | 'lost';
+
+function useLiveCounters(): { counters: Map<string, CounterView>; connection: Connection } {
+  const [counters, setCounters] = useState(new Map<string, CounterView>());
+  const [connection, setConnection] = useState<Connection>('connecting');
+  useEffect(() => {
+    // EventSource reconnects by itself; each reconnect starts with a fresh snapshot.
+    const source = new EventSource('/api/stream');
+    source.addEventListener('snapshot', (e) => {
+      const list = JSON.parse((e as MessageEvent<string>).data) as CounterView[];
+      setCounters(new Map(list.map((c) => [`${c.site}/${c.counter}`, c])));
+      setConnection('live');
+    });
+    source.addEventListener('counter', (e) => {
+      const c = JSON.parse((e as MessageEvent<string>).data) as CounterView;
+      setCounters((prev) => new Map(prev).set(`${c.site}/${c.counter}`, c));
+    });
+    source.onerror = () => setConnection('lost');
+    return () => source.close();
+  }, []);
+  return { counters, connection };
+}
+
+/** Re-render every few seconds so "overdue" appears when the announced time passes. */
+function useNow(periodMs: number): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), periodMs);
+    return () => clearInterval(t);
+  }, [periodMs]);
+  return now;
+}
+
+function Notice({ c, now }: { c: CounterView; now: number }) {
+  const n = c.notice;
+  if (!n || c.lastStatus !== 'away') return null;
+  const overdue = now > n.backAt;
+  return (
+    <div class="notice">
+      <div class="back-at">
+        {PHRASES.backAt(hhmm(n.backAt)).pl}
+        {overdue && (
+          <span class="overdue" data-testid="overdue" title="Minął zapowiedziany czas powrotu / past the announced return">
+            spóźnienie
+          </span>
+        )}
+      </div>
+      <div>Powód: {AWAY_REASON_TEXT[n.reason].pl}</div>
+      {n.substitute && (
+        <div>
+          {PHRASES.meanwhile.pl} <strong>{n.substitute.name}</strong>, {n.substitute.where}
+        </div>
+      )}
+      <div class="signed">— {n.signedBy.name}</div>
+    </div>
+  );
+}
+
+function Card({ c, now }: { c: CounterView; now: number }) {
+  const faces = faceLabels(c.scale);
+  const text = STATUS_TEXT[c.status];
+  return (
+    <article class={`card status-${c.status}`} data-counter={`${c.site}/${c.counter}`} data-status={c.status}>
+      <header>
+        <h3>{c.counter}</h3>
+        <span class="status" data-testid="status">
+          {text.pl}
+          <small lang="en">{text.en}</small>
+        </span>
+      </header>
+      <div class="clerk" data-testid="clerk">{c.clerk?.name ?? '—'}</div>
+      <div class="since">
+        {c.status === 'offline' ? `ostatnio widziany ${hhmm(c.lastSeen)}` : c.since ? `od ${hhmm(c.since)}` : ''}
+      </div>
+      <Notice c={c} now={now} />
+      <ul class="faces" aria-label="Oceny dzisiaj / today's feedback">
+        {faces.map((label, i) => (
+          <li key={i} data-face={i + 1}>
+            <span aria-hidden="true">{label}</span>
+            <span class="count" data-testid={`face-${i + 1}`}>{c.feedbackToday[String(i + 1)] ?? 0}</span>
+          </li>
+        ))}
+      </ul>
+      {c.panelUrl && (
+        <a class="panel-link" href={c.panelUrl} target="_blank" rel="noopener">
+          panel
+        </a>
+      )}
+    </article>
+  );
+}
+
+function App() {
+  const { counters, connection } = useLiveCounters();
+  const now = useNow(5000);
+  const bySite = new Map<string, CounterView[]>();
+  for (const c of counters.values()) bySite.set(c.site, [...(bySite.get(c.site) ?? []), c]);
+  return (
+    <>
+      <header class="top">
+        <h1>okienko</h1>
+        <span class={`connection ${connection}`} data-testid="connection">
+          {connection === 'live' ? 'na żywo' : connection === 'lost' ? 'brak połączenia — ponawiam' : 'łączenie…'}
+        </span>
+        <a href="/sim">wirtualne panele</a>
+      </header>
+      <main>
+        {counters.size === 0 && <p>Brak stanowisk — czekam na pierwsze zgłoszenie. / No counters yet.</p>}
+        {[...bySite.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([site, list]) => (
+            <section key={site} data-site={site}>
+              <h2>{site}</h2>
+              <div class="cards">
+                {list
+                  .sort((a, b) => a.counter.localeCompare(b.counter, 'pl', { numeric: true }))
+                  .map((c) => (
+                    <Card key={`${c.site}/${c.counter}`} c={c} now={now} />
+                  ))}
+              </div>
+            </section>
+          ))}
+      </main>
+    </>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

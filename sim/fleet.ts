@@ -1,0 +1,112 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { CounterDevice, DEFAULT_PRESETS, systemClock, type LinkOptions } from '@okienko/device';
+import { SimulatedHardware } from '@okienko/hardware';
+import type { Clerk, CounterRef, Substitute } from '@okienko/protocol';
+
+export interface SimCounterSpec {
+  ref: CounterRef;
+  clerk: Clerk;
+  substitute: Substitute | null;
+}
+
+const NAMES = [
+  'Anna Nowak',
+  'Jan Kowalski',
+  'Maria Wiśniewska',
+  'Piotr Wójcik',
+  'Katarzyna Kamińska',
+  'Tomasz Lewandowski',
+  'Agnieszka Zielińska',
+  'Michał Szymański',
+];
+export const DEMO_SITES = ['ratusz', 'filia'] as const;
+
+/** The demo office: counters split over two sites, each with a clerk and the neighbour as substitute. */
+export function demoCounters(count: number): SimCounterSpec[] {
+  const perSite = Math.ceil(count / DEMO_SITES.length);
+  const specs: SimCounterSpec[] = [];
+  for (let i = 0; i < count; i++) {
+    const site = DEMO_SITES[Math.floor(i / perSite)] ?? DEMO_SITES[DEMO_SITES.length - 1]!;
+    const n = (i % perSite) + 1;
+    const name = NAMES[i % NAMES.length]! + (i >= NAMES.length ? ` ${Math.floor(i / NAMES.length) + 1}` : '');
+    specs.push({ ref: { site, counter: `okienko-${n}` }, clerk: { id: `k${i + 1}`, name }, substitute: null });
+  }
+  for (const spec of specs) {
+    const sameSite = specs.filter((s) => s.ref.site === spec.ref.site);
+    const me = sameSite.indexOf(spec);
+    const other = sameSite[(me + 1) % sameSite.length];
+    if (other && other !== spec) {
+      spec.substitute = { name: other.clerk.name, where: `stanowisko ${other.ref.counter.replace('okienko-', '')}` };
+    }
+  }
+  return specs;
+}
+
+export interface SimFleetOptions {
+  counters: SimCounterSpec[];
+  dataDir: string;
+  link: LinkOptions;
+  /** Base URL the panels are reachable at, announced so the dashboard can link to them. */
+  panelBaseUrl: string | null;
+  timeZone: string;
+  awayCommitMs: number;
+  log: Logger;
+  version: string;
+}
+
+export interface SimCounter {
+  spec: SimCounterSpec;
+  hardware: SimulatedHardware;
+  device: CounterDevice;
+}
+
+/** Simulated counters: the real device runtime on the simulated driver, one per counter. */
+export class SimFleet {
+  readonly counters = new Map<string, SimCounter>();
+
+  private constructor(private readonly log: Logger) {}
+
+  static async start(opts: SimFleetOptions): Promise<SimFleet> {
+    const fleet = new SimFleet(opts.log);
+    for (const spec of opts.counters) {
+      const hardware = new SimulatedHardware({ cols: 32, rows: 6 });
+      const key = `${spec.ref.site}/${spec.ref.counter}`;
+      const device = new CounterDevice(
+        {
+          ref: spec.ref,
+          dataDir: path.join(opts.dataDir, spec.ref.site, spec.ref.counter),
+          machine: {
+            scale: 4,
+            presets: DEFAULT_PRESETS,
+            awayCommitMs: opts.awayCommitMs,
+            feedbackRepeatMs: 10_000,
+            thanksMs: 3_000,
+            substitute: spec.substitute,
+          },
+          clerk: spec.clerk,
+          link: opts.link,
+          timeZone: opts.timeZone,
+          version: opts.version,
+          panelUrl: opts.panelBaseUrl ? `${opts.panelBaseUrl}/sim/${key}` : undefined,
+          tickMs: 250,
+        },
+        hardware,
+        systemClock(true),
+        opts.log.child({ counter: key }),
+      );
+      await device.start();
+      fleet.counters.set(key, { spec, hardware, device });
+    }
+    return fleet;
+  }
+
+  get(site: string, counter: string): SimCounter | undefined {
+    return this.counters.get(`${site}/${counter}`);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.counters.values()].map((c) => c.device.stop()));
+    this.log.info('simulated counters stopped');
+  }
+}
