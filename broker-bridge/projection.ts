@@ -8,7 +8,8 @@ import type { CounterRow } from './store/types.ts';
 
 function blank(ref: CounterRef, receivedAt: number): CounterRow {
   return {
-    ...ref,
+    site: ref.site,
+    counter: ref.counter,
     status: 'closed',
     online: false,
     bootId: null,

@@ -101,6 +101,10 @@ export class SimFleet {
     return fleet;
   }
 
+  list(): SimCounter[] {
+    return [...this.counters.values()];
+  }
+
   get(site: string, counter: string): SimCounter | undefined {
     return this.counters.get(`${site}/${counter}`);
   }

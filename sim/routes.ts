@@ -4,7 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { isButtonId, type SimSnapshot } from '@okienko/hardware';
 import { OutboxFullError } from '@okienko/device';
 import { faceLabels } from '@okienko/protocol';
-import type { SimCounter, SimFleet } from './fleet.ts';
+import type { SimCounter } from './fleet.ts';
+
+/** How the routes find counters; a fleet, or a late-bound one while the fleet is still starting. */
+export interface FleetLookup {
+  get(site: string, counter: string): SimCounter | undefined;
+  list(): SimCounter[];
+}
 
 /** What a virtual panel draws: the simulated parts plus the labels of its buttons. */
 export interface PanelView {
@@ -35,9 +41,9 @@ function panelView(c: SimCounter): PanelView {
  * The virtual panels of simulated counters: a page per counter with its light, display, the
  * clerk's buttons and the smiley buttons, and the API the page presses them through.
  */
-export function registerSimRoutes(app: FastifyInstance, fleet: SimFleet, dashboardDir: string): void {
+export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dashboardDir: string): void {
   app.get('/sim', async (_req, reply) => {
-    const items = [...fleet.counters.values()]
+    const items = fleet.list()
       .map((c) => {
         const key = `${c.spec.ref.site}/${c.spec.ref.counter}`;
         return `<li><a href="/sim/${key}">${key}</a> — ${escapeHtml(c.spec.clerk.name)}</li>`;

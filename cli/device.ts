@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '@okienko/protocol';
+import { CounterDevice, linkOptions, machineConfig, parseDeviceConfig, systemClock } from '@okienko/device';
+import { SimulatedHardware } from '@okienko/hardware';
+import { logLevel, type Command } from './options.ts';
+import { rootLogger } from './log.ts';
+import { onShutdown } from './shutdown.ts';
+import { VERSION } from './version.ts';
+
+export const deviceCommand: Command = {
+  name: 'device',
+  summary: 'run one counter from a config file (on a Raspberry Pi, or simulated)',
+  settings: {
+    config: { flag: 'config', env: 'OKIENKO_DEVICE_CONFIG', schema: z.string({ error: 'a config file is required' }).min(1), help: 'Path of the counter\'s JSON config file (see device/README.md).', fix: 'pass --config /etc/okienko/device.json' },
+    logLevel: { flag: 'log-level', env: 'OKIENKO_LOG_LEVEL', default: 'info', schema: logLevel, help: 'Log level.' },
+  },
+  async run(v) {
+    const file = path.resolve(v.config as string);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(file, [`cannot read it as JSON: ${(err as Error).message} — check the path and the JSON syntax`]);
+    }
+    const config = parseDeviceConfig(raw, file);
+    const log = rootLogger(v.logLevel as string).child({ counter: `${config.site}/${config.counter}` });
+    const hardware = new SimulatedHardware({ cols: 32, rows: 6 });
+    const device = new CounterDevice(
+      {
+        ref: { site: config.site, counter: config.counter },
+        dataDir: path.resolve(config.dataDir),
+        machine: machineConfig(config),
+        clerk: config.clerk,
+        link: linkOptions(config),
+        outbox: config.outbox,
+        timeZone: config.timeZone,
+        version: VERSION,
+        tickMs: 250,
+      },
+      hardware,
+      systemClock(config.clock.assumeSynced),
+      log,
+    );
+    await device.start();
+    onShutdown(log, [() => device.stop()]);
+    process.stdout.write(`okienko device ${config.site}/${config.counter} → ${config.mqtt.url}\n`);
+  },
+};

@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError } from '@okienko/protocol';
+
+/** One setting of a subcommand: a flag, the environment variable behind it, a default and a fix hint. */
+export interface Setting {
+  flag: string;
+  env?: string;
+  help: string;
+  schema: z.ZodType;
+  default?: string;
+  fix?: string;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  settings: Record<string, Setting>;
+  run(values: Record<string, unknown>): Promise<void>;
+}
+
+export function helpText(cmd: Command): string {
+  const lines = [`okienko ${cmd.name} — ${cmd.summary}`, '', 'Options:'];
+  for (const s of Object.values(cmd.settings)) {
+    const env = s.env ? ` (env ${s.env})` : '';
+    const def = s.default !== undefined ? ` [default: ${s.default}]` : '';
+    lines.push(`  --${s.flag}${env}${def}`, `      ${s.help}`);
+  }
+  lines.push('  --help', '      Show this help.');
+  return lines.join('\n');
+}
+
+/**
+ * Flags win over environment variables, which win over defaults. Every bad value is reported at
+ * once, naming the flag and the variable, with a fix.
+ */
+export function resolveSettings(cmd: Command, argv: string[], env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(Object.values(cmd.settings).map((s) => [s.flag, { type: 'string' as const }])),
+    strict: true,
+    allowPositionals: false,
+  });
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, s] of Object.entries(cmd.settings)) {
+    const raw = (values as Record<string, string | undefined>)[s.flag] ?? (s.env ? env[s.env] : undefined) ?? s.default;
+    const parsed = s.schema.safeParse(raw);
+    if (parsed.success) out[key] = parsed.data;
+    else {
+      const where = `--${s.flag}${s.env ? ` / ${s.env}` : ''}`;
+      problems.push(`${where}: ${parsed.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(raw)})${s.fix ? ` — ${s.fix}` : ''}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(`okienko ${cmd.name} settings`, problems);
+  return out;
+}
+
+export const port = z.coerce.number().int().min(0).max(65535);
+export const positiveInt = z.coerce.number().int().positive();
+export const host = z.string().min(1);
+export const mqttUrl = z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://');
+export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+export const optionalString = z.string().optional();

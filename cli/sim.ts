@@ -1,0 +1,59 @@
+import path from 'node:path';
+import Fastify from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { z } from 'zod';
+import { DEFAULT_TIME_ZONE } from '@okienko/protocol';
+import { buildDashboard, DASHBOARD_DIST } from '@okienko/dashboard';
+import { SimFleet, demoCounters, registerSimRoutes } from '@okienko/sim';
+import { host, logLevel, mqttUrl, optionalString, port, positiveInt, type Command } from './options.ts';
+import { rootLogger } from './log.ts';
+import { onShutdown } from './shutdown.ts';
+import { VERSION } from './version.ts';
+
+export const simCommand: Command = {
+  name: 'sim',
+  summary: 'simulated counters against any MQTT broker, with their virtual panels',
+  settings: {
+    mqttUrl: { flag: 'mqtt-url', env: 'OKIENKO_MQTT_URL', default: 'mqtt://127.0.0.1:1883', schema: mqttUrl, help: 'Broker the counters connect to.' },
+    username: { flag: 'mqtt-username', env: 'OKIENKO_MQTT_USERNAME', schema: optionalString, help: 'MQTT username, if the broker wants one.' },
+    password: { flag: 'mqtt-password', env: 'OKIENKO_MQTT_PASSWORD', schema: optionalString, help: 'MQTT password.' },
+    counters: { flag: 'counters', env: 'OKIENKO_SIM_COUNTERS', default: '6', schema: z.coerce.number().int().min(1).max(2000), help: 'How many counters (split over two sites).' },
+    dataDir: { flag: 'data-dir', env: 'OKIENKO_DATA_DIR', default: './data', schema: z.string().min(1), help: 'Folder for the counters\' outboxes and state.' },
+    httpPort: { flag: 'http-port', env: 'OKIENKO_SIM_HTTP_PORT', default: '8081', schema: port, help: 'Port of the virtual panels.' },
+    host: { flag: 'host', env: 'OKIENKO_HOST', default: '127.0.0.1', schema: host, help: 'Address the panels listen on.' },
+    keepalive: { flag: 'keepalive', env: 'OKIENKO_KEEPALIVE_S', default: '30', schema: positiveInt, help: 'MQTT keepalive, seconds (the broker declares a counter dead after 1.5×).' },
+    awayCommitMs: { flag: 'away-commit-ms', env: 'OKIENKO_AWAY_COMMIT_MS', default: '4000', schema: positiveInt, help: 'Pause after the last "away" press that commits the chosen preset.' },
+    logLevel: { flag: 'log-level', env: 'OKIENKO_LOG_LEVEL', default: 'info', schema: logLevel, help: 'Log level.' },
+  },
+  async run(v) {
+    const log = rootLogger(v.logLevel as string);
+    await buildDashboard();
+    const app = Fastify();
+    let fleet: SimFleet | null = null;
+    registerSimRoutes(app, { get: (s, c) => fleet?.get(s, c), list: () => fleet?.list() ?? [] }, DASHBOARD_DIST);
+    await app.register(fastifyStatic, { root: DASHBOARD_DIST, prefix: '/' });
+    const address = await app.listen({ host: v.host as string, port: v.httpPort as number });
+    fleet = await SimFleet.start({
+      counters: demoCounters(v.counters as number),
+      dataDir: path.resolve(v.dataDir as string, 'sim'),
+      link: {
+        url: v.mqttUrl as string,
+        username: v.username as string | undefined,
+        password: v.password as string | undefined,
+        keepaliveS: v.keepalive as number,
+        protocolVersion: 4,
+        reconnectMinMs: 250,
+        reconnectMaxMs: 5_000,
+        window: 32,
+      },
+      panelBaseUrl: address,
+      timeZone: DEFAULT_TIME_ZONE,
+      awayCommitMs: v.awayCommitMs as number,
+      log,
+      version: VERSION,
+    });
+    const running = fleet;
+    onShutdown(log, [() => app.close(), () => running.stop()]);
+    process.stdout.write(`okienko sim: ${v.counters} counters on ${v.mqttUrl}; panels at ${address}/sim\n`);
+  },
+};

@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_TIME_ZONE } from '@okienko/protocol';
+import { startBridge, startEmbeddedBroker, SqliteStore } from '@okienko/broker-bridge';
+import { buildDashboard, DASHBOARD_DIST } from '@okienko/dashboard';
+import { SimFleet, demoCounters, registerSimRoutes } from '@okienko/sim';
+import { host, logLevel, port, positiveInt, type Command } from './options.ts';
+import { rootLogger } from './log.ts';
+import { onShutdown } from './shutdown.ts';
+import { VERSION } from './version.ts';
+
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'the whole system on one machine: embedded broker, bridge on SQLite, dashboard, simulated counters',
+  settings: {
+    httpPort: { flag: 'http-port', env: 'OKIENKO_HTTP_PORT', default: '8080', schema: port, help: 'Port of the dashboard and HTTP API.', fix: 'use a free TCP port, e.g. 8080' },
+    mqttPort: { flag: 'mqtt-port', env: 'OKIENKO_MQTT_PORT', default: '1883', schema: port, help: 'Port of the embedded MQTT broker.', fix: 'use a free TCP port, e.g. 1883' },
+    host: { flag: 'host', env: 'OKIENKO_HOST', default: '127.0.0.1', schema: host, help: 'Address to listen on (0.0.0.0 to let real counters on the network in).' },
+    dataDir: { flag: 'data-dir', env: 'OKIENKO_DATA_DIR', default: './data', schema: z.string().min(1), help: 'Folder for the database and the simulated counters\' outboxes.' },
+    simCounters: { flag: 'sim-counters', env: 'OKIENKO_SIM_COUNTERS', default: '6', schema: z.coerce.number().int().min(0).max(2000), help: 'How many simulated counters to run (split over two sites).', fix: 'a whole number from 0 to 2000' },
+    awayCommitMs: { flag: 'away-commit-ms', env: 'OKIENKO_AWAY_COMMIT_MS', default: '4000', schema: positiveInt, help: 'Pause after the last "away" press that commits the chosen preset.' },
+    keepalive: { flag: 'keepalive', env: 'OKIENKO_KEEPALIVE_S', default: '30', schema: positiveInt, help: 'MQTT keepalive of the simulated counters, seconds.' },
+    logLevel: { flag: 'log-level', env: 'OKIENKO_LOG_LEVEL', default: 'info', schema: logLevel, help: 'Log level (logs are JSON lines on stderr).' },
+  },
+  async run(v) {
+    const log = rootLogger(v.logLevel as string);
+    const dataDir = path.resolve(v.dataDir as string);
+    const bindHost = v.host as string;
+    await buildDashboard();
+    const broker = await startEmbeddedBroker({ host: bindHost, port: v.mqttPort as number, log });
+    const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
+    let fleet: SimFleet | null = null;
+    const bridge = await startBridge({
+      mqtt: { url: mqttUrl, protocolVersion: 4, clientId: 'okienko-bridge' },
+      store: new SqliteStore(path.join(dataDir, 'okienko.db')),
+      http: { host: bindHost, port: v.httpPort as number },
+      timeZone: DEFAULT_TIME_ZONE,
+      dashboardDir: DASHBOARD_DIST,
+      extraRoutes: (app) =>
+        app.register(async (scope) => {
+          // The fleet starts after the server; the routes look it up on each request.
+          registerSimRoutes(scope, { get: (s, c) => fleet?.get(s, c), list: () => fleet?.list() ?? [] }, DASHBOARD_DIST);
+        }),
+      log,
+    });
+    const httpPort = bridge.http.server.address();
+    const shownHost = bindHost === '0.0.0.0' ? '127.0.0.1' : bindHost;
+    const base = `http://${shownHost}:${typeof httpPort === 'object' && httpPort ? httpPort.port : v.httpPort}`;
+    fleet = await SimFleet.start({
+      counters: demoCounters(v.simCounters as number),
+      dataDir: path.join(dataDir, 'sim'),
+      link: { url: mqttUrl, keepaliveS: v.keepalive as number, protocolVersion: 4, reconnectMinMs: 500, reconnectMaxMs: 10_000, window: 32 },
+      panelBaseUrl: base,
+      timeZone: DEFAULT_TIME_ZONE,
+      awayCommitMs: v.awayCommitMs as number,
+      log,
+      version: VERSION,
+    });
+    const running = fleet;
+    onShutdown(log, [broker.close, bridge.close, () => running.stop()]);
+    process.stdout.write(
+      [
+        '',
+        'okienko is running.',
+        `  Dashboard:       ${base}/`,
+        `  Virtual panels:  ${base}/sim  (${v.simCounters} simulated counters)`,
+        `  MQTT broker:     mqtt://${shownHost}:${broker.port}`,
+        `  Data:            ${dataDir}`,
+        'Press Ctrl-C to stop.',
+        '',
+      ].join('\n'),
+    );
+  },
+};
