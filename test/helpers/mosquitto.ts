@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MOSQUITTO, requireBinary } from './system.ts';
+import { freePort, waitFor } from './net.ts';
+import net from 'node:net';
+
+export interface Mosquitto {
+  port: number;
+  url: string;
+  /** Stop the broker (SIGTERM) and wait for it to exit. */
+  stop(): Promise<void>;
+  /** Start it again on the same port. */
+  start(): Promise<void>;
+  log(): string;
+}
+
+/** A real Mosquitto on a free loopback port, with a config of our own, anonymous allowed (demo setup). */
+export async function startMosquitto(extraConfig: string[] = []): Promise<Mosquitto> {
+  requireBinary(MOSQUITTO, 'mosquitto');
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-mosq-'));
+  // Started as root, mosquitto drops to the mosquitto user unless told to stay: our files are ours.
+  fs.chmodSync(dir, 0o755);
+  const conf = path.join(dir, 'mosquitto.conf');
+  const lines = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', ...extraConfig];
+  if (process.getuid?.() === 0) lines.unshift('user root');
+  fs.writeFileSync(conf, `${lines.join('\n')}\n`);
+  let child: ChildProcess | null = null;
+  let output = '';
+
+  const start = async (): Promise<void> => {
+    child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    await waitFor(() => canConnect(port), { timeoutMs: 10_000, what: `mosquitto on port ${port}` });
+  };
+  const stop = async (): Promise<void> => {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGTERM');
+    await exited;
+    child = null;
+  };
+  await start();
+  return { port, url: `mqtt://127.0.0.1:${port}`, start, stop, log: () => output };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}

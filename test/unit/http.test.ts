@@ -1,0 +1,56 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { counterTopic } from '@okienko/protocol';
+import { Ingest, LiveHub, SqliteStore, buildHttp } from '@okienko/broker-bridge';
+import type { FastifyInstance } from 'fastify';
+import { REF, buf, feedback } from '../helpers/messages.ts';
+
+const log = pino({ level: 'silent' });
+let app: FastifyInstance;
+let ingest: Ingest;
+
+beforeEach(async () => {
+  const store = new SqliteStore(':memory:');
+  const hub = new LiveHub(store, 'Europe/Warsaw');
+  ingest = new Ingest(store, { onEvent: () => {}, onCounter: () => {} }, log);
+  app = buildHttp({ store, hub, ingest, mqttConnected: () => true, log });
+  await app.ready();
+});
+afterEach(() => app.close());
+
+describe('HTTP API', () => {
+  it('reports health with rejected counts by reason', async () => {
+    await ingest.handle('nope', buf('x'));
+    const res = await app.inject('/api/health');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'ok', rejected: { unknown_topic: 1, invalid_json: 0 } });
+  });
+
+  it('filters events by counter and time', async () => {
+    const t = Date.UTC(2026, 10, 20, 9, 0);
+    await ingest.handle(counterTopic(REF, 'event'), buf(feedback(1, { at: t })));
+    await ingest.handle(counterTopic(REF, 'event'), buf(feedback(2, { at: t + 60_000 })));
+    await ingest.handle(counterTopic({ ...REF, counter: 'okienko-2' }, 'event'), buf(feedback(1, { counter: 'okienko-2', at: t })));
+    const all = (await app.inject('/api/events')).json() as unknown[];
+    expect(all).toHaveLength(3);
+    const one = (await app.inject('/api/events?counter=okienko-1')).json() as { seq: number }[];
+    expect(one.map((e) => e.seq)).toEqual([1, 2]);
+    const later = (await app.inject(`/api/events?counter=okienko-1&from=${new Date(t + 1).toISOString()}`)).json() as { seq: number }[];
+    expect(later.map((e) => e.seq)).toEqual([2]);
+    const before = (await app.inject(`/api/events?to=${t + 1}`)).json() as unknown[];
+    expect(before).toHaveLength(2);
+  });
+
+  it('answers a bad query with 400 and says which parameter', async () => {
+    const res = await app.inject('/api/events?from=yesterday&limit=0');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/from/);
+    expect(res.json().message).toMatch(/limit/);
+  });
+
+  it('lists counters with site, counter and status', async () => {
+    await ingest.handle(counterTopic(REF, 'event'), buf(feedback(1)));
+    const list = (await app.inject('/api/counters')).json() as { site: string; counter: string; status: string }[];
+    expect(list).toEqual([expect.objectContaining({ site: 'ratusz', counter: 'okienko-1', status: 'offline' })]);
+  });
+});

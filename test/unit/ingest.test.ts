@@ -1,0 +1,82 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { counterTopic } from '@okienko/protocol';
+import { Ingest, LiveHub, SqliteStore, type LiveMessage } from '@okienko/broker-bridge';
+import { REF, availability, buf, feedback, stateChange } from '../helpers/messages.ts';
+
+const log = pino({ level: 'silent' });
+const eventTopic = counterTopic(REF, 'event');
+let store: SqliteStore;
+let ingest: Ingest;
+let hub: LiveHub;
+let live: LiveMessage[];
+
+beforeEach(() => {
+  store = new SqliteStore(':memory:');
+  hub = new LiveHub(store, 'Europe/Warsaw');
+  live = [];
+  hub.on('message', (m) => live.push(m));
+  ingest = new Ingest(store, { onEvent: (e, at) => hub.eventStored(e, at), onCounter: (r) => hub.counterChanged(r) }, log);
+});
+
+describe('Ingest', () => {
+  it('stores an event once, however often it is delivered', async () => {
+    const e = feedback(1);
+    expect((await ingest.handle(eventTopic, buf(e))).kind).toBe('stored');
+    expect((await ingest.handle(eventTopic, buf(e))).kind).toBe('duplicate');
+    expect(await store.listEvents({ limit: 10 })).toHaveLength(1);
+    expect([ingest.stored, ingest.duplicates]).toEqual([1, 1]);
+  });
+
+  it.each([
+    ['unknown_topic', 'okienko/v1/ratusz/okienko-1/gossip', buf(feedback(1))],
+    ['unknown_topic', 'elsewhere/entirely', buf(feedback(1))],
+    ['invalid_json', eventTopic, buf('{"v":1,')],
+    ['invalid_payload', eventTopic, buf({ ...feedback(1), face: 9 })],
+    ['invalid_payload', eventTopic, buf([1, 2, 3])],
+    ['topic_mismatch', counterTopic({ site: 'ratusz', counter: 'okienko-2' }, 'event'), buf(feedback(1))],
+    ['payload_too_large', eventTopic, Buffer.alloc(20_000, 0x20)],
+  ] as const)('rejects with reason %s, counts it, and still stores the next good message', async (reason, topic, payload) => {
+    const outcome = await ingest.handle(topic, payload);
+    expect(outcome).toMatchObject({ kind: 'rejected', reason });
+    expect(ingest.rejected[reason]).toBe(1);
+    expect((await ingest.handle(eventTopic, buf(feedback(1)))).kind).toBe('stored');
+    expect(await store.listEvents({ limit: 10 })).toHaveLength(1);
+  });
+
+  it('moves the counter on from state changes, and not back for an older retained state', async () => {
+    await ingest.handle(counterTopic(REF, 'availability'), buf(availability('online', 'boot-1')));
+    await ingest.handle(eventTopic, buf(stateChange(2, 'serving')));
+    const stale = { v: 1, ...REF, status: 'available', since: 1, clerk: null, notice: null, seq: 1, at: 1, clockSynced: true, scale: 4 };
+    await ingest.handle(counterTopic(REF, 'state'), buf(stale));
+    const row = await store.getCounter(REF.site, REF.counter);
+    expect(row).toMatchObject({ status: 'serving', online: true, seq: 2 });
+  });
+
+  it('ignores a stale last will from an earlier boot, but honours the current one', async () => {
+    const avail = counterTopic(REF, 'availability');
+    await ingest.handle(avail, buf(availability('online', 'boot-2')));
+    await ingest.handle(avail, buf(availability('offline', 'boot-1')));
+    expect((await store.getCounter(REF.site, REF.counter))?.online).toBe(true);
+    await ingest.handle(avail, buf(availability('offline', 'boot-2')));
+    expect((await store.getCounter(REF.site, REF.counter))?.online).toBe(false);
+  });
+
+  it('tells the live stream about stored events and counter changes, with today\'s votes', async () => {
+    await ingest.handle(eventTopic, buf(feedback(1, { face: 2 })));
+    await ingest.handle(eventTopic, buf(feedback(2, { face: 2 })));
+    await ingest.handle(eventTopic, buf(feedback(3, { face: 1, flagged: true })));
+    await new Promise((r) => setImmediate(r));
+    const counters = live.filter((m) => m.type === 'counter');
+    expect(counters.at(-1)).toMatchObject({ type: 'counter', counter: { site: 'ratusz', feedbackToday: { '2': 2 } } });
+    expect(live.filter((m) => m.type === 'event')).toHaveLength(3);
+  });
+
+  it('uses the bridge\'s receive time for an event whose device clock was not synchronised', async () => {
+    const e = feedback(1, { clockSynced: false, at: 1000 });
+    await ingest.handle(eventTopic, buf(e));
+    const [stored] = await store.listEvents({ limit: 1 });
+    expect(stored!.effectiveAt).toBe(stored!.receivedAt);
+    expect(stored!.event.at).toBe(1000);
+  });
+});

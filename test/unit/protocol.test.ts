@@ -1,0 +1,137 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  Availability,
+  CounterCommand,
+  CounterEvent,
+  CounterState,
+  counterTopic,
+  jsonSchemas,
+  parseTopic,
+  startOfDay,
+  formatHhMm,
+} from '@okienko/protocol';
+import { SCHEMA_DIR } from '../../cli/build.ts';
+
+const ref = { site: 'ratusz', counter: 'okienko-1' };
+const clerk = { id: 'k1', name: 'Anna Nowak' };
+
+export function feedbackEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    v: 1,
+    ...ref,
+    id: randomUUID(),
+    seq: 1,
+    at: Date.UTC(2026, 10, 20, 9, 0),
+    clockSynced: true,
+    bootId: 'b1',
+    type: 'feedback',
+    face: 4,
+    scale: 4,
+    clerk,
+    sessionId: null,
+    flagged: false,
+    ...overrides,
+  };
+}
+
+describe('topics', () => {
+  it('builds versioned per-counter topics and parses them back', () => {
+    const t = counterTopic(ref, 'event');
+    expect(t).toBe('okienko/v1/ratusz/okienko-1/event');
+    expect(parseTopic(t)).toEqual({ ok: true, ...ref, kind: 'event' });
+  });
+
+  it.each([
+    ['okienko/v2/ratusz/okienko-1/event', 'other version'],
+    ['okienko/v1/ratusz/okienko-1', 'too short'],
+    ['okienko/v1/ratusz/okienko-1/event/x', 'too long'],
+    ['okienko/v1/Ratusz/okienko-1/event', 'uppercase id'],
+    ['okienko/v1/ratusz/+/event', 'wildcard as id'],
+    ['okienko/v1/ratusz/okienko-1/gossip', 'unknown kind'],
+    ['something/else', 'foreign'],
+  ])('rejects %s (%s)', (topic) => {
+    expect(parseTopic(topic).ok).toBe(false);
+  });
+
+  it('refuses to build a topic from an id holding MQTT syntax', () => {
+    expect(() => counterTopic({ site: 'ratusz', counter: '#' }, 'state')).toThrow(/invalid counter/);
+    expect(() => counterTopic({ site: 'a/b', counter: 'c' }, 'state')).toThrow(/invalid counter/);
+  });
+});
+
+describe('message schemas', () => {
+  it('accepts a valid feedback and state-change event', () => {
+    expect(CounterEvent.safeParse(feedbackEvent()).success).toBe(true);
+    const change = {
+      ...feedbackEvent(),
+      type: 'state_changed',
+      from: 'available',
+      to: 'away',
+      cause: 'clerk',
+      notice: { backAt: Date.UTC(2026, 10, 20, 9, 45), reason: 'break', substitute: { name: 'Jan Kowalski', where: 'stanowisko 3' }, signedBy: clerk },
+    };
+    expect(CounterEvent.safeParse(change).success).toBe(true);
+  });
+
+  it.each([
+    ['missing id', { id: undefined }],
+    ['id not a uuid', { id: 'abc' }],
+    ['sequence zero', { seq: 0 }],
+    ['fractional sequence', { seq: 1.5 }],
+    ['negative time', { at: -1 }],
+    ['clock flag missing', { clockSynced: undefined }],
+    ['face above the scale', { face: 5, scale: 4 }],
+    ['face zero', { face: 0 }],
+    ['scale of two', { scale: 2, face: 1 }],
+    ['unknown type', { type: 'gossip' }],
+    ['protocol version 2', { v: 2 }],
+    ['counter id with a slash', { counter: 'a/b' }],
+  ])('rejects an event with %s', (_name, overrides) => {
+    expect(CounterEvent.safeParse(feedbackEvent(overrides)).success).toBe(false);
+  });
+
+  it('rejects an away notice that is not signed', () => {
+    const state = { v: 1, ...ref, status: 'away', since: 1, clerk, seq: 3, at: 2, clockSynced: true, scale: 4, notice: { backAt: 5, reason: 'break', substitute: null } };
+    expect(CounterState.safeParse(state).success).toBe(false);
+    expect(CounterState.safeParse({ ...state, notice: { ...state.notice, signedBy: clerk } }).success).toBe(true);
+  });
+
+  it('knows offline only as availability, never as a counter status', () => {
+    expect(Availability.safeParse({ v: 1, ...ref, status: 'offline', bootId: 'b', at: 1 }).success).toBe(true);
+    expect(CounterState.safeParse({ v: 1, ...ref, status: 'offline', since: 1, clerk: null, notice: null, seq: 0, at: 1, clockSynced: false, scale: 4 }).success).toBe(false);
+  });
+
+  it('validates commands', () => {
+    expect(CounterCommand.safeParse({ v: 1, ...ref, id: randomUUID(), at: 1, type: 'set_open', open: false }).success).toBe(true);
+    expect(CounterCommand.safeParse({ v: 1, ...ref, id: randomUUID(), at: 1, type: 'set_open' }).success).toBe(false);
+    expect(CounterCommand.safeParse({ v: 1, ...ref, id: randomUUID(), at: 1, type: 'reboot' }).success).toBe(false);
+  });
+});
+
+describe('JSON Schema', () => {
+  it('is generated for every message and the committed files are up to date', () => {
+    const generated = jsonSchemas();
+    expect(Object.keys(generated).sort()).toEqual(['Availability', 'CounterCommand', 'CounterEvent', 'CounterState']);
+    for (const [name, schema] of Object.entries(generated)) {
+      const file = path.join(SCHEMA_DIR, `${name}.json`);
+      expect(fs.existsSync(file), `${file} missing: run npx okienko build`).toBe(true);
+      expect(JSON.parse(fs.readFileSync(file, 'utf8')), `${name}.json is stale: run npx okienko build`).toEqual(schema);
+    }
+  });
+});
+
+describe('office time', () => {
+  it('formats HH:MM and finds midnight in Warsaw, across the DST change', () => {
+    expect(formatHhMm(Date.UTC(2026, 10, 20, 9, 45))).toBe('10:45'); // CET = UTC+1
+    expect(formatHhMm(Date.UTC(2026, 6, 20, 8, 45))).toBe('10:45'); // CEST = UTC+2
+    expect(startOfDay(Date.UTC(2026, 10, 20, 9, 45))).toBe(Date.UTC(2026, 10, 19, 23, 0));
+    expect(startOfDay(Date.UTC(2026, 6, 20, 8, 45))).toBe(Date.UTC(2026, 6, 19, 22, 0));
+    // 29 March 2026: clocks go forward at 02:00; midnight was still CET.
+    expect(startOfDay(Date.UTC(2026, 2, 29, 12, 0))).toBe(Date.UTC(2026, 2, 28, 23, 0));
+    // Just after local midnight belongs to the new day.
+    expect(startOfDay(Date.UTC(2026, 10, 19, 23, 0, 1))).toBe(Date.UTC(2026, 10, 19, 23, 0));
+  });
+});
