@@ -24,7 +24,10 @@ export class ConfigError extends Error {
 export function describeIssues(error: z.ZodError, fixes: Record<string, string> = {}): string[] {
   return error.issues.map((issue) => {
     const field = issue.path.join('.') || '(top level)';
-    const fix = fixes[field] ?? fixes[String(issue.path[issue.path.length - 1] ?? '')];
+    const fix =
+      fixes[field] ??
+      fixes[String(issue.path[issue.path.length - 1] ?? '')] ??
+      (issue.code === 'unrecognized_keys' ? 'remove it, or check its spelling against the documented fields' : undefined);
     return `${field}: ${issue.message}${fix ? ` — ${fix}` : ''}`;
   });
 }

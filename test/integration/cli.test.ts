@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { okienko } from '../helpers/okienko.ts';
+
+describe('okienko command line', () => {
+  it('lists its subcommands', async () => {
+    const p = okienko(['--help']);
+    expect(await p.exited).toBe(0);
+    for (const cmd of ['start', 'device', 'bridge', 'sim']) expect(p.output()).toMatch(new RegExp(`^  ${cmd} `, 'm'));
+  });
+
+  it.each(['start', 'device', 'bridge', 'sim'])('has --help for %s', async (cmd) => {
+    const p = okienko([cmd, '--help']);
+    expect(await p.exited).toBe(0);
+    expect(p.output()).toContain(`okienko ${cmd} — `);
+    expect(p.output()).toContain('--');
+  });
+
+  it('names every bad setting with its flag, variable and a fix, and exits 2', async () => {
+    const p = okienko(['start', '--http-port', 'eighty'], { OKIENKO_SIM_COUNTERS: '-3' });
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toContain('--http-port / OKIENKO_HTTP_PORT');
+    expect(p.output()).toContain('--sim-counters / OKIENKO_SIM_COUNTERS');
+    expect(p.output()).toContain('OKIENKO_CONFIG_INVALID');
+  });
+
+  it('reports every error of a device config file at once', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-cfg-')), 'device.json');
+    fs.writeFileSync(file, JSON.stringify({ site: 'Ratusz!', mqtt: { url: 'http://x' }, feedback: { scale: 7 }, colour: 'red' }));
+    const p = okienko(['device', '--config', file]);
+    expect(await p.exited).toBe(2);
+    const out = p.output();
+    expect(out).toMatch(/site: .*lowercase/);
+    expect(out).toMatch(/counter: .*set "counter"/);
+    expect(out).toMatch(/mqtt\.url: must start with mqtt:\/\//);
+    expect(out).toMatch(/feedback\.scale: .*use 3, 4 or 5 faces/);
+    expect(out).toMatch(/colour/);
+  });
+
+  it('rejects an unknown flag with the command\'s help', async () => {
+    const p = okienko(['bridge', '--colour', 'red']);
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toContain('okienko bridge — ');
+  });
+});

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
+import { pino } from 'pino';
+import { counterTopic } from '@okienko/protocol';
+import { SqliteStore, startBridge, type Bridge } from '@okienko/broker-bridge';
+import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
+import { freePort, waitFor } from '../helpers/net.ts';
+import { okienko, type Proc } from '../helpers/okienko.ts';
+import { REF, buf, feedback } from '../helpers/messages.ts';
+
+let mosq: Mosquitto;
+let bridge: Bridge;
+let sim: Proc;
+let simUrl: string;
+
+async function press(button: string): Promise<void> {
+  const res = await fetch(`${simUrl}/sim/api/ratusz/okienko-1/press`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ button }),
+  });
+  expect(res.status).toBe(200);
+}
+
+const counterRow = () => bridge.hub.snapshot().then((list) => list.find((c) => c.site === REF.site && c.counter === REF.counter));
+
+beforeAll(async () => {
+  mosq = await startMosquitto();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-int-'));
+  bridge = await startBridge({
+    mqtt: { url: mosq.url, protocolVersion: 4, clientId: 'okienko-bridge-test' },
+    store: new SqliteStore(path.join(dir, 'bridge.db')),
+    http: { host: '127.0.0.1', port: 0 },
+    timeZone: 'Europe/Warsaw',
+    log: pino({ level: 'silent' }),
+  });
+  const simPort = await freePort();
+  simUrl = `http://127.0.0.1:${simPort}`;
+  sim = okienko(['sim', '--mqtt-url', mosq.url, '--counters', '1', '--data-dir', dir, '--http-port', String(simPort), '--keepalive', '1']);
+  await waitFor(async () => (await counterRow())?.status === 'available', { timeoutMs: 20_000, what: 'the simulated counter online' });
+});
+
+afterAll(async () => {
+  sim?.child.kill('SIGKILL');
+  await bridge?.close();
+  await mosq?.stop();
+});
+
+describe('device → Mosquitto → bridge', () => {
+  it('stores every press exactly once, in sequence', async () => {
+    for (const b of ['face-4', 'clerk', 'clerk', 'face-1', 'clerk']) await press(b);
+    await waitFor(() => bridge.ingest.stored === 5, { what: '5 stored events' });
+    const events = (await (await fetch(`${bridge.url}/api/events?counter=okienko-1`)).json()) as { id: string; seq: number; type: string }[];
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(new Set(events.map((e) => e.id)).size).toBe(5);
+    expect(events.map((e) => e.type)).toEqual(['feedback', 'state_changed', 'state_changed', 'feedback', 'state_changed']);
+    await waitFor(async () => (await counterRow())?.status === 'serving', { what: 'state serving on the bridge' });
+  });
+
+  it('rejects junk with a counted reason and still stores the next press', async () => {
+    const junk = await mqtt.connectAsync(mosq.url, { clientId: 'junk-sender' });
+    await junk.publishAsync(counterTopic(REF, 'event'), 'not json at all', { qos: 1 });
+    await junk.publishAsync(counterTopic(REF, 'event'), buf({ ...feedback(99), face: 42 }), { qos: 1 });
+    await junk.publishAsync('okienko/v1/ratusz/okienko-1/whatever', buf(feedback(99)), { qos: 1 });
+    await junk.publishAsync(counterTopic({ ...REF, counter: 'okienko-9' }, 'event'), buf(feedback(99)), { qos: 1 });
+    await junk.endAsync();
+    await press('face-3');
+    await waitFor(() => bridge.ingest.stored === 6, { what: 'the press after the junk' });
+    const health = (await (await fetch(`${bridge.url}/api/health`)).json()) as { status: string; rejected: Record<string, number> };
+    expect(health.status).toBe('ok');
+    expect(health.rejected).toMatchObject({ invalid_json: 1, invalid_payload: 1, unknown_topic: 1, topic_mismatch: 1 });
+  });
+
+  it('marks a killed counter offline through its last will', async () => {
+    sim.child.kill('SIGKILL');
+    await sim.exited;
+    // keepalive 1 s: the broker gives up after 1.5 s and publishes the will.
+    const row = await waitFor(async () => {
+      const r = await counterRow();
+      return r?.status === 'offline' ? r : null;
+    }, { timeoutMs: 8_000, what: 'offline after the last will' });
+    expect(row.lastStatus).toBe('serving');
+  });
+});

@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { CounterDevice, DEFAULT_PRESETS, FileOutbox, type Clock } from '@okienko/device';
+import { SimulatedHardware } from '@okienko/hardware';
+
+const clerk = { id: 'k1', name: 'Anna Nowak' };
+const T0 = Date.UTC(2026, 10, 20, 9, 30);
+
+/** A clock the test moves by hand. */
+function manualClock(start: number): Clock & { advance(ms: number): void } {
+  let now = start;
+  return { now: () => now, synced: () => false, advance: (ms) => (now += ms) };
+}
+
+let device: CounterDevice | null = null;
+afterEach(async () => {
+  await device?.stop();
+  device = null;
+});
+
+function makeDevice(dataDir: string, clock: Clock, hw: SimulatedHardware): CounterDevice {
+  return new CounterDevice(
+    {
+      ref: { site: 'ratusz', counter: 'okienko-1' },
+      dataDir,
+      machine: { scale: 4, presets: DEFAULT_PRESETS, awayCommitMs: 4000, feedbackRepeatMs: 10_000, thanksMs: 3000, substitute: null },
+      clerk,
+      // Nothing listens here: the counter works on with its link down.
+      link: { url: 'mqtt://127.0.0.1:1', keepaliveS: 30, protocolVersion: 4, reconnectMinMs: 60_000, reconnectMaxMs: 60_000, window: 8 },
+      timeZone: 'Europe/Warsaw',
+      version: 'test',
+      tickMs: 3_600_000,
+    },
+    hw,
+    clock,
+    pino({ level: 'silent' }),
+  );
+}
+
+describe('CounterDevice', () => {
+  it('writes a vote to the outbox before it confirms it to the resident, with the link down', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-dev-'));
+    const hw = new SimulatedHardware({ cols: 32, rows: 6 });
+    const clock = manualClock(T0);
+    device = makeDevice(dir, clock, hw);
+    const outboxSizeAtFlash: number[] = [];
+    const flash = hw.light.flash;
+    hw.light.flash = async (c) => {
+      outboxSizeAtFlash.push(device!.outbox.size);
+      await flash(c);
+    };
+    await device.start();
+    expect(hw.snapshot().lines.at(-1)).toMatch(/brak lacznosci/);
+
+    await hw.press('face-4');
+    expect(outboxSizeAtFlash).toEqual([1]);
+    expect(hw.snapshot().lines[0]).toBe('Dziękujemy za ocenę');
+    const [event] = device.outbox.pending();
+    expect(event).toMatchObject({ type: 'feedback', face: 4, seq: 1, clockSynced: false, clerk, at: T0 });
+
+    clock.advance(3000);
+    await device.input({ type: 'tick' });
+    expect(hw.snapshot().lines[0]).toBe('Stanowisko wolne');
+    expect(hw.snapshot().light).toBe('green');
+  });
+
+  it('comes back after a restart as the clerk left it, with sequence numbers going on', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-dev-'));
+    const clock = manualClock(T0);
+    let hw = new SimulatedHardware();
+    device = makeDevice(dir, clock, hw);
+    await device.start();
+    await hw.press('away');
+    clock.advance(4000);
+    await device.input({ type: 'tick' });
+    expect(device.machineState.status).toBe('away');
+    expect(hw.snapshot().light).toBe('red');
+    await device.stop();
+
+    hw = new SimulatedHardware();
+    device = makeDevice(dir, clock, hw);
+    await device.start();
+    expect(device.machineState.status).toBe('away');
+    expect(device.machineState.notice?.signedBy).toEqual(clerk);
+    expect(hw.snapshot().light).toBe('red');
+    await hw.press('clerk');
+    expect(device.outbox.pending().map((e) => [e.seq, e.type])).toEqual([
+      [1, 'state_changed'],
+      [2, 'state_changed'],
+    ]);
+    await device.stop();
+    device = null;
+    expect(FileOutbox.open(path.join(dir, 'outbox')).lastSeq).toBe(2);
+  });
+});
