@@ -39,8 +39,10 @@ const EventsQuery = z
   .strict();
 
 export function buildHttp(deps: HttpDeps): FastifyInstance {
-  // pino's Logger and fastify's base logger type differ only in generics; the instance is the same.
-  const app = Fastify({ loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
+  // Request lines are info-level; the API is polled by dashboards, so only warnings and errors are kept.
+  // (pino's Logger and fastify's base logger type differ only in generics; the instance is the same.)
+  const httpLog = deps.log.child({ component: 'http' }, { level: 'warn' });
+  const app = Fastify({ loggerInstance: httpLog as FastifyBaseLogger });
   const started = Date.now();
 
   app.get('/api/health', async () => ({

@@ -9,6 +9,7 @@ import {
   type CounterEvent,
   type CounterRef,
   type CounterState,
+  type UnsequencedEvent,
 } from '@okienko/protocol';
 import type { CounterHardware, LightColor } from '@okienko/hardware';
 import { displayLines } from './display-text.ts';
@@ -156,7 +157,7 @@ export class CounterDevice {
       at: now,
       clockSynced: this.clock.synced(),
       bootId: this.bootId,
-    } as Omit<CounterEvent, 'seq'>);
+    } as UnsequencedEvent);
     this.log.debug({ seq: event.seq, type: event.type }, 'event recorded');
     return event;
   }
@@ -169,12 +170,10 @@ export class CounterDevice {
 
   private async render(): Promise<void> {
     const now = this.clock.now();
-    const light = this.state.thanksUntil !== null && now < this.state.thanksUntil ? null : STATUS_LIGHT[this.state.status];
-    if (light && light !== this.shownLight) {
+    const light = STATUS_LIGHT[this.state.status];
+    if (light !== this.shownLight) {
       this.shownLight = light;
       await this.hardware.light.set(light);
-    } else if (!light) {
-      this.shownLight = null; // the flash is showing; restore the steady colour afterwards
     }
     const lines = displayLines(this.state, now, this.options.machine, this.hardware.display.size, {
       linkUp: this.link.isUp,

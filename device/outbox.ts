@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CounterEvent } from '@okienko/protocol';
+import { CounterEvent, type UnsequencedEvent } from '@okienko/protocol';
 
 export type FsyncPolicy = 'always' | 'never';
 
@@ -19,8 +19,6 @@ export class OutboxFullError extends Error {
     super(`outbox holds ${max} unsent events (its limit); the press was not recorded. Check the link to the broker or raise outbox.maxPending.`);
   }
 }
-
-type Draft = Omit<CounterEvent, 'seq'>;
 
 /**
  * The device's durable queue of events: an append-only file of JSON lines, one per event, plus a
@@ -72,7 +70,7 @@ export class FileOutbox {
   }
 
   /** Give the draft the next sequence number and make it durable. Throws OutboxFullError when full. */
-  append(draft: Draft): CounterEvent {
+  append(draft: UnsequencedEvent): CounterEvent {
     if (this.pendingEvents.length >= this.options.maxPending) throw new OutboxFullError(this.options.maxPending);
     const event = CounterEvent.parse({ ...draft, seq: this.last + 1 });
     const line = `${JSON.stringify(event)}\n`;

@@ -10,6 +10,9 @@ import type {
   PressListener,
 } from './interfaces.ts';
 
+/** How long a confirmation blink is visible. */
+export const FLASH_MS = 1200;
+
 export interface SimSnapshot {
   light: LightColor;
   flashing: LightColor | null;
@@ -32,6 +35,7 @@ export class SimulatedHardware extends EventEmitter implements CounterHardware {
   private lines: string[];
   private pressListeners = new Set<PressListener>();
   private pressCount = 0;
+  private flashTimer: NodeJS.Timeout | undefined;
 
   constructor(size: DisplaySize = { cols: 20, rows: 4 }) {
     super();
@@ -56,9 +60,16 @@ export class SimulatedHardware extends EventEmitter implements CounterHardware {
       this.changed();
     },
     flash: async (color) => {
+      // Like a real blink: seen for a moment, then the steady colour shows again by itself.
       this.flashing = color;
       this.lightHistory.push(color);
       this.changed();
+      clearTimeout(this.flashTimer);
+      this.flashTimer = setTimeout(() => {
+        this.flashing = null;
+        this.changed();
+      }, FLASH_MS);
+      this.flashTimer.unref();
     },
     close: async () => {},
   };

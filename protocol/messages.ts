@@ -98,6 +98,8 @@ export type FeedbackEvent = z.infer<typeof FeedbackEvent>;
 
 export const CounterEvent = z.discriminatedUnion('type', [StateChangedEvent, FeedbackEvent]);
 export type CounterEvent = z.infer<typeof CounterEvent>;
+/** An event before the outbox gives it its sequence number (Omit spread over each event type). */
+export type UnsequencedEvent = CounterEvent extends infer E ? (E extends unknown ? Omit<E, 'seq'> : never) : never;
 
 /** Retained on .../availability; the offline form is also the counter's last will. */
 export const Availability = z.object({

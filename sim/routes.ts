@@ -61,6 +61,12 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
     return reply.type('text/html; charset=utf-8').send(fs.readFileSync(file));
   });
 
+  app.get<{ Params: { site: string; counter: string } }>('/sim/api/:site/:counter', async (req, reply) => {
+    const c = fleet.get(req.params.site, req.params.counter);
+    if (!c) return reply.code(404).send({ error: 'no such simulated counter' });
+    return panelView(c);
+  });
+
   app.get<{ Params: { site: string; counter: string } }>('/sim/api/:site/:counter/stream', (req, reply) => {
     const c = fleet.get(req.params.site, req.params.counter);
     if (!c) return reply.code(404).send({ error: 'no such simulated counter' });

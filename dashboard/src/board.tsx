@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { AWAY_REASON_TEXT, PHRASES, STATUS_TEXT, faceLabels } from '@okienko/protocol/wording';
 import type { CounterView } from './live.ts';
 import { hhmm } from './format.ts';
+import { Face } from './face.tsx';
 
 type Connection = 'connecting' | 'live' | 'lost';
 
@@ -82,7 +83,8 @@ function Card({ c, now }: { c: CounterView; now: number }) {
       <ul class="faces" aria-label="Oceny dzisiaj / today's feedback">
         {faces.map((label, i) => (
           <li key={i} data-face={i + 1}>
-            <span aria-hidden="true">{label}</span>
+            <Face index={i + 1} scale={c.scale} />
+            <span class="sr-only">{label}</span>
             <span class="count" data-testid={`face-${i + 1}`}>{c.feedbackToday[String(i + 1)] ?? 0}</span>
           </li>
         ))}

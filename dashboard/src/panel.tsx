@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { PHRASES, STATUS_TEXT } from '@okienko/protocol/wording';
 import type { CounterStatus } from '@okienko/protocol';
 import type { PanelView } from './live.ts';
+import { Face } from './face.tsx';
 
 const [, , site, counter] = location.pathname.split('/');
 const api = `/sim/api/${site}/${counter}`;
@@ -50,8 +51,8 @@ function Panel() {
       <section aria-label="Ocena obsługi / feedback" class="faces">
         <p>{PHRASES.howServed.pl} <span lang="en">{PHRASES.howServed.en}</span></p>
         {view.faces.map((label, i) => (
-          <button type="button" key={i} data-testid={`btn-face-${i + 1}`} aria-label={`ocena ${i + 1} z ${view.faces.length}`} onClick={() => void press(`face-${i + 1}`)}>
-            {label}
+          <button type="button" key={i} data-testid={`btn-face-${i + 1}`} aria-label={`ocena ${i + 1} z ${view.faces.length} ${label}`} onClick={() => void press(`face-${i + 1}`)}>
+            <Face index={i + 1} scale={view.faces.length} size={48} />
           </button>
         ))}
       </section>

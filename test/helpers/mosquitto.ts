@@ -16,7 +16,11 @@ export interface Mosquitto {
   log(): string;
 }
 
-/** A real Mosquitto on a free loopback port, with a config of our own, anonymous allowed (demo setup). */
+/**
+ * A real Mosquitto on a free loopback port, with a config of our own: anonymous allowed (demo
+ * setup) and persistence on, as in production, so the bridge's session and its queued QoS 1
+ * messages survive a broker restart.
+ */
 export async function startMosquitto(extraConfig: string[] = []): Promise<Mosquitto> {
   requireBinary(MOSQUITTO, 'mosquitto');
   const port = await freePort();
@@ -24,7 +28,7 @@ export async function startMosquitto(extraConfig: string[] = []): Promise<Mosqui
   // Started as root, mosquitto drops to the mosquitto user unless told to stay: our files are ours.
   fs.chmodSync(dir, 0o755);
   const conf = path.join(dir, 'mosquitto.conf');
-  const lines = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', ...extraConfig];
+  const lines = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', 'persistence true', `persistence_location ${dir}/`, ...extraConfig];
   if (process.getuid?.() === 0) lines.unshift('user root');
   fs.writeFileSync(conf, `${lines.join('\n')}\n`);
   let child: ChildProcess | null = null;

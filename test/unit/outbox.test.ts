@@ -4,14 +4,14 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FileOutbox, OutboxFullError } from '@okienko/device';
-import type { CounterEvent } from '@okienko/protocol';
+import type { UnsequencedEvent } from '@okienko/protocol';
 
 let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-outbox-'));
 });
 
-function draft(face = 4): Omit<CounterEvent, 'seq'> {
+function draft(face = 4): UnsequencedEvent {
   return {
     v: 1,
     site: 'ratusz',
@@ -88,7 +88,7 @@ describe('FileOutbox', () => {
 
   it('refuses to write an event that breaks the schema', () => {
     const a = FileOutbox.open(dir);
-    expect(() => a.append({ ...draft(), face: 9 } as Omit<CounterEvent, 'seq'>)).toThrow();
+    expect(() => a.append({ ...draft(), face: 9 } as UnsequencedEvent)).toThrow();
     expect(a.size).toBe(0);
     expect(a.lastSeq).toBe(0);
   });

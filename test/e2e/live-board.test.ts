@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
+import { freePort, waitFor } from '../helpers/net.ts';
+import { ROOT, okienko, type Proc } from '../helpers/okienko.ts';
+
+let system: Proc;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  const [httpPort, mqttPort] = [await freePort(), await freePort()];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-e2e-'));
+  base = `http://127.0.0.1:${httpPort}`;
+  system = okienko(['start'], {
+    OKIENKO_HTTP_PORT: String(httpPort),
+    OKIENKO_MQTT_PORT: String(mqttPort),
+    OKIENKO_DATA_DIR: dataDir,
+    OKIENKO_AWAY_COMMIT_MS: '600',
+  });
+  await waitFor(() => system.output().includes('okienko is running'), { timeoutMs: 30_000, what: `okienko start; output: ${system.output()}` });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  system?.child.kill('SIGINT');
+  await system?.exited;
+});
+
+describe('a press on a virtual panel reaches the dashboard live', () => {
+  it('shows a smiley vote and the away notice without reload', async () => {
+    const page = await browser.newPage();
+    // The browser's clock is ours to move, so "overdue" can be checked without waiting.
+    await page.clock.install();
+    await page.goto(`${base}/`);
+    await page.getByTestId('connection').filter({ hasText: 'na żywo' }).waitFor();
+    await expect.poll(() => page.locator('article.card').count(), { timeout: 10_000 }).toBe(6);
+    const card = page.locator('article[data-counter="ratusz/okienko-1"]');
+    await expect.poll(() => card.getAttribute('data-status')).toBe('available');
+    expect(await card.getByTestId('face-4').textContent()).toBe('0');
+    let navigations = 0;
+    page.on('framenavigated', () => navigations++);
+
+    // The card links to its virtual panel.
+    const panelHref = await card.locator('a.panel-link').getAttribute('href');
+    expect(panelHref).toBe(`${base}/sim/ratusz/okienko-1`);
+    const panel = await browser.newPage();
+    await panel.goto(panelHref!);
+    await panel.getByTestId('btn-face-4').click();
+    await expect.poll(() => card.getByTestId('face-4').textContent(), { timeout: 10_000 }).toBe('1');
+    await expect.poll(() => panel.getByTestId('display').textContent()).toContain('Dziękujemy za ocenę');
+
+    await panel.getByTestId('btn-away').click();
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 10_000 }).toBe('away');
+    const notice = await card.locator('.notice').textContent();
+    expect(notice).toMatch(/Wracam o \d\d:\d\d/);
+    expect(notice).toContain('W tym czasie zapraszam do:');
+    expect(notice).toContain('Jan Kowalski'); // the substitute at the next counter
+    expect(notice).toContain('— Anna Nowak'); // signed by the clerk on duty
+    await expect.poll(() => panel.getByTestId('light').getAttribute('data-color')).toBe('red');
+
+    // The first preset announces a return in about five minutes; six minutes on, it is overdue.
+    expect(await card.getByTestId('overdue').count()).toBe(0);
+    await page.clock.fastForward('06:05');
+    await card.getByTestId('overdue').waitFor({ timeout: 10_000 });
+
+    expect(navigations).toBe(0); // all of it live, no reload
+    fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: path.join(ROOT, 'test-results/live-board.png'), fullPage: true });
+    await panel.screenshot({ path: path.join(ROOT, 'test-results/panel.png'), fullPage: true });
+  });
+});
