@@ -20,7 +20,7 @@ export const startCommand: Command = {
     simCounters: { flag: 'sim-counters', env: 'OKIENKO_SIM_COUNTERS', default: '6', schema: z.coerce.number().int().min(0).max(2000), help: 'How many simulated counters to run (split over two sites).', fix: 'a whole number from 0 to 2000' },
     awayCommitMs: { flag: 'away-commit-ms', env: 'OKIENKO_AWAY_COMMIT_MS', default: '4000', schema: positiveInt, help: 'Pause after the last "away" press that commits the chosen preset.' },
     keepalive: { flag: 'keepalive', env: 'OKIENKO_KEEPALIVE_S', default: '30', schema: positiveInt, help: 'MQTT keepalive of the simulated counters, seconds.' },
-    logLevel: { flag: 'log-level', env: 'OKIENKO_LOG_LEVEL', default: 'info', schema: logLevel, help: 'Log level (logs are JSON lines on stderr).' },
+    logLevel: { flag: 'log-level', env: 'OKIENKO_LOG_LEVEL', default: 'warn', schema: logLevel, help: 'Log level (logs are JSON lines on stderr; info shows every connect and stop).' },
   },
   async run(v) {
     const log = rootLogger(v.logLevel as string);
