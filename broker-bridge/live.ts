@@ -18,9 +18,18 @@ export class LiveHub extends EventEmitter<{ message: [LiveMessage] }> {
     this.setMaxListeners(0);
   }
 
+  private dayStart = { minute: -1, start: 0 };
+
+  /** Midnight of today in the office's zone, worked out once a minute rather than per message. */
+  private today(): number {
+    const minute = Math.floor(this.now() / 60_000);
+    if (minute !== this.dayStart.minute) this.dayStart = { minute, start: startOfDay(this.now(), this.timeZone) };
+    return this.dayStart.start;
+  }
+
   async view(row: CounterRow): Promise<CounterView> {
     const { bootId: _bootId, status, ...rest } = row;
-    const feedbackToday = await this.store.feedbackCounts(row.site, row.counter, startOfDay(this.now(), this.timeZone));
+    const feedbackToday = await this.store.feedbackCounts(row.site, row.counter, this.today());
     return { ...rest, status: fleetStatus(row), lastStatus: status, feedbackToday };
   }
 

@@ -138,8 +138,10 @@ export class CounterDevice {
       }
     }
     const statusChanged = state.status !== this.state.status || state.clerk !== this.state.clerk;
+    const persistedChanged = statusChanged || state.notice !== this.state.notice || state.sessionId !== this.state.sessionId;
     this.state = state;
-    if (effects.length > 0 || statusChanged) this.saveState();
+    // A vote changes nothing that must survive a reboot: don't rewrite the state file for it.
+    if (persistedChanged) this.saveState();
     for (const confirm of confirmations) await confirm();
     await this.render();
     if (statusChanged || effects.some((e) => e.type === 'emit' && e.event.type === 'state_changed')) {

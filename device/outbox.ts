@@ -9,8 +9,10 @@ export interface OutboxOptions {
   maxPending: number;
   /** 'always' fdatasyncs each append before the press is confirmed; 'never' is for tests and benches of the floor. */
   fsync: FsyncPolicy;
-  /** Rewrite the log once this many bytes of it are acknowledged. */
+  /** Truncate the log once everything is acknowledged and it has grown past this many bytes. */
   compactBytes: number;
+  /** Longest delay before an acknowledgement reaches the ack file. */
+  ackFlushMs: number;
 }
 
 export class OutboxFullError extends Error {
@@ -34,6 +36,8 @@ export class FileOutbox {
   private last: number;
   private ackedOutOfOrder = new Set<number>();
   private logBytes: number;
+  private ackedOnDisk: number;
+  private ackTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly dir: string,
@@ -41,6 +45,7 @@ export class FileOutbox {
   ) {
     fs.mkdirSync(dir, { recursive: true });
     this.acked = readAckFile(this.ackPath);
+    this.ackedOnDisk = this.acked;
     const { events, goodBytes } = readLog(this.logPath);
     // Drop a torn tail so the next append starts on a clean line.
     if (fs.existsSync(this.logPath) && fs.statSync(this.logPath).size !== goodBytes) {
@@ -53,7 +58,7 @@ export class FileOutbox {
   }
 
   static open(dir: string, options: Partial<OutboxOptions> = {}): FileOutbox {
-    return new FileOutbox(dir, { maxPending: 100_000, fsync: 'always', compactBytes: 1 << 20, ...options });
+    return new FileOutbox(dir, { maxPending: 100_000, fsync: 'always', compactBytes: 1 << 20, ackFlushMs: 250, ...options });
   }
 
   get lastSeq(): number {
@@ -94,19 +99,38 @@ export class FileOutbox {
       advanced = true;
     }
     if (!advanced) return;
-    // Losing this write only means re-sending events the bridge already has; it dedupes, so no fsync.
-    writeAtomically(this.ackPath, String(this.acked));
-    if (this.pendingEvents.length === 0 && this.logBytes >= this.options.compactBytes) this.compact();
+    if (this.pendingEvents.length === 0 && this.logBytes >= this.options.compactBytes) {
+      this.compact();
+      return;
+    }
+    // Losing the ack file only means re-sending events the bridge already has (it dedupes), so it
+    // is written at most every ackFlushMs instead of renamed into place on every PUBACK.
+    this.ackTimer ??= setTimeout(() => this.flushAcks(), this.options.ackFlushMs);
+    this.ackTimer.unref?.();
+  }
+
+  /** Write the acknowledged position now (also done on close and within ackFlushMs of an ack). */
+  flushAcks(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    if (this.acked !== this.ackedOnDisk) {
+      writeAtomically(this.ackPath, String(this.acked));
+      this.ackedOnDisk = this.acked;
+    }
   }
 
   close(): void {
+    this.flushAcks();
     fs.closeSync(this.fd);
   }
 
   private compact(): void {
     // The ack file is now the only record of the last sequence number: make it durable first,
     // or a power cut could bring back an older one and sequence numbers would repeat.
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
     writeAtomically(this.ackPath, String(this.acked), true);
+    this.ackedOnDisk = this.acked;
     fs.ftruncateSync(this.fd, 0);
     this.logBytes = 0;
   }

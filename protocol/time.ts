@@ -13,18 +13,26 @@ export function formatHhMm(epochMs: number, timeZone = DEFAULT_TIME_ZONE): strin
   return f.format(epochMs);
 }
 
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** Offset of the zone from UTC at that instant, in ms (positive east of Greenwich). */
 function zoneOffsetMs(epochMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(epochMs);
+  // Building a DateTimeFormat costs far more than using one: keep one per zone.
+  let f = partsFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    partsFormatters.set(timeZone, f);
+  }
+  const parts = f.formatToParts(epochMs);
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return asUtc - Math.floor(epochMs / 1000) * 1000;

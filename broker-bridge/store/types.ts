@@ -50,7 +50,7 @@ export interface Store {
   getCounter(site: string, counter: string): Promise<CounterRow | null>;
   listCounters(): Promise<CounterRow[]>;
   listEvents(filter: EventFilter): Promise<StoredEvent[]>;
-  /** Votes per face since a time, misuse-flagged votes excluded. */
+  /** Votes per face since a time (rounded down to the whole hour), misuse-flagged votes excluded. */
   feedbackCounts(site: string, counter: string, from: number): Promise<Record<string, number>>;
   close(): Promise<void>;
 }

@@ -2,11 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileOutbox, OutboxFullError } from '@okienko/device';
 import type { UnsequencedEvent } from '@okienko/protocol';
 
 let dir: string;
+afterEach(() => {
+  vi.useRealTimers();
+});
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-outbox-'));
 });
@@ -84,6 +87,20 @@ describe('FileOutbox', () => {
     expect(a.pending().map((e) => e.seq)).toEqual([1, 2]);
     a.ack(1);
     expect(a.append(draft()).seq).toBe(3);
+  });
+
+  it('writes acknowledgements lazily: a crash before the flush re-sends, never loses', () => {
+    vi.useFakeTimers();
+    const a = FileOutbox.open(dir, { ackFlushMs: 250 });
+    for (let i = 0; i < 3; i++) a.append(draft());
+    a.ack(1);
+    a.ack(2);
+    // Power cut now: the ack file is not written yet, so both come back to be sent again.
+    const crashed = FileOutbox.open(dir);
+    expect(crashed.pending().map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(crashed.lastSeq).toBe(3);
+    vi.advanceTimersByTime(250);
+    expect(FileOutbox.open(dir).pending().map((e) => e.seq)).toEqual([3]);
   });
 
   it('refuses to write an event that breaks the schema', () => {

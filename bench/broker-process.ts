@@ -1,0 +1,35 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+
+const BIN = fileURLToPath(new URL('../cli/bin.mjs', import.meta.url));
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** The embedded broker in a process of its own, so it doesn't share a core's event loop with the bench. */
+export async function startBrokerProcess(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, 'broker', '--mqtt-port', String(port), '--log-level', 'warn'], {
+    cwd: path.dirname(path.dirname(BIN)),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('okienko broker:') && resolve());
+    child.once('exit', (code) => reject(new Error(`broker exited with ${code}`)));
+  });
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

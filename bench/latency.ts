@@ -1,0 +1,72 @@
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
+import type { Logger } from 'pino';
+import { SqliteStore, startBridge } from '@okienko/broker-bridge';
+import { figure, percentile, type Figure } from './stats.ts';
+import { readSse } from './sse.ts';
+import { RAW_TOPIC, nowUs, type LoadRequest } from './load-child.ts';
+
+const CHILD = fileURLToPath(new URL('./load-child.ts', import.meta.url));
+
+/** Run the load in its own process; `received` maps each key to when it arrived here (µs). */
+async function runLoad(req: LoadRequest, received: Map<string, number>): Promise<number[]> {
+  const child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = (): Promise<{ type: string; sent?: [string, number][] }> => new Promise((r) => child.once('message', r as never));
+  child.send(req);
+  await next(); // ready
+  child.send({ type: 'go' });
+  const done = await next();
+  const sent = new Map(done.sent!);
+  const deadline = Date.now() + 60_000;
+  while ([...sent.keys()].some((k) => !received.has(k))) {
+    if (Date.now() > deadline) throw new Error(`bench: ${[...sent.keys()].filter((k) => !received.has(k)).length} of ${sent.size} never arrived`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await new Promise((r) => child.once('exit', r));
+  return [...sent].map(([k, t0]) => (received.get(k)! - t0) / 1000);
+}
+
+export async function latencyFigures(url: string, dir: string, log: Logger, opts = { total: 10_000, rate: 1000 }): Promise<Figure[]> {
+  fs.mkdirSync(dir, { recursive: true });
+  const base = { url, dir, total: opts.total, rate: opts.rate, counters: 10 };
+
+  // Floor: raw QoS 1 publish (load process) → subscribe (here) through the same broker.
+  const sub = await mqtt.connectAsync(url, { clientId: `bench-raw-sub-${process.pid}` });
+  await sub.subscribeAsync(RAW_TOPIC, { qos: 1 });
+  const rawReceived = new Map<string, number>();
+  sub.on('message', (_t, p) => rawReceived.set(String(p.readUInt32BE(0)), nowUs()));
+  const raw = await runLoad({ ...base, mode: 'raw' }, rawReceived);
+  await sub.endAsync();
+
+  // Ours: press (load process: durable outbox, MQTT) → bridge (validate, store, project) → SSE (here).
+  const bridge = await startBridge({
+    mqtt: { url, protocolVersion: 4, clientId: `bench-bridge-lat-${process.pid}` },
+    store: new SqliteStore(path.join(dir, 'latency.db')),
+    http: { host: '127.0.0.1', port: 0 },
+    timeZone: 'Europe/Warsaw',
+    log,
+  });
+  const ourReceived = new Map<string, number>();
+  const abort = new AbortController();
+  await readSse(
+    `${bridge.url}/api/stream`,
+    (event, data) => {
+      if (event !== 'event') return;
+      const { event: e } = JSON.parse(data) as { event: { counter: string; seq: number } };
+      ourReceived.set(`${e.counter}/${e.seq}`, nowUs());
+    },
+    abort.signal,
+  );
+  const ours = await runLoad({ ...base, mode: 'devices' }, ourReceived);
+  abort.abort();
+  await bridge.close();
+
+  const floorIs = `raw MQTT QoS 1 publish → subscribe through the same broker, ${opts.rate}/s`;
+  return [
+    figure({ figure: `press → live stream latency p50 at ${opts.rate} events/s`, unit: 'ms', ours: percentile(ours, 50), floor: percentile(raw, 50), floorIs }),
+    figure({ figure: `press → live stream latency p99 at ${opts.rate} events/s`, unit: 'ms', ours: percentile(ours, 99), floor: percentile(raw, 99), floorIs, goal: 'within 3 ms of the floor (issue 4)' }),
+  ];
+}

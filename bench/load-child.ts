@@ -1,0 +1,113 @@
+// The load side of the latency bench, in a process of its own as counters are on their own
+// machines: it either publishes raw MQTT messages (the floor) or presses simulated counters
+// (ours), stamping each with the monotonic clock, which every process on the machine shares.
+import path from 'node:path';
+import mqtt from 'mqtt';
+import { pino } from 'pino';
+import { CounterDevice, DEFAULT_PRESETS, systemClock } from '@okienko/device';
+import { SimulatedHardware } from '@okienko/hardware';
+
+export interface LoadRequest {
+  mode: 'raw' | 'devices';
+  url: string;
+  dir: string;
+  total: number;
+  rate: number;
+  counters: number;
+}
+
+export const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
+export const RAW_TOPIC = 'bench/latency';
+const PAYLOAD_BYTES = 400; // about the size of a feedback event
+
+/** Call send(i) `total` times at `rate` per second, catching up after a stall. */
+async function paced(total: number, rate: number, send: (i: number) => void): Promise<void> {
+  const start = performance.now();
+  let i = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+      while (i < due) send(i++);
+      if (i >= total) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 2);
+  });
+}
+
+async function raw(req: LoadRequest): Promise<{ go(): Promise<[string, number][]>; close(): Promise<void> }> {
+  const pub = await mqtt.connectAsync(req.url, { clientId: `bench-load-raw-${process.pid}` });
+  return {
+    async go() {
+      const sent: [string, number][] = [];
+      const payload = Buffer.alloc(PAYLOAD_BYTES, 0x61);
+      await paced(req.total, req.rate, (i) => {
+        const p = Buffer.from(payload);
+        p.writeUInt32BE(i, 0);
+        sent.push([String(i), nowUs()]);
+        pub.publish(RAW_TOPIC, p, { qos: 1 });
+      });
+      return sent;
+    },
+    close: () => pub.endAsync(),
+  };
+}
+
+async function devices(req: LoadRequest): Promise<{ go(): Promise<[string, number][]>; close(): Promise<void> }> {
+  const log = pino({ level: 'warn' });
+  const list: { device: CounterDevice; hw: SimulatedHardware; nextSeq: number; name: string }[] = [];
+  for (let c = 0; c < req.counters; c++) {
+    const hw = new SimulatedHardware();
+    const device = new CounterDevice(
+      {
+        ref: { site: 'bench', counter: `c${c}` },
+        dataDir: path.join(req.dir, `device-${c}`),
+        machine: { scale: 4, presets: DEFAULT_PRESETS, awayCommitMs: 4000, feedbackRepeatMs: 0, thanksMs: 1, substitute: null },
+        clerk: { id: 'k', name: 'Bench Clerk' },
+        link: { url: req.url, keepaliveS: 30, protocolVersion: 4, reconnectMinMs: 100, reconnectMaxMs: 1000, window: 32 },
+        timeZone: 'Europe/Warsaw',
+        version: 'bench',
+        tickMs: 60_000,
+      },
+      hw,
+      systemClock(true),
+      log,
+    );
+    await device.start();
+    list.push({ device, hw, nextSeq: device.outbox.lastSeq + 1, name: `c${c}` });
+  }
+  while (!list.every((d) => d.device.link.isUp)) await new Promise((r) => setTimeout(r, 10));
+  return {
+    async go() {
+      const sent: [string, number][] = [];
+      await paced(req.total, req.rate, (i) => {
+        const d = list[i % list.length]!;
+        // Presses on one counter are handled in order, so this is the sequence number it will get.
+        sent.push([`${d.name}/${d.nextSeq++}`, nowUs()]);
+        void d.hw.press(`face-${(i % 4) + 1}` as 'face-1');
+      });
+      return sent;
+    },
+    close: async () => {
+      await Promise.all(list.map((d) => d.device.stop()));
+    },
+  };
+}
+
+if (process.send) {
+  process.once('message', (req: LoadRequest) => {
+    void (async () => {
+      const load = req.mode === 'raw' ? await raw(req) : await devices(req);
+      process.send!({ type: 'ready' });
+      process.once('message', () => {
+        void (async () => {
+          const sent = await load.go();
+          process.send!({ type: 'done', sent });
+          await load.close();
+          process.disconnect();
+        })();
+      });
+    })();
+  });
+}

@@ -1,0 +1,20 @@
+import { startEmbeddedBroker } from '@okienko/broker-bridge';
+import { host, logLevel, port, type Command } from './options.ts';
+import { rootLogger } from './log.ts';
+import { onShutdown } from './shutdown.ts';
+
+export const brokerCommand: Command = {
+  name: 'broker',
+  summary: 'the embedded MQTT broker alone (aedes; for demos and benchmarks — use Mosquitto in production)',
+  settings: {
+    mqttPort: { flag: 'mqtt-port', env: 'OKIENKO_MQTT_PORT', default: '1883', schema: port, help: 'Port to listen on.' },
+    host: { flag: 'host', env: 'OKIENKO_HOST', default: '127.0.0.1', schema: host, help: 'Address to listen on.' },
+    logLevel: { flag: 'log-level', env: 'OKIENKO_LOG_LEVEL', default: 'info', schema: logLevel, help: 'Log level.' },
+  },
+  async run(v) {
+    const log = rootLogger(v.logLevel as string);
+    const broker = await startEmbeddedBroker({ host: v.host as string, port: v.mqttPort as number, log });
+    onShutdown(log, [broker.close]);
+    process.stdout.write(`okienko broker: mqtt://${v.host as string}:${broker.port}\n`);
+  },
+};
