@@ -53,6 +53,14 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`okienko ${name}: ${err.message}\n(${err.code})\n`);
       return 2;
     }
+    const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES') {
+      const what = e.code === 'EADDRINUSE' ? 'is already in use (another program, or another okienko?)' : 'may not be opened by this user';
+      process.stderr.write(
+        `okienko ${name}: ${e.address ?? ''}:${e.port ?? ''} ${what} — stop the other program or choose another port (see okienko ${name} --help)\n`,
+      );
+      return 2;
+    }
     if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`okienko ${name}: ${err.message}\n\n${helpText(command)}\n`);
       return 2;

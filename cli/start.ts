@@ -36,11 +36,8 @@ export const startCommand: Command = {
       http: { host: bindHost, port: v.httpPort as number },
       timeZone: DEFAULT_TIME_ZONE,
       dashboardDir: DASHBOARD_DIST,
-      extraRoutes: (app) =>
-        app.register(async (scope) => {
-          // The fleet starts after the server; the routes look it up on each request.
-          registerSimRoutes(scope, { get: (s, c) => fleet?.get(s, c), list: () => fleet?.list() ?? [] }, DASHBOARD_DIST);
-        }),
+      // The fleet starts after the server (its panels need the address); routes look it up per request.
+      extraRoutes: (app) => registerSimRoutes(app, { get: (s, c) => fleet?.get(s, c), list: () => fleet?.list() ?? [] }, DASHBOARD_DIST),
       log,
     });
     const httpPort = bridge.http.server.address();

@@ -11,7 +11,7 @@ export const DASHBOARD_DIST = path.join(here, 'dist');
 /** Bundle the browser apps (live board, virtual panel) with esbuild; takes well under a second. */
 export async function buildDashboard(outDir = DASHBOARD_DIST): Promise<void> {
   fs.mkdirSync(outDir, { recursive: true });
-  await esbuild.build({
+  const result = await esbuild.build({
     entryPoints: { board: path.join(here, 'src/board.tsx'), panel: path.join(here, 'src/panel.tsx') },
     bundle: true,
     format: 'esm',
@@ -21,9 +21,21 @@ export async function buildDashboard(outDir = DASHBOARD_DIST): Promise<void> {
     jsx: 'automatic',
     jsxImportSource: 'preact',
     outdir: outDir,
+    write: false,
     logLevel: 'warning',
   });
+  for (const out of result.outputFiles) replaceFile(out.path, out.contents);
   for (const file of fs.readdirSync(path.join(here, 'public'))) {
-    fs.copyFileSync(path.join(here, 'public', file), path.join(outDir, file));
+    replaceFile(path.join(outDir, file), fs.readFileSync(path.join(here, 'public', file)));
   }
+}
+
+/**
+ * Several processes may build at once (`okienko sim` beside `okienko start`) while a browser
+ * reads: a file is replaced whole by rename, never seen half-written.
+ */
+function replaceFile(file: string, contents: Uint8Array): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, contents);
+  fs.renameSync(tmp, file);
 }

@@ -134,11 +134,16 @@ export class SqliteStore implements Store {
   async listEvents(f: EventFilter): Promise<StoredEvent[]> {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (f.site) (where.push('site = ?'), args.push(f.site));
-    if (f.counter) (where.push('counter = ?'), args.push(f.counter));
-    if (f.type) (where.push('type = ?'), args.push(f.type));
-    if (f.from !== undefined) (where.push('effective_at >= ?'), args.push(f.from));
-    if (f.to !== undefined) (where.push('effective_at < ?'), args.push(f.to));
+    const add = (clause: string, value: string | number | undefined): void => {
+      if (value === undefined) return;
+      where.push(clause);
+      args.push(value);
+    };
+    add('site = ?', f.site);
+    add('counter = ?', f.counter);
+    add('type = ?', f.type);
+    add('effective_at >= ?', f.from);
+    add('effective_at < ?', f.to);
     const sql = `SELECT payload, received_at, effective_at FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                  ORDER BY effective_at, site, counter, seq LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, f.limit) as { payload: string; received_at: number; effective_at: number }[];

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +38,16 @@ describe('okienko command line', () => {
     expect(out).toMatch(/mqtt\.url: must start with mqtt:\/\//);
     expect(out).toMatch(/feedback\.scale: .*use 3, 4 or 5 faces/);
     expect(out).toMatch(/colour/);
+  });
+
+  it('says which port is taken instead of crashing', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as net.AddressInfo).port;
+    const p = okienko(['broker', '--mqtt-port', String(port)]);
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toContain(`127.0.0.1:${port} is already in use`);
+    taken.close();
   });
 
   it('rejects an unknown flag with the command\'s help', async () => {
