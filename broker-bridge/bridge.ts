@@ -41,6 +41,7 @@ export interface Bridge {
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const log = opts.log.child({ component: 'bridge' });
   const hub = new LiveHub(opts.store, opts.timeZone);
+  hub.on('error', (err) => log.error({ err }, 'live view failed'));
   const ingest = new Ingest(opts.store, { onEvent: (e, at) => hub.eventStored(e, at), onCounter: (r) => hub.counterChanged(r) }, log);
 
   const client = mqtt.connect(opts.mqtt.url, {

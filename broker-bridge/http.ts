@@ -91,11 +91,17 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       clearInterval(heartbeat);
       deps.hub.off('message', onMessage);
     });
-    void deps.hub.snapshot().then((counters) => {
-      sendSse(res, 'snapshot', counters);
-      for (const m of buffered) sendSse(res, m.type, m.type === 'counter' ? m.counter : m);
-      ready = true;
-    });
+    deps.hub.snapshot().then(
+      (counters) => {
+        sendSse(res, 'snapshot', counters);
+        for (const m of buffered) sendSse(res, m.type, m.type === 'counter' ? m.counter : m);
+        ready = true;
+      },
+      (err: unknown) => {
+        deps.log.error({ err }, 'live stream snapshot failed');
+        res.end(); // the browser reconnects and asks again
+      },
+    );
   });
 
   deps.extraRoutes?.(app);

@@ -8,7 +8,7 @@ export type LiveMessage =
   | { type: 'event'; event: CounterEvent; receivedAt: number };
 
 /** Fans changes out to every connected dashboard. Libraries emit; the HTTP layer writes. */
-export class LiveHub extends EventEmitter<{ message: [LiveMessage] }> {
+export class LiveHub extends EventEmitter<{ message: [LiveMessage]; error: [Error] }> {
   constructor(
     private readonly store: Store,
     private readonly timeZone: string,
@@ -39,7 +39,10 @@ export class LiveHub extends EventEmitter<{ message: [LiveMessage] }> {
   }
 
   counterChanged(row: CounterRow): void {
-    void this.view(row).then((counter) => this.emit('message', { type: 'counter', counter }));
+    this.view(row).then(
+      (counter) => this.emit('message', { type: 'counter', counter }),
+      (err: unknown) => this.emit('error', err as Error),
+    );
   }
 
   eventStored(event: CounterEvent, receivedAt: number): void {

@@ -2,7 +2,7 @@ import { DEFAULT_TIME_ZONE } from '@okienko/protocol';
 import { startBridge } from '@okienko/broker-bridge';
 import { DASHBOARD_DIST } from '@okienko/dashboard';
 import { z } from 'zod';
-import { host, logLevel, mqttUrl, optionalString, port, type Command } from './options.ts';
+import { host, logLevel, mqttClientSettings, port, type Command } from './options.ts';
 import { rootLogger } from './log.ts';
 import { onShutdown } from './shutdown.ts';
 import { openStore } from './store-url.ts';
@@ -11,9 +11,7 @@ export const bridgeCommand: Command = {
   name: 'bridge',
   summary: 'the bridge alone: subscribe to an external broker, store events, serve the API and dashboard',
   settings: {
-    mqttUrl: { flag: 'mqtt-url', env: 'OKIENKO_MQTT_URL', default: 'mqtt://127.0.0.1:1883', schema: mqttUrl, help: 'Broker to subscribe to.' },
-    username: { flag: 'mqtt-username', env: 'OKIENKO_MQTT_USERNAME', schema: optionalString, help: 'MQTT username of the bridge.' },
-    password: { flag: 'mqtt-password', env: 'OKIENKO_MQTT_PASSWORD', schema: optionalString, help: 'MQTT password of the bridge (prefer the environment to a flag).' },
+    ...mqttClientSettings('bridge'),
     clientId: { flag: 'client-id', env: 'OKIENKO_BRIDGE_CLIENT_ID', default: 'okienko-bridge', schema: z.string().min(1).max(64), help: 'MQTT client id; keep it stable so the broker holds events while the bridge is down.' },
     store: { flag: 'store', env: 'OKIENKO_STORE', default: 'sqlite:./data/okienko.db', schema: z.string().min(1), help: 'Where to store events: sqlite:<file>.' },
     httpPort: { flag: 'http-port', env: 'OKIENKO_HTTP_PORT', default: '8080', schema: port, help: 'Port of the dashboard and HTTP API.' },

@@ -62,3 +62,12 @@ export const host = z.string().min(1);
 export const mqttUrl = z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://');
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 export const optionalString = z.string().optional();
+
+/** How a client finds and logs in to the broker; the password is best given in the environment. */
+export function mqttClientSettings(role: string): Record<string, Setting> {
+  return {
+    mqttUrl: { flag: 'mqtt-url', env: 'OKIENKO_MQTT_URL', default: 'mqtt://127.0.0.1:1883', schema: mqttUrl, help: `Broker the ${role} connects to.` },
+    username: { flag: 'mqtt-username', env: 'OKIENKO_MQTT_USERNAME', schema: optionalString, help: `MQTT username of the ${role}.` },
+    password: { flag: 'mqtt-password', env: 'OKIENKO_MQTT_PASSWORD', schema: optionalString, help: 'MQTT password (prefer the environment to a flag: flags show in ps).' },
+  };
+}

@@ -2,10 +2,9 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
-import { DEFAULT_TIME_ZONE } from '@okienko/protocol';
 import { buildDashboard, DASHBOARD_DIST } from '@okienko/dashboard';
 import { SimFleet, demoCounters, registerSimRoutes } from '@okienko/sim';
-import { host, logLevel, mqttUrl, optionalString, port, positiveInt, type Command } from './options.ts';
+import { host, logLevel, mqttClientSettings, port, positiveInt, type Command } from './options.ts';
 import { rootLogger } from './log.ts';
 import { onShutdown } from './shutdown.ts';
 import { VERSION } from './version.ts';
@@ -14,9 +13,7 @@ export const simCommand: Command = {
   name: 'sim',
   summary: 'simulated counters against any MQTT broker, with their virtual panels',
   settings: {
-    mqttUrl: { flag: 'mqtt-url', env: 'OKIENKO_MQTT_URL', default: 'mqtt://127.0.0.1:1883', schema: mqttUrl, help: 'Broker the counters connect to.' },
-    username: { flag: 'mqtt-username', env: 'OKIENKO_MQTT_USERNAME', schema: optionalString, help: 'MQTT username, if the broker wants one.' },
-    password: { flag: 'mqtt-password', env: 'OKIENKO_MQTT_PASSWORD', schema: optionalString, help: 'MQTT password.' },
+    ...mqttClientSettings('simulated counters'),
     counters: { flag: 'counters', env: 'OKIENKO_SIM_COUNTERS', default: '6', schema: z.coerce.number().int().min(1).max(2000), help: 'How many counters (split over two sites).' },
     dataDir: { flag: 'data-dir', env: 'OKIENKO_DATA_DIR', default: './data', schema: z.string().min(1), help: 'Folder for the counters\' outboxes and state.' },
     httpPort: { flag: 'http-port', env: 'OKIENKO_SIM_HTTP_PORT', default: '8081', schema: port, help: 'Port of the virtual panels.' },
@@ -47,7 +44,6 @@ export const simCommand: Command = {
         window: 32,
       },
       panelBaseUrl: address,
-      timeZone: DEFAULT_TIME_ZONE,
       awayCommitMs: v.awayCommitMs as number,
       log,
       version: VERSION,

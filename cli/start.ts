@@ -48,7 +48,6 @@ export const startCommand: Command = {
       dataDir: path.join(dataDir, 'sim'),
       link: { url: mqttUrl, keepaliveS: v.keepalive as number, protocolVersion: 4, reconnectMinMs: 500, reconnectMaxMs: 10_000, window: 32 },
       panelBaseUrl: base,
-      timeZone: DEFAULT_TIME_ZONE,
       awayCommitMs: v.awayCommitMs as number,
       log,
       version: VERSION,

@@ -72,11 +72,12 @@ export class CounterDevice {
 
   async start(): Promise<void> {
     this.unsubscribe = this.hardware.buttons.onPress((button) => this.input({ type: 'press', button }));
-    this.link.on('command', (command) => void this.onCommand(command));
+    this.link.on('command', (command) => void this.onCommand(command).catch((err: unknown) => this.log.error({ err }, 'command failed')));
     this.link.on('up', () => void this.render());
     this.link.on('down', () => void this.render());
     this.link.start();
-    this.ticker = setInterval(() => void this.input({ type: 'tick' }), this.options.tickMs);
+    // A tick can fail only as a press can (outbox full); it is logged and shown, never fatal.
+    this.ticker = setInterval(() => void this.input({ type: 'tick' }).catch(() => {}), this.options.tickMs);
     await this.render();
     this.log.info({ pending: this.outbox.size, lastSeq: this.outbox.lastSeq }, 'counter started');
   }
@@ -129,7 +130,7 @@ export class CounterDevice {
           if (!(err instanceof OutboxFullError)) throw err;
           // Nothing was recorded, so nothing changes and nothing is confirmed.
           this.log.error({ code: err.code }, err.message);
-          this.state = { ...this.state, hint: { text: 'outbox_full', until: now + 4000 } };
+          this.state = { ...this.state, awaySelection: null, hint: { text: 'outbox_full', until: now + 4000 } };
           await this.render();
           throw err;
         }

@@ -28,14 +28,17 @@ export function displayLines(
   return lines.slice(0, size.rows);
 }
 
+/** Short messages for the clerk after a press that could not be carried out. */
+const HINTS: Record<NonNullable<MachineState['hint']>['text'], string[]> = {
+  sign_in: ['Zaloguj się identyfikatorem', 'Sign in with your badge'],
+  closed: [STATUS_TEXT.closed.pl, STATUS_TEXT.closed.en],
+  outbox_full: ['Nie zapisano — zgłoś do IT', 'Not recorded — call IT'],
+};
+
 function content(state: MachineState, now: number, config: MachineConfig, tz: string): string[] {
+  if (state.hint && now < state.hint.until) return HINTS[state.hint.text];
   if (state.thanksUntil !== null && now < state.thanksUntil) {
     return [PHRASES.thanks.pl, PHRASES.thanks.en];
-  }
-  if (state.hint && now < state.hint.until) {
-    return state.hint.text === 'sign_in'
-      ? ['Zaloguj się identyfikatorem', 'Sign in with your badge']
-      : [STATUS_TEXT.closed.pl, STATUS_TEXT.closed.en];
   }
   const preset = selectedPreset(state, config);
   if (preset) {

@@ -47,7 +47,7 @@ export interface MachineState {
   /** Until when the display thanks the resident for a vote. */
   thanksUntil: number | null;
   /** A short message for the clerk (e.g. "sign in first"), shown until this time. */
-  hint: { text: string; until: number } | null;
+  hint: { text: 'sign_in' | 'closed' | 'outbox_full'; until: number } | null;
 }
 
 export type Input =

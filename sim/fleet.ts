@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { CounterDevice, DEFAULT_PRESETS, systemClock, type LinkOptions } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
-import type { Clerk, CounterRef, Substitute } from '@okienko/protocol';
+import { DEFAULT_TIME_ZONE, type Clerk, type CounterRef, type Substitute } from '@okienko/protocol';
 
 export interface SimCounterSpec {
   ref: CounterRef;
@@ -49,7 +49,8 @@ export interface SimFleetOptions {
   link: LinkOptions;
   /** Base URL the panels are reachable at, announced so the dashboard can link to them. */
   panelBaseUrl: string | null;
-  timeZone: string;
+  /** The office's zone for times on the display; Europe/Warsaw unless told. */
+  timeZone?: string;
   awayCommitMs: number;
   log: Logger;
   version: string;
@@ -86,7 +87,7 @@ export class SimFleet {
           },
           clerk: spec.clerk,
           link: opts.link,
-          timeZone: opts.timeZone,
+          timeZone: opts.timeZone ?? DEFAULT_TIME_ZONE,
           version: opts.version,
           panelUrl: opts.panelBaseUrl ? `${opts.panelBaseUrl}/sim/${key}` : undefined,
           tickMs: 250,

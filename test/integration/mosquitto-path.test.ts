@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
-import { pino } from 'pino';
 import { counterTopic } from '@okienko/protocol';
-import { SqliteStore, startBridge, type Bridge } from '@okienko/broker-bridge';
+import type { Bridge } from '@okienko/broker-bridge';
+import { startTestBridge } from '../helpers/bridge.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { freePort, waitFor } from '../helpers/net.ts';
 import { okienko, type Proc } from '../helpers/okienko.ts';
@@ -30,13 +30,7 @@ const counterRow = () => bridge.hub.snapshot().then((list) => list.find((c) => c
 beforeAll(async () => {
   mosq = await startMosquitto();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-int-'));
-  bridge = await startBridge({
-    mqtt: { url: mosq.url, protocolVersion: 4, clientId: 'okienko-bridge-test' },
-    store: new SqliteStore(path.join(dir, 'bridge.db')),
-    http: { host: '127.0.0.1', port: 0 },
-    timeZone: 'Europe/Warsaw',
-    log: pino({ level: 'silent' }),
-  });
+  bridge = await startTestBridge(mosq.url, dir, 'okienko-bridge-test');
   const simPort = await freePort();
   simUrl = `http://127.0.0.1:${simPort}`;
   sim = okienko(['sim', '--mqtt-url', mosq.url, '--counters', '1', '--data-dir', dir, '--http-port', String(simPort), '--keepalive', '1']);

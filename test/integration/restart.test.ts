@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import { SqliteStore, startBridge, type Bridge } from '@okienko/broker-bridge';
+import type { Bridge } from '@okienko/broker-bridge';
+import { startTestBridge } from '../helpers/bridge.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { freePort, waitFor } from '../helpers/net.ts';
 import { okienko, type Proc } from '../helpers/okienko.ts';
@@ -22,13 +22,7 @@ describe('power cut while the broker is down', () => {
   it('delivers every confirmed press exactly once after restart and reconnect', { timeout: 90_000 }, async () => {
     mosq = await startMosquitto();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-restart-'));
-    bridge = await startBridge({
-      mqtt: { url: mosq.url, protocolVersion: 4, clientId: 'okienko-bridge-restart' },
-      store: new SqliteStore(path.join(dir, 'bridge.db')),
-      http: { host: '127.0.0.1', port: 0 },
-      timeZone: 'Europe/Warsaw',
-      log: pino({ level: 'silent' }),
-    });
+    bridge = await startTestBridge(mosq.url, dir, 'okienko-bridge-restart');
     const simPort = await freePort();
     const simUrl = `http://127.0.0.1:${simPort}`;
     const counterUrl = `${simUrl}/sim/api/ratusz/okienko-1`;

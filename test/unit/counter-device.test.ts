@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { CounterDevice, DEFAULT_PRESETS, FileOutbox, type Clock } from '@okienko/device';
+import { CounterDevice, DEFAULT_PRESETS, FileOutbox, OutboxFullError, type Clock } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 
 const clerk = { id: 'k1', name: 'Anna Nowak' };
@@ -21,7 +21,7 @@ afterEach(async () => {
   device = null;
 });
 
-function makeDevice(dataDir: string, clock: Clock, hw: SimulatedHardware): CounterDevice {
+function makeDevice(dataDir: string, clock: Clock, hw: SimulatedHardware, maxPending = 100): CounterDevice {
   return new CounterDevice(
     {
       ref: { site: 'ratusz', counter: 'okienko-1' },
@@ -33,6 +33,7 @@ function makeDevice(dataDir: string, clock: Clock, hw: SimulatedHardware): Count
       timeZone: 'Europe/Warsaw',
       version: 'test',
       tickMs: 3_600_000,
+      outbox: { maxPending },
     },
     hw,
     clock,
@@ -94,5 +95,19 @@ describe('CounterDevice', () => {
     await device.stop();
     device = null;
     expect(FileOutbox.open(path.join(dir, 'outbox')).lastSeq).toBe(2);
+  });
+
+  it('when the outbox is full it refuses the press, says so, and confirms nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-dev-'));
+    const hw = new SimulatedHardware({ cols: 32, rows: 6 });
+    device = makeDevice(dir, manualClock(T0), hw, 1);
+    await device.start();
+    await hw.press('face-4');
+    const flashes = hw.lightHistory.length;
+    await expect(hw.press('clerk')).rejects.toBeInstanceOf(OutboxFullError);
+    expect(device.machineState.status).toBe('available'); // nothing changed
+    expect(hw.lightHistory.length).toBe(flashes); // nothing confirmed
+    expect(hw.snapshot().lines[0]).toBe('Nie zapisano — zgłoś do IT');
+    expect(device.outbox.pending().map((e) => e.seq)).toEqual([1]);
   });
 });
