@@ -68,6 +68,35 @@ describe('device → Mosquitto → bridge', () => {
     expect(health.rejected).toMatchObject({ invalid_json: 1, invalid_payload: 1, unknown_topic: 1, topic_mismatch: 1 });
   });
 
+  it('runs `okienko device` from a config file and `okienko bridge` as processes of their own', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-procs-'));
+    const config = path.join(dir, 'device.json');
+    fs.writeFileSync(config, JSON.stringify({ site: 'filia', counter: 'okienko-7', dataDir: path.join(dir, 'device'), clerk: { id: 'k7', name: 'Ewa Mazur' }, mqtt: { url: mosq.url } }));
+    const device = okienko(['device', '--config', config]);
+    const httpPort = await freePort();
+    const bridgeProc = okienko(['bridge', '--mqtt-url', mosq.url, '--store', `sqlite:${path.join(dir, 'b.db')}`, '--http-port', String(httpPort), '--client-id', 'okienko-bridge-proc']);
+    try {
+      const api = `http://127.0.0.1:${httpPort}`;
+      await waitFor(async () => ((await (await fetch(`${api}/api/health`)).json()) as { status: string }).status === 'ok', { timeoutMs: 20_000, what: 'okienko bridge healthy' });
+      // The bridge process sees the device process through the broker (retained state and availability).
+      const seen = await waitFor(async () => {
+        const list = (await (await fetch(`${api}/api/counters`)).json()) as { site: string; counter: string; status: string; clerk: { name: string } | null }[];
+        return list.find((c) => c.site === 'filia' && c.counter === 'okienko-7' && c.status === 'available');
+      }, { timeoutMs: 20_000, what: 'the device seen by the bridge process' });
+      expect(seen.clerk?.name).toBe('Ewa Mazur');
+      device.child.kill('SIGTERM'); // a clean stop says offline at once
+      expect(await device.exited).toBe(0);
+      await waitFor(async () => {
+        const list = (await (await fetch(`${api}/api/counters`)).json()) as { counter: string; status: string }[];
+        return list.find((c) => c.counter === 'okienko-7')?.status === 'offline';
+      }, { what: 'offline after a clean stop' });
+    } finally {
+      device.child.kill('SIGKILL');
+      bridgeProc.child.kill('SIGTERM');
+      await bridgeProc.exited;
+    }
+  });
+
   it('marks a killed counter offline through its last will', async () => {
     sim.child.kill('SIGKILL');
     await sim.exited;
