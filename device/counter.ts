@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import {
+  AwayNotice,
+  Clerk,
+  CounterStatus,
   STATUS_LIGHT,
-  type Clerk,
   type CounterCommand,
   type CounterEvent,
   type CounterRef,
@@ -33,7 +36,14 @@ export interface CounterDeviceOptions {
 }
 
 /** Local state that must survive a reboot so the counter comes back as the clerk left it. */
-type PersistedState = Pick<MachineState, 'status' | 'since' | 'clerk' | 'notice' | 'sessionId'>;
+const PersistedState = z.object({
+  status: CounterStatus,
+  since: z.number(),
+  clerk: Clerk.nullable(),
+  notice: AwayNotice.nullable(),
+  sessionId: z.string().nullable(),
+});
+type PersistedState = z.infer<typeof PersistedState>;
 
 /**
  * The counter runtime: feeds button presses, commands and clock ticks through the pure state
@@ -194,11 +204,18 @@ export class CounterDevice {
   }
 
   private loadState(): Partial<PersistedState> {
+    let raw: unknown;
     try {
-      return JSON.parse(fs.readFileSync(this.statePath, 'utf8')) as PersistedState;
+      raw = JSON.parse(fs.readFileSync(this.statePath, 'utf8'));
     } catch {
+      return {}; // first start, or a file cut short: start fresh
+    }
+    const parsed = PersistedState.safeParse(raw);
+    if (!parsed.success) {
+      this.log.warn({ file: this.statePath }, 'saved state is not valid; starting as available');
       return {};
     }
+    return parsed.data;
   }
 
   private saveState(): void {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CounterEvent, type UnsequencedEvent } from '@okienko/protocol';
+import { CounterEvent, ERROR_CODES, type UnsequencedEvent } from '@okienko/protocol';
 
 export type FsyncPolicy = 'always' | 'never';
 
@@ -16,7 +16,7 @@ export interface OutboxOptions {
 }
 
 export class OutboxFullError extends Error {
-  readonly code = 'OUTBOX_FULL';
+  readonly code = ERROR_CODES.OUTBOX_FULL;
   constructor(max: number) {
     super(`outbox holds ${max} unsent events (its limit); the press was not recorded. Check the link to the broker or raise outbox.maxPending.`);
   }
