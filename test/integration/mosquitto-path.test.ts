@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,18 @@ describe('device → Mosquitto → bridge', () => {
     expect(health.rejected).toMatchObject({ invalid_json: 1, invalid_payload: 1, unknown_topic: 1, topic_mismatch: 1 });
   });
 
+  it('obeys a command sent to the counter: closed, then open again', async () => {
+    const central = await mqtt.connectAsync(mosq.url, { clientId: 'command-sender' });
+    const command = (open: boolean) => JSON.stringify({ v: 1, ...REF, id: randomUUID(), at: Date.now(), type: 'set_open', open });
+    await central.publishAsync(counterTopic(REF, 'command'), 'garbage first', { qos: 1 }); // ignored by the counter
+    await central.publishAsync(counterTopic(REF, 'command'), command(false), { qos: 1 });
+    await waitFor(async () => (await counterRow())?.status === 'closed', { what: 'closed by command' });
+    await central.publishAsync(counterTopic(REF, 'command'), command(true), { qos: 1 });
+    await waitFor(async () => (await counterRow())?.status === 'available', { what: 'open again by command' });
+    await central.endAsync();
+    await waitFor(() => bridge.ingest.stored === 8, { what: 'both changes stored as events' });
+  });
+
   it('runs `okienko device` from a config file and `okienko bridge` as processes of their own', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-procs-'));
     const config = path.join(dir, 'device.json');
@@ -105,6 +118,6 @@ describe('device → Mosquitto → bridge', () => {
       const r = await counterRow();
       return r?.status === 'offline' ? r : null;
     }, { timeoutMs: 8_000, what: 'offline after the last will' });
-    expect(row.lastStatus).toBe('serving');
+    expect(row.lastStatus).toBe('available');
   });
 });
