@@ -23,3 +23,22 @@ export const CounterView = z.object({
   feedbackToday: z.record(z.string(), z.number().int().nonnegative()),
 });
 export type CounterView = z.infer<typeof CounterView>;
+
+/** What a simulated counter's virtual panel draws (the demo's `/sim/api/<site>/<counter>`). */
+export const PanelView = z.object({
+  site: SiteId,
+  counter: CounterId,
+  clerk: z.string().nullable(),
+  status: CounterStatus,
+  hardware: z.object({
+    light: z.enum(['green', 'amber', 'red', 'off']),
+    flashing: z.enum(['green', 'amber', 'red', 'off']).nullable(),
+    lines: z.array(z.string()),
+    size: z.object({ cols: z.number().int().positive(), rows: z.number().int().positive() }),
+    presses: z.number().int().nonnegative(),
+  }),
+  faces: z.array(z.string()),
+  pendingEvents: z.number().int().nonnegative(),
+  linkUp: z.boolean(),
+});
+export type PanelView = z.infer<typeof PanelView>;

@@ -1,27 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { isButtonId, type SimSnapshot } from '@okienko/hardware';
+import { isButtonId } from '@okienko/hardware';
 import { OutboxFullError } from '@okienko/device';
-import { faceLabels } from '@okienko/protocol';
+import { faceLabels, type PanelView } from '@okienko/protocol';
 import type { SimCounter } from './fleet.ts';
 
 /** How the routes find counters; a fleet, or a late-bound one while the fleet is still starting. */
 export interface FleetLookup {
   get(site: string, counter: string): SimCounter | undefined;
   list(): SimCounter[];
-}
-
-/** What a virtual panel draws: the simulated parts plus the labels of its buttons. */
-export interface PanelView {
-  site: string;
-  counter: string;
-  clerk: string | null;
-  status: string;
-  hardware: SimSnapshot;
-  faces: string[];
-  pendingEvents: number;
-  linkUp: boolean;
 }
 
 function panelView(c: SimCounter): PanelView {

@@ -1,3 +1,2 @@
-/** Shapes the bridge and the simulator send; type-only imports, so the bundle stays small. */
-export type { CounterView } from '@okienko/protocol';
-export type { PanelView } from '../../sim/routes.ts';
+/** Shapes the bridge and the simulator send, from the one contract; type-only, so the bundle stays small. */
+export type { CounterView, PanelView } from '@okienko/protocol';

@@ -1,7 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { PHRASES, STATUS_TEXT } from '@okienko/protocol/wording';
-import type { CounterStatus } from '@okienko/protocol';
 import type { PanelView } from './live.ts';
 import { Face } from './face.tsx';
 
@@ -57,7 +56,7 @@ function Panel() {
         ))}
       </section>
       <footer>
-        {STATUS_TEXT[view.status as CounterStatus]?.pl} · {view.clerk ?? 'nikt nie zalogowany'} ·{' '}
+        {STATUS_TEXT[view.status].pl} · {view.clerk ?? 'nikt nie zalogowany'} ·{' '}
         <span data-testid="link">{view.linkUp ? 'połączono' : 'brak łączności'}</span> · w kolejce: <span data-testid="pending">{view.pendingEvents}</span> · <a href="/">dashboard</a>
       </footer>
     </main>
