@@ -4,7 +4,7 @@
 import path from 'node:path';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
-import { CounterDevice, DEFAULT_PRESETS, systemClock } from '@okienko/device';
+import { CounterDevice, machineConfig, systemClock } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 
 export interface LoadRequest {
@@ -63,12 +63,13 @@ async function devices(req: LoadRequest): Promise<{ go(): Promise<[string, numbe
       {
         ref: { site: 'bench', counter: `c${c}` },
         dataDir: path.join(req.dir, `device-${c}`),
-        machine: { scale: 4, presets: DEFAULT_PRESETS, awayCommitMs: 4000, feedbackRepeatMs: 0, thanksMs: 1, substitute: null },
+        machine: machineConfig({ feedbackRepeatMs: 0, thanksMs: 1 }),
         clerk: { id: 'k', name: 'Bench Clerk' },
         link: { url: req.url, keepaliveS: 30, protocolVersion: 4, reconnectMinMs: 100, reconnectMaxMs: 1000, window: 32 },
         timeZone: 'Europe/Warsaw',
         version: 'bench',
         tickMs: 60_000,
+        holdMs: 1500,
       },
       hw,
       systemClock(true),

@@ -31,7 +31,7 @@ const EventsQuery = z
   .object({
     site: SiteId.optional(),
     counter: CounterId.optional(),
-    type: z.enum(['state_changed', 'feedback']).optional(),
+    type: z.enum(['state_changed', 'feedback', 'clerk_changed']).optional(),
     from: TimeParam.optional(),
     to: TimeParam.optional(),
     limit: z.coerce.number().int().min(1).max(10_000).default(1000),

@@ -42,10 +42,16 @@ export function projectState(row: CounterRow | null, s: CounterState, receivedAt
 
 export function projectEvent(row: CounterRow | null, e: CounterEvent, receivedAt: number): CounterRow {
   const base = row ?? blank(e, receivedAt);
-  if (e.type !== 'state_changed' || e.seq <= base.seq) {
-    return { ...base, seq: Math.max(base.seq, e.seq), lastSeen: receivedAt, ...(e.type === 'feedback' ? { scale: e.scale } : {}) };
+  if (e.seq <= base.seq) return { ...base, lastSeen: receivedAt };
+  const moved = { ...base, seq: e.seq, lastSeen: receivedAt };
+  switch (e.type) {
+    case 'state_changed':
+      return { ...moved, status: e.to, clerk: e.clerk, notice: e.notice, since: e.at };
+    case 'clerk_changed':
+      return { ...moved, clerk: e.clerk };
+    case 'feedback':
+      return { ...moved, scale: e.scale };
   }
-  return { ...base, status: e.to, clerk: e.clerk, notice: e.notice, since: e.at, seq: e.seq, lastSeen: receivedAt };
 }
 
 export function projectAvailability(row: CounterRow | null, a: Availability, receivedAt: number): CounterRow | null {

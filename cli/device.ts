@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '@okienko/protocol';
-import { CounterDevice, linkOptions, machineConfig, parseDeviceConfig, systemClock } from '@okienko/device';
+import { CounterDevice, linkOptions, machineConfigFrom, parseDeviceConfig, systemClock } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 import { logLevel, type Command } from './options.ts';
 import { rootLogger } from './log.ts';
@@ -31,13 +31,14 @@ export const deviceCommand: Command = {
       {
         ref: { site: config.site, counter: config.counter },
         dataDir: path.resolve(config.dataDir),
-        machine: machineConfig(config),
+        machine: machineConfigFrom(config),
         clerk: config.clerk,
         link: linkOptions(config),
         outbox: config.outbox,
         timeZone: config.timeZone,
         version: VERSION,
         tickMs: 250,
+        holdMs: config.away.holdMs,
       },
       hardware,
       systemClock(config.clock.assumeSynced),

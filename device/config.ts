@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Clerk, CounterId, DEFAULT_TIME_ZONE, SiteId, Substitute, parseConfig } from '@okienko/protocol';
-import { DEFAULT_PRESETS, type MachineConfig } from './machine.ts';
+import { machineConfig, type MachineConfig } from './machine.ts';
 import type { LinkOptions } from './link.ts';
 
 /** One counter's configuration (`okienko device --config FILE`). Every field but site and counter has a default. */
@@ -20,7 +20,15 @@ export const DeviceConfig = z
         thanksMs: z.number().int().positive().default(3_000),
       })
       .prefault({}),
-    away: z.object({ commitMs: z.number().int().positive().default(4_000) }).prefault({}),
+    away: z
+      .object({
+        commitMs: z.number().int().positive().default(4_000),
+        /** Holding the clerk button this long means "leaving"; each further holdMs, the next preset. */
+        holdMs: z.number().int().positive().default(1_500),
+      })
+      .prefault({}),
+    /** Badge id → clerk, for sign-in with the badge reader. */
+    roster: z.record(z.string().min(1), Clerk).default({}),
     mqtt: z
       .object({
         url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://').default('mqtt://127.0.0.1:1883'),
@@ -56,15 +64,15 @@ export function parseDeviceConfig(input: unknown, source: string): DeviceConfig 
   return parseConfig(DeviceConfig, input, source, FIXES);
 }
 
-export function machineConfig(c: DeviceConfig): MachineConfig {
-  return {
+export function machineConfigFrom(c: DeviceConfig): MachineConfig {
+  return machineConfig({
     scale: c.feedback.scale,
-    presets: DEFAULT_PRESETS,
     awayCommitMs: c.away.commitMs,
     feedbackRepeatMs: c.feedback.repeatMs,
     thanksMs: c.feedback.thanksMs,
     substitute: c.substitute,
-  };
+    roster: c.roster,
+  });
 }
 
 export function linkOptions(c: DeviceConfig): LinkOptions {

@@ -14,7 +14,8 @@ import {
   type CounterState,
   type UnsequencedEvent,
 } from '@okienko/protocol';
-import type { CounterHardware, LightColor } from '@okienko/hardware';
+import type { ButtonEdge, CounterHardware, LightColor } from '@okienko/hardware';
+import { edge as gestureEdge, initialGestures, nextHoldAt, tick as gestureTick, type GestureState } from './gestures.ts';
 import { displayLines } from './display-text.ts';
 import { initialState, step, type EventDraft, type Input, type MachineConfig, type MachineState } from './machine.ts';
 import { FileOutbox, OutboxFullError, writeAtomically, type OutboxOptions } from './outbox.ts';
@@ -33,6 +34,8 @@ export interface CounterDeviceOptions {
   version: string;
   panelUrl?: string | undefined;
   tickMs: number;
+  /** How long the clerk button is held before it counts as "leaving" (and again for each next preset). */
+  holdMs: number;
 }
 
 /** Local state that must survive a reboot so the counter comes back as the clerk left it. */
@@ -60,6 +63,8 @@ export class CounterDevice {
   private ticker: NodeJS.Timeout | null = null;
   private shownLight: LightColor | null = null;
   private shownLines = '';
+  private gestures: GestureState = initialGestures();
+  private holdTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly options: CounterDeviceOptions,
@@ -81,7 +86,12 @@ export class CounterDevice {
   }
 
   async start(): Promise<void> {
-    this.unsubscribe = this.hardware.buttons.onPress((button) => this.input({ type: 'press', button }));
+    const offEdge = this.hardware.buttons.onEdge((e) => this.onEdge(e));
+    const offBadge = this.hardware.badge?.onBadge((badgeId) => this.input({ type: 'badge', badgeId }));
+    this.unsubscribe = () => {
+      offEdge();
+      offBadge?.();
+    };
     this.link.on('command', (command) => void this.onCommand(command).catch((err: unknown) => this.log.error({ err }, 'command failed')));
     this.link.on('up', () => void this.render());
     this.link.on('down', () => void this.render());
@@ -94,10 +104,32 @@ export class CounterDevice {
 
   async stop(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
+    if (this.holdTimer) clearTimeout(this.holdTimer);
     this.unsubscribe?.();
     await this.queue;
     await this.link.stop();
     this.outbox.close();
+  }
+
+  /** A raw button edge: recognise the gesture, and arm a timer for a hold that may come. */
+  private async onEdge(e: ButtonEdge): Promise<void> {
+    const r = gestureEdge(this.gestures, e, this.clock.now());
+    this.gestures = r.state;
+    this.armHold();
+    for (const g of r.gestures) await this.input(g);
+  }
+
+  private armHold(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    const at = nextHoldAt(this.gestures, this.options.holdMs);
+    if (at === null) return;
+    this.holdTimer = setTimeout(() => {
+      const r = gestureTick(this.gestures, this.clock.now(), this.options.holdMs);
+      this.gestures = r.state;
+      this.armHold();
+      for (const g of r.gestures) void this.input(g).catch(() => {});
+    }, Math.max(0, at - this.clock.now()));
   }
 
   /** Feed one input through the machine; inputs are handled one at a time, in arrival order. */
@@ -131,22 +163,19 @@ export class CounterDevice {
     const now = this.clock.now();
     const { state, effects } = step(this.state, input, now, this.options.machine);
     if (state === this.state) return;
+    const emits = effects.filter((e) => e.type === 'emit');
+    if (emits.length > this.outbox.room) {
+      // All of a step's events or none: nothing is recorded, nothing changes, nothing is confirmed.
+      const err = new OutboxFullError(this.outbox.size);
+      this.log.error({ code: err.code }, err.message);
+      this.state = { ...this.state, awaySelection: null, hint: { text: 'outbox_full', until: now + 4000 } };
+      await this.render();
+      throw err;
+    }
     const confirmations: (() => Promise<void>)[] = [];
     for (const effect of effects) {
-      if (effect.type === 'emit') {
-        try {
-          this.record(effect.event, now);
-        } catch (err) {
-          if (!(err instanceof OutboxFullError)) throw err;
-          // Nothing was recorded, so nothing changes and nothing is confirmed.
-          this.log.error({ code: err.code }, err.message);
-          this.state = { ...this.state, awaySelection: null, hint: { text: 'outbox_full', until: now + 4000 } };
-          await this.render();
-          throw err;
-        }
-      } else {
-        confirmations.push(() => this.hardware.light.flash('green'));
-      }
+      if (effect.type === 'emit') this.record(effect.event, now);
+      else confirmations.push(() => this.hardware.light.flash('green'));
     }
     const statusChanged = state.status !== this.state.status || state.clerk !== this.state.clerk;
     const persistedChanged = statusChanged || state.notice !== this.state.notice || state.sessionId !== this.state.sessionId;

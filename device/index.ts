@@ -5,3 +5,4 @@ export * from './link.ts';
 export * from './clock.ts';
 export * from './counter.ts';
 export * from './config.ts';
+export * from './gestures.ts';

@@ -24,6 +24,8 @@ export interface MachineConfig {
   thanksMs: number;
   /** Who helps residents while this counter is away (S1). */
   substitute: Substitute | null;
+  /** Badge id → clerk, for sign-in at the counter (S6). */
+  roster: Readonly<Record<string, Clerk>>;
 }
 
 export const DEFAULT_PRESETS: readonly AwayPreset[] = [
@@ -33,6 +35,20 @@ export const DEFAULT_PRESETS: readonly AwayPreset[] = [
   { reason: 'break', minutes: 15 },
   { reason: 'end_of_day', minutes: null },
 ];
+
+/** The defaults a counter starts from; tests and the simulator change only what they need. */
+export function machineConfig(overrides: Partial<MachineConfig> = {}): MachineConfig {
+  return {
+    scale: 4,
+    presets: DEFAULT_PRESETS,
+    awayCommitMs: 4000,
+    feedbackRepeatMs: 10_000,
+    thanksMs: 3000,
+    substitute: null,
+    roster: {},
+    ...overrides,
+  };
+}
 
 export interface MachineState {
   status: CounterStatus;
@@ -47,11 +63,15 @@ export interface MachineState {
   /** Until when the display thanks the resident for a vote. */
   thanksUntil: number | null;
   /** A short message for the clerk (e.g. "sign in first"), shown until this time. */
-  hint: { text: 'sign_in' | 'closed' | 'outbox_full'; until: number } | null;
+  hint: { text: 'sign_in' | 'closed' | 'outbox_full' | 'unknown_badge' | 'signed_in' | 'signed_out'; until: number } | null;
 }
 
 export type Input =
   | { type: 'press'; button: ButtonId }
+  /** A long press: on the clerk button it means "leaving", so one button is enough. */
+  | { type: 'hold'; button: ButtonId }
+  /** A badge presented to the reader: signs its clerk in, or out if already on duty. */
+  | { type: 'badge'; badgeId: string }
   | { type: 'tick' }
   | { type: 'sign_in'; clerk: Clerk }
   | { type: 'sign_out' }
@@ -75,7 +95,13 @@ export type FeedbackDraft = {
   flagged: boolean;
 };
 
-export type EventDraft = StateChange | FeedbackDraft;
+export type ClerkChange = {
+  type: 'clerk_changed';
+  clerk: Clerk | null;
+  cause: 'badge' | 'end_of_day' | 'config';
+};
+
+export type EventDraft = StateChange | FeedbackDraft | ClerkChange;
 
 export type Effect =
   /** Persist and send an event. Effects after it run only once it is durable. */
@@ -108,16 +134,37 @@ export function step(state: MachineState, input: Input, now: number, config: Mac
   switch (input.type) {
     case 'press':
       return press(state, input.button, now, config);
+    case 'hold':
+      return input.button === 'clerk' || input.button === 'away' ? awayPress(state, now, config) : { state, effects: [] };
+    case 'badge':
+      return badge(state, input.badgeId, now, config);
     case 'tick':
       return tick(state, now, config);
     case 'sign_in':
-      return { state: { ...state, clerk: input.clerk }, effects: [] };
+      return signIn(state, input.clerk, 'config', now);
     case 'sign_out':
-      return { state: { ...state, clerk: null }, effects: [] };
+      return signIn(state, null, 'config', now);
     case 'set_open':
       if (input.open === (state.status !== 'closed')) return { state, effects: [] };
       return transition(state, input.open ? 'available' : 'closed', now, null, 'command');
   }
+}
+
+function badge(state: MachineState, badgeId: string, now: number, config: MachineConfig): StepResult {
+  const clerk = config.roster[badgeId];
+  if (!clerk) return { state: { ...state, hint: { text: 'unknown_badge', until: now + HINT_MS } }, effects: [] };
+  // The same badge again signs out; another clerk's badge takes over the counter.
+  const next = state.clerk?.id === clerk.id ? null : clerk;
+  return signIn(state, next, 'badge', now);
+}
+
+function signIn(state: MachineState, clerk: Clerk | null, cause: ClerkChange['cause'], now: number): StepResult {
+  if ((state.clerk?.id ?? null) === (clerk?.id ?? null)) return { state, effects: [] };
+  const hint = { text: clerk ? ('signed_in' as const) : ('signed_out' as const), until: now + HINT_MS };
+  return {
+    state: { ...state, clerk, hint },
+    effects: [{ type: 'emit', event: { type: 'clerk_changed', clerk, cause } }],
+  };
 }
 
 function press(state: MachineState, button: ButtonId, now: number, config: MachineConfig): StepResult {
@@ -163,8 +210,10 @@ function commitAway(state: MachineState, index: number, now: number, config: Mac
   const preset = config.presets[index];
   if (!preset || !state.clerk) return { state, effects: [] };
   if (preset.minutes === null) {
+    // End of day: the counter closes and the clerk is signed out, each an event of its own.
     const closed = transition(state, 'closed', now, null, 'clerk');
-    return { ...closed, state: { ...closed.state, clerk: null } };
+    const out = signIn(closed.state, null, 'end_of_day', now);
+    return { state: { ...out.state, hint: null }, effects: [...closed.effects, ...out.effects] };
   }
   const notice: AwayNotice = {
     backAt: roundUpToMinute(now + preset.minutes * 60_000),

@@ -34,11 +34,26 @@ export function isButtonId(value: string): value is ButtonId {
   return (CLERK_BUTTONS as readonly string[]).includes(value) || /^face-[1-5]$/.test(value);
 }
 
-/** A press handler may be async; a driver waits for it so a press is confirmed only once handled. */
-export type PressListener = (button: ButtonId) => void | Promise<void>;
+/**
+ * A button going down (pressed: true) or up. Drivers report raw, debounced edges; what they mean
+ * (a press, a hold) is decided by the device's gesture recogniser, with a clock tests can fake.
+ */
+export interface ButtonEdge {
+  button: ButtonId;
+  pressed: boolean;
+}
+
+/** A listener may be async; a driver waits for it, so a press is confirmed only once handled. */
+export type ButtonListener = (edge: ButtonEdge) => void | Promise<void>;
 
 export interface Buttons {
-  onPress(listener: PressListener): () => void;
+  onEdge(listener: ButtonListener): () => void;
+  close(): Promise<void>;
+}
+
+/** A badge (RFID card) reader the clerk signs in with; reports each card once per presentation. */
+export interface BadgeReader {
+  onBadge(listener: (badgeId: string) => void | Promise<void>): () => void;
   close(): Promise<void>;
 }
 
@@ -46,4 +61,5 @@ export interface CounterHardware {
   light: Light;
   display: Display;
   buttons: Buttons;
+  badge?: BadgeReader | undefined;
 }

@@ -1,13 +1,15 @@
 import { EventEmitter } from 'node:events';
 import type {
+  BadgeReader,
+  ButtonEdge,
   ButtonId,
+  ButtonListener,
   Buttons,
   CounterHardware,
   Display,
   DisplaySize,
   Light,
   LightColor,
-  PressListener,
 } from './interfaces.ts';
 
 /** How long a confirmation blink is visible. */
@@ -33,7 +35,8 @@ export class SimulatedHardware extends EventEmitter implements CounterHardware {
   private color: LightColor = 'off';
   private flashing: LightColor | null = null;
   private lines: string[];
-  private pressListeners = new Set<PressListener>();
+  private edgeListeners = new Set<ButtonListener>();
+  private badgeListeners = new Set<(id: string) => void | Promise<void>>();
   private pressCount = 0;
   private flashTimer: NodeJS.Timeout | undefined;
 
@@ -77,19 +80,41 @@ export class SimulatedHardware extends EventEmitter implements CounterHardware {
   readonly display: Display;
 
   readonly buttons: Buttons = {
-    onPress: (listener) => {
-      this.pressListeners.add(listener);
-      return () => this.pressListeners.delete(listener);
+    onEdge: (listener) => {
+      this.edgeListeners.add(listener);
+      return () => this.edgeListeners.delete(listener);
     },
     close: async () => {
-      this.pressListeners.clear();
+      this.edgeListeners.clear();
     },
   };
 
-  /** Press a button as a person would; resolves when every listener has handled it. */
+  readonly badge: BadgeReader = {
+    onBadge: (listener) => {
+      this.badgeListeners.add(listener);
+      return () => this.badgeListeners.delete(listener);
+    },
+    close: async () => {
+      this.badgeListeners.clear();
+    },
+  };
+
+  /** A button goes down or up; resolves when every listener has handled it. */
+  async edge(button: ButtonId, pressed: boolean): Promise<void> {
+    if (pressed) this.pressCount += 1;
+    const edge: ButtonEdge = { button, pressed };
+    for (const listener of [...this.edgeListeners]) await listener(edge);
+  }
+
+  /** A short press as a person makes it: down, then up. */
   async press(button: ButtonId): Promise<void> {
-    this.pressCount += 1;
-    for (const listener of [...this.pressListeners]) await listener(button);
+    await this.edge(button, true);
+    await this.edge(button, false);
+  }
+
+  /** Present a badge to the reader. */
+  async presentBadge(badgeId: string): Promise<void> {
+    for (const listener of [...this.badgeListeners]) await listener(badgeId);
   }
 
   snapshot(): SimSnapshot {

@@ -40,5 +40,7 @@ export const PanelView = z.object({
   faces: z.array(z.string()),
   pendingEvents: z.number().int().nonnegative(),
   linkUp: z.boolean(),
+  /** Badges the demo's reader can be shown. */
+  badges: z.array(z.object({ badgeId: z.string(), name: z.string() })),
 });
 export type PanelView = z.infer<typeof PanelView>;

@@ -96,7 +96,16 @@ export const FeedbackEvent = z
   .refine((e) => e.face <= e.scale, { message: 'face must not exceed scale', path: ['face'] });
 export type FeedbackEvent = z.infer<typeof FeedbackEvent>;
 
-export const CounterEvent = z.discriminatedUnion('type', [StateChangedEvent, FeedbackEvent]);
+/** The clerk on duty changed: a badge at the reader, end of day, or the device's config. */
+export const ClerkChangedEvent = z.object({
+  ...eventBase,
+  type: z.literal('clerk_changed'),
+  clerk: Clerk.nullable(),
+  cause: z.enum(['badge', 'end_of_day', 'config']),
+});
+export type ClerkChangedEvent = z.infer<typeof ClerkChangedEvent>;
+
+export const CounterEvent = z.discriminatedUnion('type', [StateChangedEvent, FeedbackEvent, ClerkChangedEvent]);
 export type CounterEvent = z.infer<typeof CounterEvent>;
 /** An event before the outbox gives it its sequence number (Omit spread over each event type). */
 export type UnsequencedEvent = CounterEvent extends infer E ? (E extends unknown ? Omit<E, 'seq'> : never) : never;

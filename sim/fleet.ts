@@ -1,12 +1,14 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { CounterDevice, DEFAULT_PRESETS, systemClock, type LinkOptions } from '@okienko/device';
+import { CounterDevice, machineConfig, systemClock, type LinkOptions } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 import { DEFAULT_TIME_ZONE, type Clerk, type CounterRef, type Substitute } from '@okienko/protocol';
 
 export interface SimCounterSpec {
   ref: CounterRef;
   clerk: Clerk;
+  /** The clerk's badge (a 125 kHz card number), for signing in at any counter. */
+  badge: string;
   substitute: Substitute | null;
 }
 
@@ -30,7 +32,7 @@ export function demoCounters(count: number): SimCounterSpec[] {
     const site = DEMO_SITES[Math.floor(i / perSite)] ?? DEMO_SITES[DEMO_SITES.length - 1]!;
     const n = (i % perSite) + 1;
     const name = NAMES[i % NAMES.length]! + (i >= NAMES.length ? ` ${Math.floor(i / NAMES.length) + 1}` : '');
-    specs.push({ ref: { site, counter: `okienko-${n}` }, clerk: { id: `k${i + 1}`, name }, substitute: null });
+    specs.push({ ref: { site, counter: `okienko-${n}` }, clerk: { id: `k${i + 1}`, name }, badge: (0x0a000000 + i + 1).toString(16).toUpperCase().padStart(10, '0'), substitute: null });
   }
   for (const spec of specs) {
     const sameSite = specs.filter((s) => s.ref.site === spec.ref.site);
@@ -70,6 +72,8 @@ export class SimFleet {
 
   static async start(opts: SimFleetOptions): Promise<SimFleet> {
     const fleet = new SimFleet(opts.log);
+    // Every demo clerk may sign in at every counter of the office.
+    const roster = Object.fromEntries(opts.counters.map((s) => [s.badge, s.clerk]));
     for (const spec of opts.counters) {
       const hardware = new SimulatedHardware({ cols: 32, rows: 6 });
       const key = `${spec.ref.site}/${spec.ref.counter}`;
@@ -77,20 +81,14 @@ export class SimFleet {
         {
           ref: spec.ref,
           dataDir: path.join(opts.dataDir, spec.ref.site, spec.ref.counter),
-          machine: {
-            scale: 4,
-            presets: DEFAULT_PRESETS,
-            awayCommitMs: opts.awayCommitMs,
-            feedbackRepeatMs: 10_000,
-            thanksMs: 3_000,
-            substitute: spec.substitute,
-          },
+          machine: machineConfig({ awayCommitMs: opts.awayCommitMs, substitute: spec.substitute, roster }),
           clerk: spec.clerk,
           link: opts.link,
           timeZone: opts.timeZone ?? DEFAULT_TIME_ZONE,
           version: opts.version,
           panelUrl: opts.panelBaseUrl ? `${opts.panelBaseUrl}/sim/${key}` : undefined,
           tickMs: 250,
+          holdMs: 1500,
         },
         hardware,
         systemClock(true),

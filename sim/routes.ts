@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { isButtonId } from '@okienko/hardware';
+import { isButtonId, type ButtonId } from '@okienko/hardware';
 import { OutboxFullError } from '@okienko/device';
 import { faceLabels, type PanelView } from '@okienko/protocol';
 import type { SimCounter } from './fleet.ts';
@@ -12,7 +12,7 @@ export interface FleetLookup {
   list(): SimCounter[];
 }
 
-function panelView(c: SimCounter): PanelView {
+function panelView(c: SimCounter, badges: PanelView['badges']): PanelView {
   const s = c.device.machineState;
   return {
     ...c.spec.ref,
@@ -22,6 +22,7 @@ function panelView(c: SimCounter): PanelView {
     faces: faceLabels(c.device.counterState().scale),
     pendingEvents: c.device.outbox.size,
     linkUp: c.device.link.isUp,
+    badges,
   };
 }
 
@@ -30,6 +31,9 @@ function panelView(c: SimCounter): PanelView {
  * clerk's buttons and the smiley buttons, and the API the page presses them through.
  */
 export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dashboardDir: string): void {
+  // The demo's badges, so the panel can offer them at its reader.
+  const badges = (): PanelView['badges'] => fleet.list().map((c) => ({ badgeId: c.spec.badge, name: c.spec.clerk.name }));
+  const view = (c: SimCounter): PanelView => panelView(c, badges());
   app.get('/sim', async (_req, reply) => {
     const items = fleet.list()
       .map((c) => {
@@ -52,7 +56,7 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
   app.get<{ Params: { site: string; counter: string } }>('/sim/api/:site/:counter', async (req, reply) => {
     const c = fleet.get(req.params.site, req.params.counter);
     if (!c) return reply.code(404).send({ error: 'no such simulated counter' });
-    return panelView(c);
+    return view(c);
   });
 
   app.get<{ Params: { site: string; counter: string } }>('/sim/api/:site/:counter/stream', (req, reply) => {
@@ -61,7 +65,7 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-    const send = (): void => void res.write(`event: panel\ndata: ${JSON.stringify(panelView(c))}\n\n`);
+    const send = (): void => void res.write(`event: panel\ndata: ${JSON.stringify(view(c))}\n\n`);
     send();
     c.hardware.on('change', send);
     const onLink = (): void => send();
@@ -76,25 +80,40 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
     });
   });
 
-  app.post<{ Params: { site: string; counter: string }; Body: { button?: unknown } }>(
-    '/sim/api/:site/:counter/press',
-    async (req, reply) => {
+  type Params = { Params: { site: string; counter: string }; Body: { button?: unknown; pressed?: unknown; badgeId?: unknown } };
+
+  /** Run an action on the counter; answers once the device has handled it (events in the outbox). */
+  const act = (name: string, action: (c: SimCounter, body: Params['Body']) => string | Promise<void>) =>
+    app.post<Params>(`/sim/api/:site/:counter/${name}`, async (req, reply) => {
       const c = fleet.get(req.params.site, req.params.counter);
       if (!c) return reply.code(404).send({ error: 'no such simulated counter' });
-      const button = String(req.body?.button ?? '');
-      if (!isButtonId(button)) {
-        return reply.code(400).send({ error: `unknown button "${button}": use clerk, away or face-1 … face-5` });
-      }
       try {
-        // Resolves once the device has handled the press: an event is in the durable outbox.
-        await c.hardware.press(button);
+        const problem = await action(c, req.body ?? {});
+        if (typeof problem === 'string') return reply.code(400).send({ error: problem });
       } catch (err) {
         if (err instanceof OutboxFullError) return reply.code(503).send({ error: err.code, message: err.message });
         throw err;
       }
       return { ok: true, lastSeq: c.device.outbox.lastSeq, pending: c.device.outbox.size, status: c.device.machineState.status };
-    },
-  );
+    });
+  const button = (body: Params['Body']): ButtonId | null => {
+    const b = String(body.button ?? '');
+    return isButtonId(b) ? b : null;
+  };
+  const BAD_BUTTON = 'unknown button: use clerk, away or face-1 … face-5';
+
+  // A whole short press.
+  act('press', (c, body) => {
+    const b = button(body);
+    return b ? c.hardware.press(b) : BAD_BUTTON;
+  });
+  // One edge, as the panel's pointer goes down and up, so a hold is a real hold.
+  act('edge', (c, body) => {
+    const b = button(body);
+    if (!b || typeof body.pressed !== 'boolean') return `${BAD_BUTTON}; "pressed" must be true or false`;
+    return c.hardware.edge(b, body.pressed);
+  });
+  act('badge', (c, body) => (typeof body.badgeId === 'string' && body.badgeId ? c.hardware.presentBadge(body.badgeId) : '"badgeId" is required'));
 }
 
 function escapeHtml(s: string): string {

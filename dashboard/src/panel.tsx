@@ -7,13 +7,43 @@ import { Face } from './face.tsx';
 const [, , site, counter] = location.pathname.split('/');
 const api = `/sim/api/${site}/${counter}`;
 
-async function press(button: string): Promise<void> {
-  const res = await fetch(`${api}/press`, {
+// Edges must reach the counter in the order they happened (an "up" before its "down" would leave
+// a button held), so requests go one after another.
+let queue: Promise<void> = Promise.resolve();
+function post(action: string, body: object): Promise<void> {
+  queue = queue.then(() => send(action, body)).catch(() => {});
+  return queue;
+}
+
+async function send(action: string, body: object): Promise<void> {
+  const res = await fetch(`${api}/${action}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ button }),
+    body: JSON.stringify(body),
   });
   if (!res.ok) alert(((await res.json()) as { message?: string; error?: string }).message ?? res.statusText);
+}
+
+/**
+ * A panel button sends its real edges, so holding it down is a hold, as on the counter. The
+ * keyboard (Enter/Space) gives a short press.
+ */
+function edges(button: string) {
+  const send = (pressed: boolean) => void post('edge', { button, pressed });
+  return {
+    onPointerDown: (e: PointerEvent) => {
+      (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+      send(true);
+    },
+    onPointerUp: () => send(false),
+    onPointerCancel: () => send(false),
+    onKeyDown: (e: KeyboardEvent) => {
+      if ((e.key === 'Enter' || e.key === ' ') && !e.repeat) {
+        e.preventDefault();
+        void post('press', { button });
+      }
+    },
+  };
 }
 
 function Panel() {
@@ -38,19 +68,32 @@ function Panel() {
         </pre>
       </div>
       <section aria-label="Przyciski urzędnika / clerk's buttons" class="clerk-buttons">
-        <button type="button" data-testid="btn-clerk" onClick={() => void press('clerk')}>
+        <button type="button" data-testid="btn-clerk" {...edges('clerk')}>
           Wolne ⇄ Obsługa
-          <small>free ⇄ serving · back</small>
+          <small>free ⇄ serving · back · hold: leaving</small>
         </button>
-        <button type="button" data-testid="btn-away" onClick={() => void press('away')}>
+        <button type="button" data-testid="btn-away" {...edges('away')}>
           {STATUS_TEXT.away.pl}
           <small>press again to pick the time</small>
         </button>
+        <label class="badge">
+          Identyfikator / badge:{' '}
+          <select data-testid="badge" onChange={(e) => {
+            const badgeId = (e.currentTarget as HTMLSelectElement).value;
+            (e.currentTarget as HTMLSelectElement).value = '';
+            if (badgeId) void post('badge', { badgeId });
+          }}>
+            <option value="">przyłóż kartę… / present a card…</option>
+            {view.badges.map((b) => (
+              <option key={b.badgeId} value={b.badgeId}>{b.name} ({b.badgeId})</option>
+            ))}
+          </select>
+        </label>
       </section>
       <section aria-label="Ocena obsługi / feedback" class="faces">
         <p>{PHRASES.howServed.pl} <span lang="en">{PHRASES.howServed.en}</span></p>
         {view.faces.map((label, i) => (
-          <button type="button" key={i} data-testid={`btn-face-${i + 1}`} aria-label={`ocena ${i + 1} z ${view.faces.length} ${label}`} onClick={() => void press(`face-${i + 1}`)}>
+          <button type="button" key={i} data-testid={`btn-face-${i + 1}`} aria-label={`ocena ${i + 1} z ${view.faces.length} ${label}`} {...edges(`face-${i + 1}`)}>
             <Face index={i + 1} scale={view.faces.length} size={48} />
           </button>
         ))}

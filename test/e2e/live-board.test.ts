@@ -68,6 +68,19 @@ describe('a press on a virtual panel reaches the dashboard live', () => {
     await page.clock.fastForward('06:05');
     await card.getByTestId('overdue').waitFor({ timeout: 10_000 });
 
+    // A badge at the reader changes the clerk on duty, on the board too.
+    await panel.getByTestId('badge').selectOption({ label: 'Piotr Wójcik (000A000004)' });
+    await expect.poll(() => card.getByTestId('clerk').textContent(), { timeout: 10_000 }).toBe('Piotr Wójcik');
+
+    // One button is enough: holding the clerk button picks "leaving" on another counter.
+    const panel2 = await browser.newPage();
+    await panel2.goto(`${base}/sim/ratusz/okienko-2`);
+    await panel2.getByTestId('btn-clerk').hover();
+    await panel2.mouse.down();
+    await expect.poll(() => panel2.getByTestId('display').textContent(), { timeout: 5_000 }).toContain('Wychodzę');
+    await panel2.mouse.up();
+    await expect.poll(() => page.locator('article[data-counter="ratusz/okienko-2"]').getAttribute('data-status'), { timeout: 10_000 }).toBe('away');
+
     expect(navigations).toBe(0); // all of it live, no reload
     fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: path.join(ROOT, 'test-results/live-board.png'), fullPage: true });

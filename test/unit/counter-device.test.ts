@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
-import { CounterDevice, DEFAULT_PRESETS, FileOutbox, OutboxFullError, type Clock } from '@okienko/device';
+import { CounterDevice, FileOutbox, machineConfig, OutboxFullError, type Clock } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 
 const clerk = { id: 'k1', name: 'Anna Nowak' };
@@ -26,13 +26,14 @@ function makeDevice(dataDir: string, clock: Clock, hw: SimulatedHardware, maxPen
     {
       ref: { site: 'ratusz', counter: 'okienko-1' },
       dataDir,
-      machine: { scale: 4, presets: DEFAULT_PRESETS, awayCommitMs: 4000, feedbackRepeatMs: 10_000, thanksMs: 3000, substitute: null },
+      machine: machineConfig({ roster: { 'CARD-7': { id: 'k7', name: 'Ewa Mazur' } } }),
       clerk,
       // Nothing listens here: the counter works on with its link down.
       link: { url: 'mqtt://127.0.0.1:1', keepaliveS: 30, protocolVersion: 4, reconnectMinMs: 60_000, reconnectMaxMs: 60_000, window: 8 },
       timeZone: 'Europe/Warsaw',
       version: 'test',
       tickMs: 3_600_000,
+      holdMs: 1500,
       outbox: { maxPending },
     },
     hw,
@@ -109,5 +110,31 @@ describe('CounterDevice', () => {
     expect(hw.lightHistory.length).toBe(flashes); // nothing confirmed
     expect(hw.snapshot().lines[0]).toBe('Nie zapisano — zgłoś do IT');
     expect(device.outbox.pending().map((e) => e.seq)).toEqual([1]);
+  });
+
+  it('one button is enough: holding it picks "leaving", a badge changes the clerk on duty', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-dev-'));
+      const hw = new SimulatedHardware({ cols: 32, rows: 6 });
+      const clock = manualClock(T0);
+      device = makeDevice(dir, clock, hw);
+      await device.start();
+      await hw.edge('clerk', true);
+      clock.advance(1500);
+      await vi.advanceTimersByTimeAsync(1500);
+      expect(hw.snapshot().lines[1]).toBe('5 min — krótka nieobecność');
+      await hw.edge('clerk', false); // letting go after a hold is not also a press
+      expect(device.machineState.status).toBe('available');
+      clock.advance(4000);
+      await device.input({ type: 'tick' });
+      expect(device.machineState.status).toBe('away');
+
+      await hw.presentBadge('CARD-7');
+      expect(device.machineState.clerk?.name).toBe('Ewa Mazur');
+      expect(device.outbox.pending().map((e) => e.type)).toEqual(['state_changed', 'clerk_changed']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

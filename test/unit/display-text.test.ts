@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRESETS, displayLines, initialState, type MachineConfig } from '@okienko/device';
+import { displayLines, initialState, machineConfig, type MachineConfig } from '@okienko/device';
 
 const clerk = { id: 'k1', name: 'Anna Nowak' };
-const config: MachineConfig = { scale: 4, presets: DEFAULT_PRESETS, awayCommitMs: 4000, feedbackRepeatMs: 10_000, thanksMs: 3000, substitute: null };
+const config: MachineConfig = machineConfig();
 const T0 = Date.UTC(2026, 10, 20, 9, 30);
 const size = { cols: 32, rows: 6 };
 const ctx = { linkUp: true, timeZone: 'Europe/Warsaw' };

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRESETS, initialState, step, type Input, type MachineConfig, type MachineState } from '@okienko/device';
+import { DEFAULT_PRESETS, initialState, machineConfig, step, type Input, type MachineConfig, type MachineState } from '@okienko/device';
 
 const clerk = { id: 'k1', name: 'Anna Nowak' };
 const substitute = { name: 'Jan Kowalski', where: 'stanowisko 3' };
-const config: MachineConfig = {
-  scale: 4,
-  presets: DEFAULT_PRESETS,
-  awayCommitMs: 4000,
-  feedbackRepeatMs: 10_000,
-  thanksMs: 3000,
-  substitute,
-};
+const config: MachineConfig = machineConfig({ substitute, roster: { 'BADGE-1': clerk, 'BADGE-2': { id: 'k2', name: 'Jan Kowalski' } } });
 const T0 = Date.UTC(2026, 10, 20, 9, 30); // 10:30 in Warsaw
 
 /** Run inputs at given times; returns the final state and every effect in order. */
@@ -160,3 +153,45 @@ describe('closing by command', () => {
     expect(step(s, tick, T0 + 1000, config).state).toBe(s);
   });
 });
+
+describe('one-button leaving and badges', () => {
+  it('a hold of the clerk button picks an away preset like the away button', () => {
+    const { state } = run([
+      [T0, { type: 'hold', button: 'clerk' }],
+      [T0 + 1500, { type: 'hold', button: 'clerk' }],
+      [T0 + 1500 + 4000, tick],
+    ]);
+    expect(state.status).toBe('away');
+    expect(state.notice?.backAt).toBe(T0 + 1500 + 15 * 60_000 + 60_000 - ((T0 + 1500) % 60_000));
+  });
+
+  it('a badge signs its clerk in, the same badge again signs out, each an event (S6)', () => {
+    const { state, effects } = run(
+      [
+        [T0, { type: 'badge', badgeId: 'BADGE-2' }],
+        [T0 + 1000, { type: 'badge', badgeId: 'BADGE-2' }],
+      ],
+      initialState(T0, null),
+    );
+    expect(state.clerk).toBeNull();
+    expect(effects.map((e) => e.type === 'emit' && e.event)).toEqual([
+      { type: 'clerk_changed', clerk: { id: 'k2', name: 'Jan Kowalski' }, cause: 'badge' },
+      { type: 'clerk_changed', clerk: null, cause: 'badge' },
+    ]);
+  });
+
+  it('another clerk\'s badge takes over the counter; an unknown badge changes nothing', () => {
+    const a = run([[T0, { type: 'badge', badgeId: 'BADGE-2' }]]);
+    expect(a.state.clerk?.name).toBe('Jan Kowalski');
+    const b = run([[T0, { type: 'badge', badgeId: 'NOPE' }]]);
+    expect(b.effects).toEqual([]);
+    expect(b.state.hint?.text).toBe('unknown_badge');
+  });
+
+  it('end of day closes and signs out as two events', () => {
+    const inputs: [number, Input][] = DEFAULT_PRESETS.map((_, i) => [T0 + i * 100, press('away')]);
+    const { effects } = run([...inputs, [T0 + 10_000, tick]]);
+    expect(effects.map((e) => e.type === 'emit' && e.event.type)).toEqual(['state_changed', 'clerk_changed']);
+  });
+});
+
