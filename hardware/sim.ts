@@ -74,7 +74,12 @@ export class SimulatedHardware extends EventEmitter implements CounterHardware {
       }, FLASH_MS);
       this.flashTimer.unref();
     },
-    close: async () => {},
+    close: async () => {
+      clearTimeout(this.flashTimer);
+      this.color = 'off';
+      this.flashing = null;
+      this.changed();
+    },
   };
 
   readonly display: Display;
