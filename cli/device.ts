@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '@okienko/protocol';
 import { CounterDevice, linkOptions, machineConfigFrom, parseDeviceConfig, systemClock } from '@okienko/device';
-import { SimulatedHardware } from '@okienko/hardware';
+import { checkHardware, createHardware, loadProfile } from '@okienko/hardware';
 import { logLevel, type Command } from './options.ts';
 import { rootLogger } from './log.ts';
 import { onShutdown } from './shutdown.ts';
@@ -14,6 +14,7 @@ export const deviceCommand: Command = {
   summary: 'run one counter from a config file (on a Raspberry Pi, or simulated)',
   settings: {
     config: { flag: 'config', env: 'OKIENKO_DEVICE_CONFIG', schema: z.string({ error: 'a config file is required' }).min(1), help: 'Path of the counter\'s JSON config file (see device/README.md).', fix: 'pass --config /etc/okienko/device.json' },
+    check: { flag: 'check', boolean: true, schema: z.boolean().default(false), help: 'Check the wiring instead of running: light each colour, write the display, report each button and badge (60 s).' },
     logLevel: { flag: 'log-level', env: 'OKIENKO_LOG_LEVEL', default: 'info', schema: logLevel, help: 'Log level.' },
   },
   async run(v) {
@@ -26,7 +27,12 @@ export const deviceCommand: Command = {
     }
     const config = parseDeviceConfig(raw, file);
     const log = rootLogger(v.logLevel as string).child({ counter: `${config.site}/${config.counter}` });
-    const hardware = new SimulatedHardware({ cols: 32, rows: 6 });
+    const hardware = await createHardware(loadProfile(config.hardware.profile));
+    if (v.check === true) {
+      await checkHardware(hardware, (line) => process.stdout.write(`${line}\n`), { stepMs: 1500, listenMs: 60_000 });
+      await hardware.close();
+      process.exit(0);
+    }
     const device = new CounterDevice(
       {
         ref: { site: config.site, counter: config.counter },
@@ -45,7 +51,7 @@ export const deviceCommand: Command = {
       log,
     );
     await device.start();
-    onShutdown(log, [() => device.stop()]);
+    onShutdown(log, [hardware.close, () => device.stop()]);
     process.stdout.write(`okienko device ${config.site}/${config.counter} → ${config.mqtt.url}\n`);
   },
 };

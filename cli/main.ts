@@ -1,4 +1,4 @@
-import { ConfigError } from '@okienko/protocol';
+import { OkienkoError } from '@okienko/protocol';
 import { helpText, resolveSettings, type Command } from './options.ts';
 import { VERSION } from './version.ts';
 
@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
     await command.run(resolveSettings(command, rest, process.env));
     return -1; // keeps running until a signal
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof OkienkoError) {
       process.stderr.write(`okienko ${name}: ${err.message}\n(${err.code})\n`);
       return 2;
     }

@@ -10,6 +10,8 @@ export interface Setting {
   schema: z.ZodType;
   default?: string;
   fix?: string;
+  /** A switch (`--check`), true when given; it has no environment variable. */
+  boolean?: true;
 }
 
 export interface Command {
@@ -37,14 +39,14 @@ export function helpText(cmd: Command): string {
 export function resolveSettings(cmd: Command, argv: string[], env: NodeJS.ProcessEnv): Record<string, unknown> {
   const { values } = parseArgs({
     args: argv,
-    options: Object.fromEntries(Object.values(cmd.settings).map((s) => [s.flag, { type: 'string' as const }])),
+    options: Object.fromEntries(Object.values(cmd.settings).map((s) => [s.flag, { type: s.boolean ? ('boolean' as const) : ('string' as const) }])),
     strict: true,
     allowPositionals: false,
   });
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [key, s] of Object.entries(cmd.settings)) {
-    const raw = (values as Record<string, string | undefined>)[s.flag] ?? (s.env ? env[s.env] : undefined) ?? s.default;
+    const raw = (values as Record<string, string | boolean | undefined>)[s.flag] ?? (s.env ? env[s.env] : undefined) ?? s.default;
     const parsed = s.schema.safeParse(raw);
     if (parsed.success) out[key] = parsed.data;
     else {

@@ -47,7 +47,14 @@ export const DeviceConfig = z
       })
       .prefault({}),
     clock: z.object({ assumeSynced: z.union([z.boolean(), z.literal('auto')]).default('auto') }).prefault({}),
-    hardware: z.object({ driver: z.literal('sim').default('sim') }).prefault({}),
+    hardware: z
+      .object({
+        /** A shipped board profile (sim, pi-gpio, pi-arduino-nano-lcd) or the path of one. */
+        profile: z.string().min(1).default('sim'),
+        holdMs: z.number().int().positive().optional(),
+      })
+      .strict()
+      .prefault({}),
     panel: z.object({ port: z.number().int().min(0).max(65535).nullable().default(null) }).prefault({}),
   })
   .strict();
@@ -58,6 +65,7 @@ const FIXES: Record<string, string> = {
   counter: 'set "counter" to this counter\'s id, e.g. "okienko-1"',
   'mqtt.url': 'e.g. "mqtt://broker.local:1883"',
   'feedback.scale': 'use 3, 4 or 5 faces',
+  'hardware.profile': 'a shipped profile (sim, pi-gpio, pi-arduino-nano-lcd) or a path to one',
 };
 
 export function parseDeviceConfig(input: unknown, source: string): DeviceConfig {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { ButtonId, ButtonListener, Buttons, Light, LightColor } from './interfaces.ts';
 import { BlinkingLight } from './blink.ts';
+import { HardwareError } from '@okienko/protocol';
 
 /** The part of onoff's `Gpio` we use; tests pass a fake that behaves the same way. */
 export interface GpioPin {
@@ -24,7 +25,7 @@ export function onoffPins(): GpioPinFactory {
   // onoff is CommonJS with a native addon that only builds on Linux; load it only when asked for.
   const { Gpio } = createRequire(import.meta.url)('onoff') as typeof import('onoff');
   if (!Gpio.accessible) {
-    throw new Error('GPIO is not accessible here: run on a Raspberry Pi, as a user in the "gpio" group (see hardware/README.md)');
+    throw new HardwareError('GPIO is not accessible here: run on a Raspberry Pi, as a user in the "gpio" group (see hardware/README.md)');
   }
   return (pin, direction, edge, options) => new Gpio(pin, direction, edge, options) as unknown as GpioPin;
 }

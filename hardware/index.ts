@@ -5,3 +5,6 @@ export * from './blink.ts';
 export * from './gpio.ts';
 export * from './johnny-five.ts';
 export * from './serial.ts';
+export * from './profile.ts';
+export * from './create.ts';
+export * from './check.ts';

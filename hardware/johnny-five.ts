@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { ButtonId, ButtonListener, Buttons, Display, DisplaySize, Light, LightColor } from './interfaces.ts';
 import { hd44780Screen, POLISH_GLYPHS } from './text.ts';
 import { BlinkingLight } from './blink.ts';
+import { HardwareError } from '@okienko/protocol';
 
 // johnny-five is CommonJS without types of its own; these are the few members we use.
 export interface J5Board {
@@ -44,12 +45,12 @@ export function connectBoard(opts: { io?: unknown; port?: string; timeoutMs?: nu
     if (!io) {
       const { SerialPort } = require('serialport') as typeof import('serialport');
       const Firmata = (require('firmata-io') as (transport: unknown) => new (port: unknown) => unknown)(SerialPort);
-      if (!opts.port) return reject(new Error('an Arduino needs its serial port, e.g. "port": "/dev/ttyUSB0"'));
+      if (!opts.port) return reject(new HardwareError('an Arduino needs its serial port, e.g. "port": "/dev/ttyUSB0"'));
       io = new Firmata(new SerialPort({ path: opts.port, baudRate: 57600 }));
     }
     const board = new (five().Board)({ io, repl: false, debug: false, timeout: opts.timeoutMs ?? 10_000 });
     board.on('ready', () => resolve(board));
-    board.on('error', (err) => reject(err ?? new Error('the Arduino did not answer')));
+    board.on('error', (err) => reject(new HardwareError(`the Arduino on ${opts.port ?? 'its port'} did not answer (${err?.message ?? 'no reply'}) — is it plugged in and running StandardFirmata?`)));
   });
 }
 

@@ -1,5 +1,6 @@
 import type { BadgeReader, Display, DisplaySize } from './interfaces.ts';
 import { toAscii } from './text.ts';
+import { HardwareError } from '@okienko/protocol';
 
 /** The part of a serialport stream we use; tests pass one on @serialport/binding-mock. */
 export interface SerialLink {
@@ -12,7 +13,7 @@ export interface SerialLink {
 export async function openSerial(path: string, baudRate: number): Promise<SerialLink> {
   const { SerialPort } = await import('serialport');
   return new Promise((resolve, reject) => {
-    const port = new SerialPort({ path, baudRate }, (err) => (err ? reject(new Error(`cannot open ${path}: ${err.message} — is the device plugged in, and is the user in the "dialout" group?`)) : resolve(port)));
+    const port = new SerialPort({ path, baudRate }, (err) => (err ? reject(new HardwareError(`cannot open ${path}: ${err.message} — is the device plugged in, and is the user in the "dialout" group?`)) : resolve(port)));
   });
 }
 

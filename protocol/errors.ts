@@ -8,15 +8,33 @@ export const ERROR_CODES = {
   CONFIG_INVALID: 'OKIENKO_CONFIG_INVALID',
   OUTBOX_FULL: 'OKIENKO_OUTBOX_FULL',
   SYSTEM_DEPENDENCY_MISSING: 'OKIENKO_SYSTEM_DEPENDENCY_MISSING',
+  HARDWARE_UNAVAILABLE: 'OKIENKO_HARDWARE_UNAVAILABLE',
 } as const;
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
-export class ConfigError extends Error {
-  readonly code = ERROR_CODES.CONFIG_INVALID;
+/** An error a person can act on: its message says what to do; the command line prints it without a stack. */
+export class OkienkoError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ConfigError extends OkienkoError {
   constructor(
     readonly source: string,
     readonly problems: string[],
   ) {
-    super(`${source} is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(ERROR_CODES.CONFIG_INVALID, `${source} is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** A part of the counter can't be reached: not plugged in, wrong port, no permission. */
+export class HardwareError extends OkienkoError {
+  constructor(message: string) {
+    super(ERROR_CODES.HARDWARE_UNAVAILABLE, message);
   }
 }
 
