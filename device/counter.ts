@@ -97,7 +97,11 @@ export class CounterDevice {
     this.link.on('down', () => void this.render());
     this.link.start();
     // A tick can fail only as a press can (outbox full); it is logged and shown, never fatal.
-    this.ticker = setInterval(() => void this.input({ type: 'tick' }).catch(() => {}), this.options.tickMs);
+    // Each tick also redraws, so a message longer than the screen turns its pages.
+    this.ticker = setInterval(() => {
+      void this.input({ type: 'tick' }).catch(() => {});
+      this.queue = this.queue.then(() => this.render()).catch(() => {});
+    }, this.options.tickMs);
     await this.render();
     this.log.info({ pending: this.outbox.size, lastSeq: this.outbox.lastSeq }, 'counter started');
   }

@@ -8,67 +8,113 @@ export interface DisplayContext {
   timeZone: string;
 }
 
+/** How long each page shows when a message needs more than one screen (Polish, then English). */
+export const PAGE_MS = 4000;
+
 /**
- * What the counter's display shows, as lines in order of importance; the driver cuts them to
- * its size. Wording is the offices' own (protocol/wording.ts), with an English line (S8).
+ * What the counter's display shows now: the message laid out in pages that fit the screen (a
+ * 16×2 LCD, a 20×4 LCD, a 2×20 VFD or a big kiosk screen), turning every PAGE_MS. Wording is
+ * the offices' own (protocol/wording.ts); Polish first, then English (S8).
  */
-export function displayLines(
-  state: MachineState,
-  now: number,
-  config: MachineConfig,
-  size: DisplaySize,
-  ctx: DisplayContext,
-): string[] {
-  const lines = content(state, now, config, ctx.timeZone);
-  if (!ctx.linkUp) {
-    // Keep the last row for the warning so it shows on every screen size.
-    const keep = lines.slice(0, Math.max(0, size.rows - 1));
-    return [...keep, ...Array(Math.max(0, size.rows - 1 - keep.length)).fill(''), '! brak lacznosci/offline'];
-  }
-  return lines.slice(0, size.rows);
+export function displayLines(state: MachineState, now: number, config: MachineConfig, size: DisplaySize, ctx: DisplayContext): string[] {
+  const pages = displayPages(state, now, config, size, ctx);
+  return pages[Math.floor(now / PAGE_MS) % pages.length]!;
+}
+
+/** Every page of the current message, each exactly `size.rows` lines of at most `size.cols`. */
+export function displayPages(state: MachineState, now: number, config: MachineConfig, size: DisplaySize, ctx: DisplayContext): string[][] {
+  const pages = paginate(content(state, now, config, ctx.timeZone), size);
+  if (ctx.linkUp) return pages;
+  // Without a link, every page carries a mark in its top-right corner and a page of its own says why.
+  const marked = pages.map((p) => [mark(p[0]!, size.cols), ...p.slice(1)]);
+  return [...marked, ...paginate([['! Brak łączności', '! Offline']], size)];
+}
+
+function mark(line: string, cols: number): string {
+  return `${Array.from(line).slice(0, cols - 1).join('').padEnd(cols - 1, ' ')}!`;
 }
 
 /** Short messages for the clerk after a press that could not be carried out. */
-const HINTS: Record<NonNullable<MachineState['hint']>['text'], string[]> = {
-  sign_in: ['Zaloguj się identyfikatorem', 'Sign in with your badge'],
-  closed: [STATUS_TEXT.closed.pl, STATUS_TEXT.closed.en],
-  outbox_full: ['Nie zapisano — zgłoś do IT', 'Not recorded — call IT'],
-  unknown_badge: ['Nieznany identyfikator', 'Unknown badge'],
-  signed_in: ['Zalogowano', 'Signed in'],
-  signed_out: ['Wylogowano', 'Signed out'],
+const HINTS: Record<NonNullable<MachineState['hint']>['text'], string[][]> = {
+  sign_in: [['Zaloguj się', 'identyfikatorem'], ['Sign in with', 'your badge']],
+  closed: [[STATUS_TEXT.closed.pl], [STATUS_TEXT.closed.en]],
+  outbox_full: [['Nie zapisano —', 'zgłoś do IT'], ['Not recorded —', 'call IT']],
+  unknown_badge: [['Nieznany', 'identyfikator'], ['Unknown badge']],
+  signed_in: [['Zalogowano'], ['Signed in']],
+  signed_out: [['Wylogowano'], ['Signed out']],
 };
 
-function content(state: MachineState, now: number, config: MachineConfig, tz: string): string[] {
+/**
+ * The message as blocks of lines; a block is kept on one page where it fits (e.g. "meanwhile
+ * please go to:" with the substitute's name and place).
+ */
+function content(state: MachineState, now: number, config: MachineConfig, tz: string): string[][] {
   if (state.hint && now < state.hint.until) return HINTS[state.hint.text];
-  if (state.thanksUntil !== null && now < state.thanksUntil) {
-    return [PHRASES.thanks.pl, PHRASES.thanks.en];
-  }
+  if (state.thanksUntil !== null && now < state.thanksUntil) return [[PHRASES.thanks.pl], [PHRASES.thanks.en]];
   const preset = selectedPreset(state, config);
   if (preset) {
-    const label = AWAY_REASON_TEXT[preset.reason].pl;
-    const what = preset.minutes === null ? `${label}` : `${preset.minutes} min — ${label}`;
-    return ['Wychodzę / Leaving:', what, 'Naciśnij ponownie: zmień', 'Press again to change'];
+    const label = AWAY_REASON_TEXT[preset.reason];
+    const when = preset.minutes === null ? '' : `${preset.minutes} min — `;
+    return [['Wychodzę / Leaving:', `${when}${label.pl}`], ['Naciśnij ponownie:', 'zmień / change']];
   }
-  const clerkLine = state.clerk ? state.clerk.name : '';
+  const clerk = state.clerk ? [state.clerk.name] : [];
   switch (state.status) {
     case 'available':
     case 'serving': {
       const [pl1, pl2] = STATUS_TEXT[state.status].pl.split(' — ');
-      return [pl1 ?? '', pl2 ?? '', STATUS_TEXT[state.status].en, clerkLine];
+      return [[pl1!, pl2!, ...clerk], [STATUS_TEXT[state.status].en]];
     }
     case 'closed':
-      return [STATUS_TEXT.closed.pl, STATUS_TEXT.closed.en];
+      return [[STATUS_TEXT.closed.pl], [STATUS_TEXT.closed.en]];
     case 'away': {
       const n = state.notice;
-      if (!n) return [STATUS_TEXT.away.pl, STATUS_TEXT.away.en];
+      if (!n) return [[STATUS_TEXT.away.pl], [STATUS_TEXT.away.en]];
       const hhmm = formatHhMm(n.backAt, tz);
-      const lines = [
-        `${STATUS_TEXT.away.pl} — ${PHRASES.backAt(hhmm).pl}`,
-        `Powód: ${AWAY_REASON_TEXT[n.reason].pl}`,
+      const sub = n.substitute ? `${n.substitute.name}, ${n.substitute.where}` : null;
+      return [
+        [STATUS_TEXT.away.pl, PHRASES.backAt(hhmm).pl, `Powód: ${AWAY_REASON_TEXT[n.reason].pl}`, n.signedBy.name],
+        ...(sub ? [[PHRASES.meanwhile.pl, sub]] : []),
+        [STATUS_TEXT.away.en, PHRASES.backAt(hhmm).en, `Reason: ${AWAY_REASON_TEXT[n.reason].en}`],
+        ...(sub ? [[PHRASES.meanwhile.en, sub]] : []),
       ];
-      if (n.substitute) lines.push(PHRASES.meanwhile.pl, `${n.substitute.name}, ${n.substitute.where}`);
-      lines.push(`${n.signedBy.name}`, `${PHRASES.backAt(hhmm).en}`);
-      return lines;
     }
   }
+}
+
+/** Wrap each line at word boundaries to the width, then fill pages block by block. */
+function paginate(blocks: string[][], size: DisplaySize): string[][] {
+  const pages: string[][] = [];
+  let page: string[] = [];
+  for (const block of blocks) {
+    const lines = block.flatMap((l) => wrap(l, size.cols));
+    if (page.length > 0 && page.length + lines.length > size.rows) {
+      pages.push(page);
+      page = [];
+    }
+    for (const line of lines) {
+      if (page.length === size.rows) {
+        pages.push(page);
+        page = [];
+      }
+      page.push(line);
+    }
+  }
+  if (page.length > 0 || pages.length === 0) pages.push(page);
+  return pages.map((p) => [...p, ...Array<string>(size.rows - p.length).fill('')]);
+}
+
+function wrap(line: string, cols: number): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const word of line.split(' ')) {
+    const candidate = current ? `${current} ${word}` : word;
+    if (Array.from(candidate).length <= cols) current = candidate;
+    else {
+      if (current) out.push(current);
+      // A word longer than the screen is cut; names rarely are.
+      current = Array.from(word).slice(0, cols).join('');
+    }
+  }
+  out.push(current);
+  return out;
 }

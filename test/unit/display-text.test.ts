@@ -1,47 +1,64 @@
 import { describe, expect, it } from 'vitest';
-import { displayLines, initialState, machineConfig, type MachineConfig } from '@okienko/device';
+import { PAGE_MS, displayLines, displayPages, initialState, machineConfig, type MachineState } from '@okienko/device';
 
 const clerk = { id: 'k1', name: 'Anna Nowak' };
-const config: MachineConfig = machineConfig();
+const config = machineConfig();
 const T0 = Date.UTC(2026, 10, 20, 9, 30);
-const size = { cols: 32, rows: 6 };
 const ctx = { linkUp: true, timeZone: 'Europe/Warsaw' };
+const SIZES = { 'LCD 16×2': { cols: 16, rows: 2 }, 'LCD 20×4': { cols: 20, rows: 4 }, 'VFD 2×20': { cols: 20, rows: 2 }, 'panel 32×6': { cols: 32, rows: 6 } };
 
-describe('display text', () => {
-  it('says the offices\' words for free and serving, with English', () => {
-    const s = initialState(T0, clerk);
-    expect(displayLines(s, T0, config, size, ctx)).toEqual(['Stanowisko wolne', 'zapraszam', 'Free, please come', 'Anna Nowak']);
-    expect(displayLines({ ...s, status: 'serving' }, T0, config, size, ctx)[0]).toBe('Trwa obsługa');
-  });
+const away: MachineState = {
+  ...initialState(T0, clerk),
+  status: 'away',
+  notice: { backAt: Date.UTC(2026, 10, 20, 9, 45), reason: 'break', substitute: { name: 'Jan Kowalski', where: 'stanowisko 3' }, signedBy: clerk },
+};
+const text = (pages: string[][]) => pages.map((p) => p.join(' ')).join(' ').replace(/\s+/g, ' ');
 
-  it('shows the signed away notice: back at HH:MM, reason, substitute and where (S1)', () => {
-    const s = {
-      ...initialState(T0, clerk),
-      status: 'away' as const,
-      notice: { backAt: Date.UTC(2026, 10, 20, 9, 45), reason: 'break' as const, substitute: { name: 'Jan Kowalski', where: 'stanowisko 3' }, signedBy: clerk },
-    };
-    expect(displayLines(s, T0, config, { cols: 40, rows: 6 }, ctx)).toEqual([
-      'Zaraz wracam — Wracam o 10:45',
-      'Powód: przerwa',
-      'W tym czasie zapraszam do:',
-      'Jan Kowalski, stanowisko 3',
-      'Anna Nowak',
-      'Back at 10:45',
-    ]);
-  });
-
-  it('marks a lost link on the last row, on every size, so a frozen screen is never taken for the truth (S7)', () => {
-    const s = initialState(T0, clerk);
-    for (const sz of [{ cols: 16, rows: 2 }, { cols: 20, rows: 4 }, size]) {
-      const lines = displayLines(s, T0, config, sz, { ...ctx, linkUp: false });
-      expect(lines).toHaveLength(sz.rows);
-      expect(lines.at(-1)).toMatch(/brak lacznosci/);
+describe.each(Object.entries(SIZES))('display text on %s', (_name, size) => {
+  it('fits: every page is exactly the screen, no line too long', () => {
+    for (const state of [initialState(T0, clerk), { ...initialState(T0, clerk), status: 'serving' as const }, away]) {
+      for (const page of displayPages(state, T0, config, size, ctx)) {
+        expect(page).toHaveLength(size.rows);
+        for (const line of page) expect(Array.from(line).length).toBeLessThanOrEqual(size.cols);
+      }
     }
   });
 
-  it('thanks the resident after a vote', () => {
+  it('the away notice says it all across its pages: back at, reason, substitute and where, signed, in Polish then English (S1, S2, S8)', () => {
+    const pages = displayPages(away, T0, config, size, ctx);
+    const all = text(pages);
+    for (const piece of ['Zaraz wracam', 'Wracam o 10:45', 'przerwa', 'W tym czasie zapraszam do:', 'Jan Kowalski', 'stanowisko 3', 'Anna Nowak', 'Back at 10:45', 'Meanwhile please go to:']) {
+      expect(all).toContain(piece);
+    }
+    expect(all.indexOf('Wracam o 10:45')).toBeLessThan(all.indexOf('Back at 10:45'));
+  });
+
+  it('turns its pages with time', () => {
+    const pages = displayPages(away, T0, config, size, ctx);
+    const shown = pages.map((_, i) => displayLines(away, i * PAGE_MS, config, size, ctx));
+    expect(shown).toEqual(pages);
+  });
+
+  it('marks a lost link on every page and says so on a page of its own (S7)', () => {
+    const pages = displayPages(initialState(T0, clerk), T0, config, size, { ...ctx, linkUp: false });
+    const withoutLink = pages.slice(0, -1);
+    for (const p of withoutLink) expect(p[0]!.endsWith('!')).toBe(true);
+    expect(text(pages.slice(-1))).toContain('Brak łączności');
+  });
+});
+
+describe('display text', () => {
+  it('says the offices\' words for free and serving, with the clerk and English', () => {
+    const s = initialState(T0, clerk);
+    expect(displayPages(s, T0, config, { cols: 20, rows: 4 }, ctx)).toEqual([
+      ['Stanowisko wolne', 'zapraszam', 'Anna Nowak', 'Free, please come'],
+    ]);
+    expect(displayPages({ ...s, status: 'serving' }, T0, config, { cols: 16, rows: 2 }, ctx)[0]).toEqual(['Trwa obsługa', 'proszę czekać']);
+  });
+
+  it('thanks the resident after a vote, then goes back to the state', () => {
     const s = { ...initialState(T0, clerk), thanksUntil: T0 + 3000 };
-    expect(displayLines(s, T0 + 100, config, size, ctx)[0]).toBe('Dziękujemy za ocenę');
-    expect(displayLines(s, T0 + 3000, config, size, ctx)[0]).toBe('Stanowisko wolne');
+    expect(displayLines(s, T0 + 100, config, { cols: 32, rows: 6 }, ctx)[0]).toBe('Dziękujemy za ocenę');
+    expect(displayLines(s, T0 + 3000, config, { cols: 32, rows: 6 }, ctx)[0]).toBe('Stanowisko wolne');
   });
 });
