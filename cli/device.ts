@@ -45,6 +45,7 @@ export const deviceCommand: Command = {
         version: VERSION,
         tickMs: 250,
         holdMs: config.away.holdMs,
+        schedule: config.schedule,
       },
       hardware,
       systemClock(config.clock.assumeSynced),

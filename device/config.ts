@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Clerk, CounterId, DEFAULT_TIME_ZONE, SiteId, Substitute, parseConfig } from '@okienko/protocol';
 import { machineConfig, type MachineConfig } from './machine.ts';
 import type { LinkOptions } from './link.ts';
+import { Schedule } from './schedule.ts';
 
 /** One counter's configuration (`okienko device --config FILE`). Every field but site and counter has a default. */
 export const DeviceConfig = z
@@ -27,6 +28,8 @@ export const DeviceConfig = z
         holdMs: z.number().int().positive().default(1_500),
       })
       .prefault({}),
+    /** Opening hours and days off; outside them the counter is closed. */
+    schedule: Schedule.optional(),
     /** Badge id → clerk, for sign-in with the badge reader. */
     roster: z.record(z.string().min(1), Clerk).default({}),
     mqtt: z

@@ -21,6 +21,7 @@ import { initialState, step, type EventDraft, type Input, type MachineConfig, ty
 import { FileOutbox, OutboxFullError, writeAtomically, type OutboxOptions } from './outbox.ts';
 import { CounterLink, type LinkOptions } from './link.ts';
 import type { Clock } from './clock.ts';
+import { isOpen, type Schedule } from './schedule.ts';
 
 export interface CounterDeviceOptions {
   ref: CounterRef;
@@ -34,6 +35,8 @@ export interface CounterDeviceOptions {
   version: string;
   panelUrl?: string | undefined;
   tickMs: number;
+  /** Opening hours; without them the counter is never closed by the clock. */
+  schedule?: Schedule | undefined;
   /** How long the clerk button is held before it counts as "leaving" (and again for each next preset). */
   holdMs: number;
 }
@@ -45,6 +48,7 @@ const PersistedState = z.object({
   clerk: Clerk.nullable(),
   notice: AwayNotice.nullable(),
   sessionId: z.string().nullable(),
+  closedBy: z.enum(['schedule', 'command', 'clerk']).nullable().default(null),
 });
 type PersistedState = z.infer<typeof PersistedState>;
 
@@ -99,9 +103,11 @@ export class CounterDevice {
     // A tick can fail only as a press can (outbox full); it is logged and shown, never fatal.
     // Each tick also redraws, so a message longer than the screen turns its pages.
     this.ticker = setInterval(() => {
+      this.checkSchedule();
       void this.input({ type: 'tick' }).catch(() => {});
       this.queue = this.queue.then(() => this.render()).catch(() => {});
     }, this.options.tickMs);
+    this.checkSchedule();
     await this.render();
     this.log.info({ pending: this.outbox.size, lastSeq: this.outbox.lastSeq }, 'counter started');
   }
@@ -113,6 +119,17 @@ export class CounterDevice {
     await this.queue;
     await this.link.stop();
     this.outbox.close();
+  }
+
+  private scheduledOpen: boolean | null = null;
+
+  /** Tell the machine when the opening hours turn (and once at start, whatever they say). */
+  private checkSchedule(): void {
+    if (!this.options.schedule) return;
+    const open = isOpen(this.options.schedule, this.clock.now(), this.options.timeZone);
+    if (open === this.scheduledOpen) return;
+    this.scheduledOpen = open;
+    void this.input({ type: 'schedule', open }).catch(() => {});
   }
 
   /** A raw button edge: recognise the gesture, and arm a timer for a hold that may come. */
@@ -182,7 +199,8 @@ export class CounterDevice {
       else confirmations.push(() => this.hardware.light.flash('green'));
     }
     const statusChanged = state.status !== this.state.status || state.clerk !== this.state.clerk;
-    const persistedChanged = statusChanged || state.notice !== this.state.notice || state.sessionId !== this.state.sessionId;
+    const persistedChanged =
+      statusChanged || state.notice !== this.state.notice || state.sessionId !== this.state.sessionId || state.closedBy !== this.state.closedBy;
     this.state = state;
     // A vote changes nothing that must survive a reboot: don't rewrite the state file for it.
     if (persistedChanged) this.saveState();
@@ -252,8 +270,8 @@ export class CounterDevice {
   }
 
   private saveState(): void {
-    const { status, since, clerk, notice, sessionId } = this.state;
-    const persisted: PersistedState = { status, since, clerk, notice, sessionId };
+    const { status, since, clerk, notice, sessionId, closedBy } = this.state;
+    const persisted: PersistedState = { status, since, clerk, notice, sessionId, closedBy };
     writeAtomically(this.statePath, JSON.stringify(persisted));
   }
 }

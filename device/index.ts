@@ -6,3 +6,4 @@ export * from './clock.ts';
 export * from './counter.ts';
 export * from './config.ts';
 export * from './gestures.ts';
+export * from './schedule.ts';

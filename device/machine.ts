@@ -62,6 +62,8 @@ export interface MachineState {
   lastFeedbackAt: number | null;
   /** Until when the display thanks the resident for a vote. */
   thanksUntil: number | null;
+  /** Why the counter is closed: opening hours, the manager, or the clerk's end of day. */
+  closedBy: 'schedule' | 'command' | 'clerk' | null;
   /** A short message for the clerk (e.g. "sign in first"), shown until this time. */
   hint: { text: 'sign_in' | 'closed' | 'outbox_full' | 'unknown_badge' | 'signed_in' | 'signed_out'; until: number } | null;
 }
@@ -75,7 +77,9 @@ export type Input =
   | { type: 'tick' }
   | { type: 'sign_in'; clerk: Clerk }
   | { type: 'sign_out' }
-  | { type: 'set_open'; open: boolean };
+  | { type: 'set_open'; open: boolean }
+  /** The opening hours say open or closed (sent when that changes). */
+  | { type: 'schedule'; open: boolean };
 
 export type StateChange = {
   type: 'state_changed';
@@ -83,7 +87,7 @@ export type StateChange = {
   to: CounterStatus;
   clerk: Clerk | null;
   notice: AwayNotice | null;
-  cause: 'clerk' | 'command';
+  cause: 'clerk' | 'command' | 'schedule';
 };
 
 export type FeedbackDraft = {
@@ -125,6 +129,7 @@ export function initialState(now: number, clerk: Clerk | null): MachineState {
     lastFeedbackAt: null,
     thanksUntil: null,
     hint: null,
+    closedBy: null,
   };
 }
 
@@ -147,7 +152,22 @@ export function step(state: MachineState, input: Input, now: number, config: Mac
     case 'set_open':
       if (input.open === (state.status !== 'closed')) return { state, effects: [] };
       return transition(state, input.open ? 'available' : 'closed', now, null, 'command');
+    case 'schedule':
+      return schedule(state, input.open, now);
   }
+}
+
+function schedule(state: MachineState, open: boolean, now: number): StepResult {
+  if (open) {
+    // Opening time reopens only what closing time closed; a manager's closure stands.
+    if (state.status !== 'closed' || state.closedBy !== 'schedule') return { state, effects: [] };
+    return transition(state, 'available', now, null, 'schedule');
+  }
+  if (state.status === 'closed') return { state, effects: [] };
+  // Closing time is the end of the day: the counter closes and the clerk is signed out.
+  const closed = transition(state, 'closed', now, null, 'schedule');
+  const out = signIn(closed.state, null, 'end_of_day', now);
+  return { state: { ...out.state, hint: null }, effects: [...closed.effects, ...out.effects] };
 }
 
 function badge(state: MachineState, badgeId: string, now: number, config: MachineConfig): StepResult {
@@ -233,14 +253,17 @@ function transition(
 ): StepResult {
   // A new service session starts each time the clerk begins serving; a vote after it is credited to it.
   const sessionId = to === 'serving' ? `s${now.toString(36)}` : state.sessionId;
-  const next: MachineState = { ...state, status: to, since: now, notice, awaySelection: null, sessionId };
+  const closedBy = to === 'closed' ? (cause === 'schedule' ? 'schedule' : cause === 'command' ? 'command' : 'clerk') : null;
+  const next: MachineState = { ...state, status: to, since: now, notice, awaySelection: null, sessionId, closedBy };
   const event: StateChange = { type: 'state_changed', from: state.status, to, clerk: state.clerk, notice, cause };
   return { state: next, effects: [{ type: 'emit', event }] };
 }
 
 function feedback(state: MachineState, face: number, now: number, config: MachineConfig): StepResult {
   if (!Number.isInteger(face) || face < 1 || face > config.scale) return { state, effects: [] };
-  const flagged = state.lastFeedbackAt !== null && now - state.lastFeedbackAt < config.feedbackRepeatMs;
+  // A repeat within the interval is kept but flagged; so is a vote on a closed counter, where no
+  // one was served (a passer-by, or a child at the buttons after hours).
+  const flagged = state.status === 'closed' || (state.lastFeedbackAt !== null && now - state.lastFeedbackAt < config.feedbackRepeatMs);
   const event: FeedbackDraft = {
     type: 'feedback',
     face,

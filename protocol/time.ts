@@ -46,3 +46,13 @@ export function startOfDay(epochMs: number, timeZone = DEFAULT_TIME_ZONE): numbe
   // Re-read the offset at midnight itself: a DST switch during the day changes it.
   return localMidnight - zoneOffsetMs(localMidnight - offset, timeZone);
 }
+
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** The office's calendar date, weekday and minutes since midnight at an instant. */
+export function localParts(epochMs: number, timeZone = DEFAULT_TIME_ZONE): { date: string; weekday: Weekday; minutes: number } {
+  const local = new Date(epochMs + zoneOffsetMs(epochMs, timeZone));
+  const date = local.toISOString().slice(0, 10);
+  return { date, weekday: WEEKDAYS[local.getUTCDay()]!, minutes: local.getUTCHours() * 60 + local.getUTCMinutes() };
+}

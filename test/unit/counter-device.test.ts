@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
-import { CounterDevice, FileOutbox, machineConfig, OutboxFullError, type Clock } from '@okienko/device';
+import { CounterDevice, FileOutbox, Schedule, machineConfig, OutboxFullError, type Clock } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
+import { waitFor } from '../helpers/net.ts';
 
 const clerk = { id: 'k1', name: 'Anna Nowak' };
 // A whole four minutes: every page rotation is at its first page (the link is down throughout).
@@ -22,7 +23,7 @@ afterEach(async () => {
   device = null;
 });
 
-function makeDevice(dataDir: string, clock: Clock, hw: SimulatedHardware, maxPending = 100): CounterDevice {
+function makeDevice(dataDir: string, clock: Clock, hw: SimulatedHardware, maxPending = 100, schedule?: Schedule): CounterDevice {
   return new CounterDevice(
     {
       ref: { site: 'ratusz', counter: 'okienko-1' },
@@ -36,6 +37,7 @@ function makeDevice(dataDir: string, clock: Clock, hw: SimulatedHardware, maxPen
       tickMs: 3_600_000,
       holdMs: 1500,
       outbox: { maxPending },
+      schedule,
     },
     hw,
     clock,
@@ -137,5 +139,16 @@ describe('CounterDevice', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('starts closed outside its opening hours, and the light is dark', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-dev-'));
+    const hw = new SimulatedHardware({ cols: 32, rows: 6 });
+    const hours = { mon: null, tue: null, wed: null, thu: null, fri: ['11:00', '15:00'] as [string, string] };
+    device = makeDevice(dir, manualClock(T0), hw, 100, Schedule.parse({ hours })); // Friday 10:28
+    await device.start();
+    await waitFor(() => device!.machineState.status === 'closed', { what: 'closed by the schedule' });
+    expect(hw.snapshot().light).toBe('off');
+    expect(hw.snapshot().lines[0]).toMatch(/^Stanowisko nieczynne/);
   });
 });
