@@ -35,6 +35,8 @@ export interface CounterDeviceOptions {
   version: string;
   panelUrl?: string | undefined;
   tickMs: number;
+  /** How long a clean stop waits for the outbox to drain (default 5 s). */
+  flushOnStopMs?: number;
   /** Opening hours; without them the counter is never closed by the clock. */
   schedule?: Schedule | undefined;
   /** How long the clerk button is held before it counts as "leaving" (and again for each next preset). */
@@ -69,6 +71,7 @@ export class CounterDevice {
   private shownLines = '';
   private gestures: GestureState = initialGestures();
   private holdTimer: NodeJS.Timeout | null = null;
+  private healthTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly options: CounterDeviceOptions,
@@ -100,6 +103,7 @@ export class CounterDevice {
     this.link.on('up', () => void this.render());
     this.link.on('down', () => void this.render());
     this.link.start();
+    this.healthTimer = setInterval(() => this.reportHealth(), 60_000);
     // A tick can fail only as a press can (outbox full); it is logged and shown, never fatal.
     // Each tick also redraws, so a message longer than the screen turns its pages.
     this.ticker = setInterval(() => {
@@ -115,13 +119,27 @@ export class CounterDevice {
   async stop(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
     if (this.holdTimer) clearTimeout(this.holdTimer);
+    if (this.healthTimer) clearInterval(this.healthTimer);
     this.unsubscribe?.();
     await this.queue;
+    // SIGTERM from systemd: send what is still queued while the link is up, then say offline.
+    await this.link.flush(this.options.flushOnStopMs ?? 5000);
     await this.link.stop();
     this.outbox.close();
   }
 
   private scheduledOpen: boolean | null = null;
+  /** Events the full outbox had to refuse since start: counted and reported in the retained state. */
+  private refused = 0;
+  private reportedHealth = '';
+
+  /** Republish the retained state when the outbox backlog has moved, at most once a minute. */
+  private reportHealth(): void {
+    const key = `${this.outbox.size}/${this.refused}`;
+    if (key === this.reportedHealth) return;
+    this.reportedHealth = key;
+    this.link.publishState();
+  }
 
   /** Tell the machine when the opening hours turn (and once at start, whatever they say). */
   private checkSchedule(): void {
@@ -142,6 +160,7 @@ export class CounterDevice {
 
   private armHold(): void {
     if (this.holdTimer) clearTimeout(this.holdTimer);
+    if (this.healthTimer) clearInterval(this.healthTimer);
     this.holdTimer = null;
     const at = nextHoldAt(this.gestures, this.options.holdMs);
     if (at === null) return;
@@ -177,6 +196,7 @@ export class CounterDevice {
       at: this.clock.now(),
       clockSynced: this.clock.synced(),
       scale: this.options.machine.scale,
+      health: { outboxPending: this.outbox.size, outboxRefused: this.refused },
     };
   }
 
@@ -188,7 +208,9 @@ export class CounterDevice {
     if (emits.length > this.outbox.room) {
       // All of a step's events or none: nothing is recorded, nothing changes, nothing is confirmed.
       const err = new OutboxFullError(this.outbox.size);
-      this.log.error({ code: err.code }, err.message);
+      this.refused += emits.length;
+      this.log.error({ code: err.code, refused: this.refused }, err.message);
+      this.link.publishState(); // the central side learns of it at once
       this.state = { ...this.state, awaySelection: null, hint: { text: 'outbox_full', until: now + 4000 } };
       await this.render();
       throw err;

@@ -48,6 +48,7 @@ export class CounterLink extends EventEmitter<{
   private attempts = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private stopping = false;
+  private connectedAt = Number.POSITIVE_INFINITY;
   private readonly topics;
 
   constructor(
@@ -102,7 +103,9 @@ export class CounterLink extends EventEmitter<{
       if (this.inflight.size >= this.options.window) return;
       if (this.inflight.has(event.seq)) continue;
       this.inflight.add(event.seq);
-      client.publish(this.topics.event, JSON.stringify(event), { qos: 1 }, (err) => {
+      // Recorded before this connection came up: it was queued while offline, so it is history.
+      const payload = event.at < this.connectedAt ? { ...event, historical: true } : event;
+      client.publish(this.topics.event, JSON.stringify(payload), { qos: 1 }, (err) => {
         this.inflight.delete(event.seq);
         if (err) return; // re-sent from the outbox on the next connect
         this.outbox.ack(event.seq);
@@ -116,6 +119,18 @@ export class CounterLink extends EventEmitter<{
     const client = this.client;
     if (!client?.connected) return; // sent again on connect
     client.publish(this.topics.state, JSON.stringify(this.currentState()), { qos: 1, retain: true });
+  }
+
+  /** Wait (up to timeoutMs) until the outbox is empty, while connected: a clean stop sends what it can first. */
+  async flush(timeoutMs: number): Promise<void> {
+    const deadline = this.now() + timeoutMs;
+    while (this.isUp && this.outbox.size > 0 && this.now() < deadline) {
+      this.drain();
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 100);
+        this.once('acked', () => (clearTimeout(t), resolve()));
+      });
+    }
   }
 
   /** Say offline on purpose (a clean stop) so the dashboard knows at once, then disconnect. */
@@ -133,6 +148,7 @@ export class CounterLink extends EventEmitter<{
 
   private onConnect(): void {
     this.attempts = 0;
+    this.connectedAt = this.now();
     this.inflight.clear();
     const client = this.client!;
     const online: Availability = {

@@ -54,6 +54,13 @@ export const CounterState = z.object({
   clockSynced: z.boolean(),
   /** How many smiley faces this counter offers (3-5). */
   scale: z.number().int().min(3).max(5),
+  /** The device's own health: what waits in its outbox, and what it had to refuse when full. */
+  health: z
+    .object({
+      outboxPending: z.number().int().nonnegative(),
+      outboxRefused: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type CounterState = z.infer<typeof CounterState>;
 
@@ -66,6 +73,11 @@ const eventBase = {
   at: EpochMs,
   clockSynced: z.boolean(),
   bootId: z.string().min(1).max(64),
+  /**
+   * Set when the event is sent after a reconnect, having been recorded while the link was down:
+   * it is history, and alerts should not fire on it as if it were news.
+   */
+  historical: z.boolean().optional(),
 };
 
 export const StateChangedEvent = z.object({

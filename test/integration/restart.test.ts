@@ -55,8 +55,10 @@ describe('power cut while the broker is down', () => {
     await waitFor(() => bridge!.ingest.stored === 23, { timeoutMs: 30_000, what: 'all 23 events stored' });
     await waitFor(() => panel().then((p) => p.linkUp && p.pendingEvents === 0), { what: 'the outbox drained' });
 
-    const events = (await (await fetch(`${bridge.url}/api/events?counter=okienko-1`)).json()) as { id: string; seq: number }[];
+    const events = (await (await fetch(`${bridge.url}/api/events?counter=okienko-1`)).json()) as { id: string; seq: number; historical?: boolean }[];
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
+    // What was recorded during the outage arrives marked as history.
+    expect(events.map((e) => e.historical === true)).toEqual([...Array(3).fill(false), ...Array(20).fill(true)]);
     expect(new Set(events.map((e) => e.id)).size).toBe(23);
     expect(bridge.ingest.stored).toBe(23);
   });
