@@ -8,6 +8,7 @@ import { positiveInt } from '../cli/options.ts';
 import { startBrokerProcess } from './broker-process.ts';
 import { ingestFigures } from './ingest.ts';
 import { latencyFigures } from './latency.ts';
+import { deviceFigures } from './device.ts';
 import type { Figure } from './stats.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
@@ -17,6 +18,7 @@ export const benchCommand: Command = {
   summary: 'measure our figures beside their floors in one run; writes bench/results/latest.json',
   settings: {
     events: { flag: 'events', env: 'OKIENKO_BENCH_EVENTS', default: '10000', schema: positiveInt, help: 'Events in the latency run (at 1,000/s).' },
+    presses: { flag: 'presses', env: 'OKIENKO_BENCH_PRESSES', default: '10000', schema: positiveInt, help: 'Presses in the device memory run.' },
     ingest: { flag: 'ingest', env: 'OKIENKO_BENCH_INGEST', default: '20000', schema: positiveInt, help: 'Events in each ingest run.' },
   },
   async run(v) {
@@ -29,6 +31,8 @@ export const benchCommand: Command = {
       figures.push(...(await latencyFigures(broker.url, path.join(dir, 'latency'), log, { total: v.events as number, rate: 1000 })));
       process.stderr.write('bench: ingest rate …\n');
       figures.push(...(await ingestFigures(broker.url, path.join(dir, 'ingest'), log, v.ingest as number)));
+      process.stderr.write('bench: the counter device …\n');
+      figures.push(...(await deviceFigures(broker.url, v.presses as number)));
     } finally {
       await broker.stop();
       fs.rmSync(dir, { recursive: true, force: true });

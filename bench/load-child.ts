@@ -56,7 +56,7 @@ async function raw(req: LoadRequest): Promise<{ go(): Promise<[string, number][]
 
 async function devices(req: LoadRequest): Promise<{ go(): Promise<[string, number][]>; close(): Promise<void> }> {
   const log = pino({ level: 'warn' });
-  const list: { device: CounterDevice; hw: SimulatedHardware; nextSeq: number; name: string }[] = [];
+  const list: { device: CounterDevice; hw: SimulatedHardware; nextSeq: number; name: string; presses: Promise<void> }[] = [];
   for (let c = 0; c < req.counters; c++) {
     const hw = new SimulatedHardware();
     const device = new CounterDevice(
@@ -76,7 +76,7 @@ async function devices(req: LoadRequest): Promise<{ go(): Promise<[string, numbe
       log,
     );
     await device.start();
-    list.push({ device, hw, nextSeq: device.outbox.lastSeq + 1, name: `c${c}` });
+    list.push({ device, hw, nextSeq: device.outbox.lastSeq + 1, name: `c${c}`, presses: Promise.resolve() });
   }
   while (!list.every((d) => d.device.link.isUp)) await new Promise((r) => setTimeout(r, 10));
   return {
@@ -85,9 +85,12 @@ async function devices(req: LoadRequest): Promise<{ go(): Promise<[string, numbe
       await paced(req.total, req.rate, (i) => {
         const d = list[i % list.length]!;
         // Presses on one counter are handled in order, so this is the sequence number it will get.
+        // A finger can't press a button again before letting go: a counter's presses follow one
+        // another (a press due while the last is still being handled waits, and that wait counts).
         sent.push([`${d.name}/${d.nextSeq++}`, nowUs()]);
-        void d.hw.press(`face-${(i % 4) + 1}` as 'face-1');
+        d.presses = d.presses.then(() => d.hw.press(`face-${(i % 4) + 1}` as 'face-1'));
       });
+      await Promise.all(list.map((d) => d.presses));
       return sent;
     },
     close: async () => {

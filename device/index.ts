@@ -7,3 +7,4 @@ export * from './counter.ts';
 export * from './config.ts';
 export * from './gestures.ts';
 export * from './schedule.ts';
+export * from './node-flags.ts';

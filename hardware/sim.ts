@@ -12,6 +12,9 @@ import type {
   LightColor,
 } from './interfaces.ts';
 
+/** How many past colours and screens the simulator remembers: enough for any test, bounded for a long run. */
+const HISTORY = 200;
+
 /** How long a confirmation blink is visible. */
 export const FLASH_MS = 1200;
 
@@ -29,6 +32,7 @@ export interface SimSnapshot {
  * the virtual panel a person clicks in the browser.
  */
 export class SimulatedHardware extends EventEmitter implements CounterHardware {
+  /** The most recent colours and screens (the last HISTORY of each), for tests and the panel. */
   readonly lightHistory: LightColor[] = [];
   readonly size: DisplaySize;
   readonly displayHistory: string[][] = [];
@@ -48,7 +52,7 @@ export class SimulatedHardware extends EventEmitter implements CounterHardware {
       size,
       show: async (lines) => {
         this.lines = Array.from({ length: size.rows }, (_, i) => (lines[i] ?? '').slice(0, size.cols));
-        this.displayHistory.push(this.lines);
+        remember(this.displayHistory, this.lines);
         this.changed();
       },
       close: async () => {},
@@ -59,13 +63,13 @@ export class SimulatedHardware extends EventEmitter implements CounterHardware {
     set: async (color) => {
       this.color = color;
       this.flashing = null;
-      this.lightHistory.push(color);
+      remember(this.lightHistory, color);
       this.changed();
     },
     flash: async (color) => {
       // Like a real blink: seen for a moment, then the steady colour shows again by itself.
       this.flashing = color;
-      this.lightHistory.push(color);
+      remember(this.lightHistory, color);
       this.changed();
       clearTimeout(this.flashTimer);
       this.flashTimer = setTimeout(() => {
@@ -135,4 +139,9 @@ export class SimulatedHardware extends EventEmitter implements CounterHardware {
   private changed(): void {
     this.emit('change', this.snapshot());
   }
+}
+
+function remember<T>(history: T[], item: T): void {
+  history.push(item);
+  if (history.length > HISTORY) history.splice(0, history.length - HISTORY);
 }
