@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dashboard/dist/**', 'test-results/**', 'data/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'bench/.build/**', 'test-results/**', 'data/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],
