@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '@okienko/protocol';
-import { CounterDevice, linkOptions, machineConfigFrom, parseDeviceConfig, systemClock } from '@okienko/device';
+import { CounterDevice, linkOptions, machineConfigFrom, parseDeviceConfig, systemClock, systemdWatchdog } from '@okienko/device';
 import { checkHardware, createHardware, loadProfile } from '@okienko/hardware';
 import { logLevel, type Command } from './options.ts';
 import { rootLogger } from './log.ts';
@@ -52,7 +52,9 @@ export const deviceCommand: Command = {
       log,
     );
     await device.start();
-    onShutdown(log, [hardware.close, () => device.stop()]);
+    const watchdog = systemdWatchdog();
+    watchdog.ready();
+    onShutdown(log, [hardware.close, () => device.stop(), async () => watchdog.stop()]);
     process.stdout.write(`okienko device ${config.site}/${config.counter} → ${config.mqtt.url}\n`);
   },
 };

@@ -8,3 +8,4 @@ export * from './config.ts';
 export * from './gestures.ts';
 export * from './schedule.ts';
 export * from './node-flags.ts';
+export * from './watchdog.ts';
