@@ -49,6 +49,10 @@ export const DeviceConfig = z
         fsync: z.enum(['always', 'never']).default('always'),
       })
       .prefault({}),
+    homeAssistant: z
+      .object({ enabled: z.boolean().default(false), prefix: z.string().regex(/^[^#+]+$/, 'no MQTT wildcards').default('homeassistant') })
+      .strict()
+      .prefault({}),
     clock: z.object({ assumeSynced: z.union([z.boolean(), z.literal('auto')]).default('auto') }).prefault({}),
     hardware: z
       .object({
@@ -87,5 +91,5 @@ export function machineConfigFrom(c: DeviceConfig): MachineConfig {
 }
 
 export function linkOptions(c: DeviceConfig): LinkOptions {
-  return { ...c.mqtt, window: 32 };
+  return { ...c.mqtt, window: 32, homeAssistant: c.homeAssistant.enabled ? { prefix: c.homeAssistant.prefix } : undefined };
 }

@@ -84,7 +84,7 @@ export class CounterDevice {
     this.state = { ...initialState(clock.now(), options.clerk), ...this.loadState() };
     this.link = new CounterLink(
       options.link,
-      { ref: options.ref, bootId: this.bootId, version: options.version, panelUrl: options.panelUrl },
+      { ref: options.ref, bootId: this.bootId, version: options.version, panelUrl: options.panelUrl, scale: options.machine.scale },
       this.outbox,
       () => this.counterState(),
       log,

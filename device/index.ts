@@ -9,3 +9,4 @@ export * from './gestures.ts';
 export * from './schedule.ts';
 export * from './node-flags.ts';
 export * from './watchdog.ts';
+export * from './home-assistant.ts';

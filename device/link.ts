@@ -9,6 +9,7 @@ import {
   type CounterState,
 } from '@okienko/protocol';
 import type { FileOutbox } from './outbox.ts';
+import { discoveryMessages, type HomeAssistantOptions } from './home-assistant.ts';
 
 export interface LinkOptions {
   url: string;
@@ -21,6 +22,8 @@ export interface LinkOptions {
   reconnectMaxMs: number;
   /** Events in flight at once while draining the outbox. */
   window: number;
+  /** Announce the counter to Home Assistant (MQTT discovery) under this prefix. */
+  homeAssistant?: HomeAssistantOptions | undefined;
 }
 
 export interface LinkIdentity {
@@ -28,6 +31,8 @@ export interface LinkIdentity {
   bootId: string;
   version: string;
   panelUrl?: string | undefined;
+  /** Faces on this counter, for the Home Assistant feedback entity. */
+  scale?: number;
 }
 
 /**
@@ -42,6 +47,7 @@ export class CounterLink extends EventEmitter<{
   command: [CounterCommand];
   rejected: [string];
   acked: [number];
+  announced: [];
 }> {
   private client: MqttClient | null = null;
   private inflight = new Set<number>();
@@ -163,6 +169,12 @@ export class CounterLink extends EventEmitter<{
     client.publish(this.topics.availability, JSON.stringify(online), { qos: 1, retain: true });
     client.subscribe(this.topics.command, { qos: 1 });
     this.publishState();
+    const ha = this.options.homeAssistant;
+    if (ha) {
+      this.announceToHomeAssistant();
+      // Home Assistant's birth message: it has (re)started and needs the configs again.
+      client.subscribe(`${ha.prefix}/status`, { qos: 1 });
+    }
     this.log.info({ pending: this.outbox.size }, 'connected to broker');
     this.emit('up');
     this.drain();
@@ -182,7 +194,22 @@ export class CounterLink extends EventEmitter<{
     }, delay);
   }
 
+  private announceToHomeAssistant(): void {
+    const ha = this.options.homeAssistant;
+    if (!ha || !this.client?.connected) return;
+    for (const m of discoveryMessages(this.identity.ref, ha, { version: this.identity.version, scale: this.identity.scale ?? 4 })) {
+      this.client.publish(m.topic, m.payload, { qos: 1, retain: true });
+    }
+    this.publishState(); // so the new entities have a value at once
+    this.emit('announced');
+  }
+
   private onMessage(topic: string, payload: Buffer): void {
+    const ha = this.options.homeAssistant;
+    if (ha && topic === `${ha.prefix}/status`) {
+      if (payload.toString() === 'online') this.announceToHomeAssistant();
+      return;
+    }
     if (topic !== this.topics.command) return;
     let json: unknown;
     try {
