@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { SCHEMA_BY_KIND, parseTopic, type Availability, type CounterEvent, type CounterState } from '@okienko/protocol';
-import { projectAvailability, projectEvent, projectState } from './projection.ts';
+import { effectiveTime, projectAvailability, projectEvent, projectState } from './projection.ts';
 import type { CounterRow, Store } from './store/types.ts';
 
 export const REJECT_REASONS = ['unknown_topic', 'payload_too_large', 'invalid_json', 'invalid_payload', 'topic_mismatch'] as const;
@@ -82,7 +82,8 @@ export class Ingest {
     switch (t.kind) {
       case 'event': {
         const event = msg as CounterEvent;
-        const r = await this.store.recordEvent(event, receivedAt, (row) => projectEvent(row, event, receivedAt));
+        const effectiveAt = effectiveTime(await this.store.getCounter(t.site, t.counter), event, receivedAt);
+        const r = await this.store.recordEvent(event, { receivedAt, effectiveAt }, (row) => projectEvent(row, event, receivedAt));
         if (r.outcome === 'duplicate') return { kind: 'duplicate', event };
         this.listener.onEvent(event, receivedAt);
         if (r.row) this.listener.onCounter(r.row);

@@ -61,7 +61,27 @@ export function projectAvailability(row: CounterRow | null, a: Availability, rec
     if (row?.bootId && row.bootId !== a.bootId) return null;
     return { ...base, online: false };
   }
-  return { ...base, online: true, bootId: a.bootId, panelUrl: a.panelUrl ?? null, version: a.version ?? null, lastSeen: receivedAt };
+  return {
+    ...base,
+    online: true,
+    bootId: a.bootId,
+    panelUrl: a.panelUrl ?? null,
+    version: a.version ?? null,
+    lastSeen: receivedAt,
+    // "online" is sent the moment the counter connects, so its device time is "now" on its clock.
+    clockOffsetMs: receivedAt - a.at,
+  };
+}
+
+/**
+ * When an event happened, as best the bridge can tell. A synchronised clock is trusted. An
+ * unsynchronised one (a Pi before NTP, with no battery clock) is corrected by its boot's offset
+ * from the bridge's clock, measured when it came online; without one, the receive time is used.
+ */
+export function effectiveTime(row: CounterRow | null, e: CounterEvent, receivedAt: number): number {
+  if (e.clockSynced) return e.at;
+  if (row?.bootId === e.bootId && typeof row.clockOffsetMs === 'number') return e.at + row.clockOffsetMs;
+  return receivedAt;
 }
 
 export function fleetStatus(row: CounterRow): FleetStatus {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { CounterRow, EventFilter, Projector, Store, StoredEvent } from './types.ts';
+import type { CounterRow, EventFilter, EventTimes, Projector, Store, StoredEvent } from './types.ts';
 
 /** Each entry moves the schema one version on; PRAGMA user_version says how far a file has come. */
 const MIGRATIONS: string[] = [
@@ -83,9 +83,8 @@ export class SqliteStore implements Store {
     };
   }
 
-  async recordEvent(event: CounterEvent, receivedAt: number, project: Projector) {
+  async recordEvent(event: CounterEvent, { receivedAt, effectiveAt }: EventTimes, project: Projector) {
     return this.db.transaction(() => {
-      const effectiveAt = event.clockSynced ? event.at : receivedAt;
       const info = this.stmts.insert.run({
         id: event.id,
         site: event.site,

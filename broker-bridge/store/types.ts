@@ -17,12 +17,23 @@ export interface CounterRow {
   lastSeen: number;
   panelUrl: string | null;
   version: string | null;
+  /**
+   * Bridge time minus device time for the current boot, measured when it came online: lets the
+   * bridge date events from a Pi whose clock is not synchronised (no battery clock).
+   */
+  clockOffsetMs?: number | null;
+}
+
+export interface EventTimes {
+  receivedAt: number;
+  /** When it happened, as best known: see projection.ts `effectiveTime`. */
+  effectiveAt: number;
 }
 
 export interface StoredEvent {
   event: CounterEvent;
   receivedAt: number;
-  /** Device time where its clock was synchronised, else the bridge's receive time. */
+  /** Device time where its clock was synchronised, else corrected by the boot's clock offset, else the receive time. */
   effectiveAt: number;
 }
 
@@ -44,7 +55,7 @@ export interface Store {
    * Store the event and move its counter's row on, in one transaction. 'duplicate' when an event
    * with this id is already stored (idempotent); then the row is left alone.
    */
-  recordEvent(event: CounterEvent, receivedAt: number, project: Projector): Promise<{ outcome: 'stored' | 'duplicate'; row: CounterRow | null }>;
+  recordEvent(event: CounterEvent, times: EventTimes, project: Projector): Promise<{ outcome: 'stored' | 'duplicate'; row: CounterRow | null }>;
   /** Move a counter's row on; resolves to the new row, or null when the projector changed nothing. */
   updateCounter(ref: CounterRef, project: Projector): Promise<CounterRow | null>;
   getCounter(site: string, counter: string): Promise<CounterRow | null>;

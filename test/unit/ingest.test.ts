@@ -79,4 +79,20 @@ describe('Ingest', () => {
     expect(stored!.effectiveAt).toBe(stored!.receivedAt);
     expect(stored!.event.at).toBe(1000);
   });
+
+  it('corrects the time of an unsynchronised device by its boot\'s offset, measured when it came online', async () => {
+    let now = 1_795_000_000_000;
+    const timed = new Ingest(store, { onEvent: () => {}, onCounter: () => {} }, log, () => now);
+    // The Pi woke up believing it is an hour earlier than it is (no battery clock, no NTP yet).
+    const skew = 3_600_000;
+    await timed.handle(counterTopic(REF, 'availability'), buf({ ...availability('online', 'boot-9'), at: now - skew }));
+    now += 60_000;
+    const e = feedback(1, { clockSynced: false, bootId: 'boot-9', at: now - skew - 30_000, historical: true });
+    await timed.handle(eventTopic, buf(e));
+    const [stored] = await store.listEvents({ limit: 1 });
+    expect(stored!.effectiveAt).toBe(now - 30_000);
+    // An event from another boot has no known offset: the receive time stands.
+    await timed.handle(eventTopic, buf(feedback(2, { clockSynced: false, bootId: 'boot-8', at: 5 })));
+    expect((await store.listEvents({ limit: 2 }))[1]!.effectiveAt).toBe(now);
+  });
 });
