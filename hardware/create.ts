@@ -4,6 +4,7 @@ import { SimulatedHardware } from './sim.ts';
 import { GpioButtons, gpioLight, onoffPins, type GpioPinFactory } from './gpio.ts';
 import { J5Buttons, J5Lcd, connectBoard, j5RgbLight, type J5Board } from './johnny-five.ts';
 import { SerialBadgeReader, VfdDisplay, openSerial, type SerialLink } from './serial.ts';
+import { KioskDisplay } from './kiosk.ts';
 
 /** Where drivers reach the outside world; tests pass the libraries' own test doubles. */
 export interface HardwareDeps {
@@ -38,7 +39,9 @@ export async function createHardware(profile: BoardProfile, deps: HardwareDeps =
       ? sim!.display
       : d.driver === 'arduino-lcd'
         ? new J5Lcd(await arduino(), { cols: d.cols, rows: d.rows }, { address: d.address })
-        : new VfdDisplay(await serial(d.port, d.baudRate), { cols: d.cols, rows: d.rows }, d.codePage);
+        : d.driver === 'kiosk'
+          ? await KioskDisplay.start({ cols: d.cols, rows: d.rows }, d.port)
+          : new VfdDisplay(await serial(d.port, d.baudRate), { cols: d.cols, rows: d.rows }, d.codePage);
 
   const b = profile.buttons;
   const pins = (p: Record<string, number | undefined>): Partial<Record<ButtonId, number>> =>

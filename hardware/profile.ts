@@ -67,6 +67,15 @@ export const BoardProfile = z
         .strict(),
       z
         .object({
+          driver: z.literal('kiosk'),
+          /** Loopback port of the page Chromium shows full-screen on the HDMI screen. */
+          port: z.number().int().min(1024).max(65535).default(8090),
+          cols: z.number().int().min(8).max(60).default(28),
+          rows: z.number().int().min(2).max(12).default(6),
+        })
+        .strict(),
+      z
+        .object({
           driver: z.literal('vfd'),
           port: SerialPath,
           baudRate: z.number().int().positive().default(9600),
