@@ -17,9 +17,9 @@ export class KioskDisplay implements Display {
   ) {}
 
   static async start(size: DisplaySize, port: number, host = '127.0.0.1'): Promise<KioskDisplay> {
-    let kiosk!: KioskDisplay;
-    const server = http.createServer((req, res) => kiosk.handle(req, res));
-    kiosk = new KioskDisplay(server, size);
+    const server = http.createServer();
+    const kiosk = new KioskDisplay(server, size);
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => kiosk.handle(req, res));
     server.listen(port, host);
     await once(server, 'listening');
     return kiosk;
