@@ -31,7 +31,7 @@ export const DeviceConfig = z
     /** Opening hours and days off; outside them the counter is closed. */
     schedule: Schedule.optional(),
     /** Badge id → clerk, for sign-in with the badge reader. */
-    roster: z.record(z.string().min(1), Clerk).default({}),
+    roster: z.record(z.string().min(1), Clerk.extend({ substitute: Substitute.nullable().optional() })).default({}),
     mqtt: z
       .object({
         url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://').default('mqtt://127.0.0.1:1883'),

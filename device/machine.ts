@@ -6,6 +6,9 @@ import type { ButtonId } from '@okienko/hardware';
  * No I/O and no clock of its own, so every rule can be tested with made-up times.
  */
 
+/** A clerk on a counter's roster, and who helps residents while they are away (else the counter's default). */
+export type RosterEntry = Clerk & { substitute?: Substitute | null };
+
 export interface AwayPreset {
   reason: AwayReason;
   /** Minutes until the announced return; null for end of day (the counter closes). */
@@ -24,8 +27,8 @@ export interface MachineConfig {
   thanksMs: number;
   /** Who helps residents while this counter is away (S1). */
   substitute: Substitute | null;
-  /** Badge id → clerk, for sign-in at the counter (S6). */
-  roster: Readonly<Record<string, Clerk>>;
+  /** The counter's roster: badge id → clerk, with who stands in for them (S6, S10). */
+  roster: Readonly<Record<string, RosterEntry>>;
 }
 
 export const DEFAULT_PRESETS: readonly AwayPreset[] = [
@@ -171,7 +174,8 @@ function schedule(state: MachineState, open: boolean, now: number): StepResult {
 }
 
 function badge(state: MachineState, badgeId: string, now: number, config: MachineConfig): StepResult {
-  const clerk = config.roster[badgeId];
+  const entry = config.roster[badgeId];
+  const clerk = entry ? { id: entry.id, name: entry.name } : undefined;
   if (!clerk) return { state: { ...state, hint: { text: 'unknown_badge', until: now + HINT_MS } }, effects: [] };
   // The same badge again signs out; another clerk's badge takes over the counter.
   const next = state.clerk?.id === clerk.id ? null : clerk;
@@ -238,7 +242,7 @@ function commitAway(state: MachineState, index: number, now: number, config: Mac
   const notice: AwayNotice = {
     backAt: roundUpToMinute(now + preset.minutes * 60_000),
     reason: preset.reason,
-    substitute: config.substitute,
+    substitute: substituteFor(state.clerk, config),
     signedBy: state.clerk,
   };
   return transition(state, 'away', now, notice, 'clerk');
@@ -276,6 +280,12 @@ function feedback(state: MachineState, face: number, now: number, config: Machin
     state: { ...state, lastFeedbackAt: now, thanksUntil: now + config.thanksMs },
     effects: [{ type: 'emit', event }, { type: 'confirm_feedback' }],
   };
+}
+
+/** The clerk's own substitute from the roster, else the counter's. */
+function substituteFor(clerk: Clerk, config: MachineConfig): Substitute | null {
+  const entry = Object.values(config.roster).find((r) => r.id === clerk.id);
+  return entry?.substitute !== undefined ? entry.substitute : config.substitute;
 }
 
 /** "Back at 10:45" reads as a promise; never announce a time with seconds that is already past. */

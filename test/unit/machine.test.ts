@@ -3,7 +3,10 @@ import { DEFAULT_PRESETS, initialState, machineConfig, step, type Input, type Ma
 
 const clerk = { id: 'k1', name: 'Anna Nowak' };
 const substitute = { name: 'Jan Kowalski', where: 'stanowisko 3' };
-const config: MachineConfig = machineConfig({ substitute, roster: { 'BADGE-1': clerk, 'BADGE-2': { id: 'k2', name: 'Jan Kowalski' } } });
+const config: MachineConfig = machineConfig({
+  substitute,
+  roster: { 'BADGE-1': clerk, 'BADGE-2': { id: 'k2', name: 'Jan Kowalski', substitute: { name: 'Ewa Mazur', where: 'pokój 12' } } },
+});
 const T0 = Date.UTC(2026, 10, 20, 9, 30); // 10:30 in Warsaw
 
 /** Run inputs at given times; returns the final state and every effect in order. */
@@ -193,5 +196,19 @@ describe('one-button leaving and badges', () => {
     const { effects } = run([...inputs, [T0 + 10_000, tick]]);
     expect(effects.map((e) => e.type === 'emit' && e.event.type)).toEqual(['state_changed', 'clerk_changed']);
   });
-});
 
+  it('the away notice names the clerk\'s own substitute from the roster, else the counter\'s', () => {
+    const jan = run([
+      [T0, { type: 'badge', badgeId: 'BADGE-2' }],
+      [T0 + 1000, press('away')],
+      [T0 + 5000, tick],
+    ]);
+    expect(jan.state.notice?.substitute).toEqual({ name: 'Ewa Mazur', where: 'pokój 12' });
+    expect(jan.state.notice?.signedBy).toEqual({ id: 'k2', name: 'Jan Kowalski' });
+    const anna = run([
+      [T0, press('away')],
+      [T0 + 4000, tick],
+    ]);
+    expect(anna.state.notice?.substitute).toEqual(substitute);
+  });
+});
