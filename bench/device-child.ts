@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { CounterDevice, machineConfig, systemClock } from '@okienko/device';
+import { CounterDevice, counterDeviceOptions, machineConfig, systemClock } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 
 const [url, pressesArg] = process.argv.slice(2) as [string, string];
@@ -20,17 +20,10 @@ const settle = () => new Promise((r) => setTimeout(r, 1000));
 {
   const hw = new SimulatedHardware();
   const device = new CounterDevice(
-    {
-      ref: { site: 'bench', counter: `mem${process.pid}` },
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-bench-mem-')),
-      machine: machineConfig({ feedbackRepeatMs: 0, thanksMs: 1 }),
-      clerk: { id: 'k', name: 'Bench Clerk' },
-      link: { url, keepaliveS: 30, protocolVersion: 4, reconnectMinMs: 100, reconnectMaxMs: 1000, window: 32 },
-      timeZone: 'Europe/Warsaw',
-      version: 'bench',
-      tickMs: 250,
-      holdMs: 1500,
-    },
+    counterDeviceOptions(
+      { ref: { site: 'bench', counter: `mem${process.pid}` }, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-bench-mem-')), url },
+      { machine: machineConfig({ feedbackRepeatMs: 0, thanksMs: 1 }), clerk: { id: 'k', name: 'Bench Clerk' } },
+    ),
     hw,
     systemClock(true),
     pino({ level: 'warn' }),

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { CounterDevice, FileOutbox, PI_NODE_FLAGS, machineConfig, type Clock } from '@okienko/device';
+import { CounterDevice, FileOutbox, PI_NODE_FLAGS, counterDeviceOptions, machineConfig, type Clock } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 import type { UnsequencedEvent } from '@okienko/protocol';
 import { figure, percentile, type Figure } from './stats.ts';
@@ -68,19 +68,11 @@ async function pressToLight(dir: string, n: number): Promise<number[]> {
   const hw = new SimulatedHardware();
   const clock: Clock = { now: () => Date.now(), synced: () => true };
   const device = new CounterDevice(
-    {
-      ref: { site: 'bench', counter: 'light' },
-      dataDir: path.join(dir, 'light'),
-      machine: machineConfig({ feedbackRepeatMs: 0, thanksMs: 1 }),
-      clerk: null,
-      // No broker: the light must not wait for the network, only for the disk.
-      link: { url: 'mqtt://127.0.0.1:1', keepaliveS: 30, protocolVersion: 4, reconnectMinMs: 60_000, reconnectMaxMs: 60_000, window: 8 },
-      timeZone: 'Europe/Warsaw',
-      version: 'bench',
-      tickMs: 60_000,
-      holdMs: 1500,
-      flushOnStopMs: 0,
-    },
+    // No broker: the light must not wait for the network, only for the disk.
+    counterDeviceOptions(
+      { ref: { site: 'bench', counter: 'light' }, dataDir: path.join(dir, 'light'), url: 'mqtt://127.0.0.1:1' },
+      { machine: machineConfig({ feedbackRepeatMs: 0, thanksMs: 1 }), tickMs: 60_000, flushOnStopMs: 0, link: { reconnectMinMs: 60_000, reconnectMaxMs: 60_000 } },
+    ),
     hw,
     clock,
     pino({ level: 'silent' }),

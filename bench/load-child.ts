@@ -4,7 +4,7 @@
 import path from 'node:path';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
-import { CounterDevice, machineConfig, systemClock } from '@okienko/device';
+import { CounterDevice, counterDeviceOptions, machineConfig, systemClock } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 
 export interface LoadRequest {
@@ -60,17 +60,10 @@ async function devices(req: LoadRequest): Promise<{ go(): Promise<[string, numbe
   for (let c = 0; c < req.counters; c++) {
     const hw = new SimulatedHardware();
     const device = new CounterDevice(
-      {
-        ref: { site: 'bench', counter: `c${c}` },
-        dataDir: path.join(req.dir, `device-${c}`),
-        machine: machineConfig({ feedbackRepeatMs: 0, thanksMs: 1 }),
-        clerk: { id: 'k', name: 'Bench Clerk' },
-        link: { url: req.url, keepaliveS: 30, protocolVersion: 4, reconnectMinMs: 100, reconnectMaxMs: 1000, window: 32 },
-        timeZone: 'Europe/Warsaw',
-        version: 'bench',
-        tickMs: 60_000,
-        holdMs: 1500,
-      },
+      counterDeviceOptions(
+        { ref: { site: 'bench', counter: `c${c}` }, dataDir: path.join(req.dir, `device-${c}`), url: req.url },
+        { machine: machineConfig({ feedbackRepeatMs: 0, thanksMs: 1 }), clerk: { id: 'k', name: 'Bench Clerk' }, tickMs: 60_000 },
+      ),
       hw,
       systemClock(true),
       log,

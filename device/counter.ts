@@ -7,6 +7,7 @@ import {
   AwayNotice,
   Clerk,
   CounterStatus,
+  DEFAULT_TIME_ZONE,
   STATUS_LIGHT,
   type CounterCommand,
   type CounterEvent,
@@ -17,7 +18,7 @@ import {
 import type { ButtonEdge, CounterHardware, LightColor } from '@okienko/hardware';
 import { edge as gestureEdge, initialGestures, nextHoldAt, tick as gestureTick, type GestureState } from './gestures.ts';
 import { displayLines } from './display-text.ts';
-import { initialState, step, type EventDraft, type Input, type MachineConfig, type MachineState } from './machine.ts';
+import { initialState, machineConfig, step, type EventDraft, type Input, type MachineConfig, type MachineState } from './machine.ts';
 import { FileOutbox, OutboxFullError, writeAtomically, type OutboxOptions } from './outbox.ts';
 import { CounterLink, type LinkOptions } from './link.ts';
 import type { Clock } from './clock.ts';
@@ -41,6 +42,29 @@ export interface CounterDeviceOptions {
   schedule?: Schedule | undefined;
   /** How long the clerk button is held before it counts as "leaving" (and again for each next preset). */
   holdMs: number;
+}
+
+/**
+ * Options with the defaults a counter runs with, for the few places that build one by hand (the
+ * simulator, tests, benchmarks): give the counter, its data folder and its broker, change the rest.
+ */
+export function counterDeviceOptions(
+  required: { ref: CounterRef; dataDir: string; url: string },
+  overrides: Partial<Omit<CounterDeviceOptions, 'link'>> & { link?: Partial<LinkOptions> } = {},
+): CounterDeviceOptions {
+  const { link, ...rest } = overrides;
+  return {
+    ref: required.ref,
+    dataDir: required.dataDir,
+    machine: machineConfig(),
+    clerk: null,
+    timeZone: DEFAULT_TIME_ZONE,
+    version: 'dev',
+    tickMs: 250,
+    holdMs: 1500,
+    ...rest,
+    link: { url: required.url, keepaliveS: 30, protocolVersion: 4, reconnectMinMs: 500, reconnectMaxMs: 30_000, window: 32, ...link },
+  };
 }
 
 /** Local state that must survive a reboot so the counter comes back as the clerk left it. */

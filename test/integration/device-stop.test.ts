@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { startEmbeddedBroker, type EmbeddedBroker } from '@okienko/broker-bridge';
-import { CounterDevice, FileOutbox, machineConfig, systemClock } from '@okienko/device';
+import { CounterDevice, FileOutbox, counterDeviceOptions, systemClock } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 import { waitFor } from '../helpers/net.ts';
 
@@ -39,17 +39,7 @@ describe('a clean stop (SIGTERM from systemd)', () => {
     await central.subscribeAsync('okienko/v1/ratusz/okienko-1/+', { qos: 1 });
 
     const device = new CounterDevice(
-      {
-        ref: { site: 'ratusz', counter: 'okienko-1' },
-        dataDir: dir,
-        machine: machineConfig(),
-        clerk: null,
-        link: { url, keepaliveS: 30, protocolVersion: 4, reconnectMinMs: 100, reconnectMaxMs: 1000, window: 4 },
-        timeZone: 'Europe/Warsaw',
-        version: 'test',
-        tickMs: 60_000,
-        holdMs: 1500,
-      },
+      counterDeviceOptions({ ref: { site: 'ratusz', counter: 'okienko-1' }, dataDir: dir, url }, { link: { window: 4 } }),
       new SimulatedHardware(),
       systemClock(true),
       log,

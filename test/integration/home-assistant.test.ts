@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { startEmbeddedBroker, type EmbeddedBroker } from '@okienko/broker-bridge';
-import { CounterDevice, machineConfig, systemClock } from '@okienko/device';
+import { CounterDevice, counterDeviceOptions, machineConfig, systemClock } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 import { waitFor } from '../helpers/net.ts';
 
@@ -36,17 +36,10 @@ describe('Home Assistant MQTT discovery', () => {
 
     const hw = new SimulatedHardware();
     device = new CounterDevice(
-      {
-        ref: { site: 'ratusz', counter: 'okienko-1' },
-        dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-ha-')),
-        machine: machineConfig({ scale: 5 }),
-        clerk: { id: 'k1', name: 'Anna Nowak' },
-        link: { url, keepaliveS: 30, protocolVersion: 4, reconnectMinMs: 100, reconnectMaxMs: 1000, window: 8, homeAssistant: { prefix: 'homeassistant' } },
-        timeZone: 'Europe/Warsaw',
-        version: '9.9.9',
-        tickMs: 60_000,
-        holdMs: 1500,
-      },
+      counterDeviceOptions(
+        { ref: { site: 'ratusz', counter: 'okienko-1' }, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-ha-')), url },
+        { machine: machineConfig({ scale: 5 }), version: '9.9.9', link: { homeAssistant: { prefix: 'homeassistant' } } },
+      ),
       hw,
       systemClock(true),
       log,

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { SerialPortStream } from '@serialport/stream';
 import type { MockBindingInterface } from '../../node_modules/@serialport/binding-mock/dist/index.d.ts';
 import { ConfigError } from '@okienko/protocol';
-import { CounterDevice, machineConfig, type Clock } from '@okienko/device';
+import { CounterDevice, counterDeviceOptions, type Clock } from '@okienko/device';
 import { SimulatedHardware, checkHardware, createHardware, loadProfile, parseBoardProfile, shippedProfiles, type SerialLink } from '@okienko/hardware';
 import { FakeGpioChip } from '../helpers/fake-gpio.ts';
 import { Hd44780 } from '../helpers/hd44780.ts';
@@ -32,17 +32,10 @@ function device(hw: Awaited<ReturnType<typeof createHardware>>): CounterDevice {
   // A whole four minutes: every page rotation is at its first page, so what shows is the message itself.
   const clock: Clock = { now: () => Date.UTC(2026, 10, 20, 9, 28), synced: () => true };
   return new CounterDevice(
-    {
-      ref: { site: 'ratusz', counter: 'okienko-1' },
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-prof-')),
-      machine: machineConfig(),
-      clerk: { id: 'k1', name: 'Anna Nowak' },
-      link: { url: 'mqtt://127.0.0.1:1', keepaliveS: 30, protocolVersion: 4, reconnectMinMs: 60_000, reconnectMaxMs: 60_000, window: 8 },
-      timeZone: 'Europe/Warsaw',
-      version: 'test',
-      tickMs: 3_600_000,
-      holdMs: 1500,
-    },
+    counterDeviceOptions(
+      { ref: { site: 'ratusz', counter: 'okienko-1' }, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-prof-')), url: 'mqtt://127.0.0.1:1' },
+      { clerk: { id: 'k1', name: 'Anna Nowak' }, tickMs: 3_600_000, link: { reconnectMinMs: 60_000, reconnectMaxMs: 60_000 } },
+    ),
     hw,
     clock,
     pino({ level: 'silent' }),

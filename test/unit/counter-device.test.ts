@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
-import { CounterDevice, FileOutbox, Schedule, machineConfig, OutboxFullError, type Clock } from '@okienko/device';
+import { CounterDevice, FileOutbox, Schedule, counterDeviceOptions, machineConfig, OutboxFullError, type Clock } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 import { waitFor } from '../helpers/net.ts';
 
@@ -25,20 +25,18 @@ afterEach(async () => {
 
 function makeDevice(dataDir: string, clock: Clock, hw: SimulatedHardware, maxPending = 100, schedule?: Schedule): CounterDevice {
   return new CounterDevice(
-    {
-      ref: { site: 'ratusz', counter: 'okienko-1' },
-      dataDir,
-      machine: machineConfig({ roster: { 'CARD-7': { id: 'k7', name: 'Ewa Mazur' } } }),
-      clerk,
-      // Nothing listens here: the counter works on with its link down.
-      link: { url: 'mqtt://127.0.0.1:1', keepaliveS: 30, protocolVersion: 4, reconnectMinMs: 60_000, reconnectMaxMs: 60_000, window: 8 },
-      timeZone: 'Europe/Warsaw',
-      version: 'test',
-      tickMs: 3_600_000,
-      holdMs: 1500,
-      outbox: { maxPending },
-      schedule,
-    },
+    // Nothing listens on port 1: the counter works on with its link down.
+    counterDeviceOptions(
+      { ref: { site: 'ratusz', counter: 'okienko-1' }, dataDir, url: 'mqtt://127.0.0.1:1' },
+      {
+        machine: machineConfig({ roster: { 'CARD-7': { id: 'k7', name: 'Ewa Mazur' } } }),
+        clerk,
+        tickMs: 3_600_000,
+        outbox: { maxPending },
+        schedule,
+        link: { reconnectMinMs: 60_000, reconnectMaxMs: 60_000 },
+      },
+    ),
     hw,
     clock,
     pino({ level: 'silent' }),
