@@ -9,6 +9,8 @@ import {
   KioskDisplay,
   SimulatedHardware,
   VfdDisplay,
+  SerialBadgeReader,
+  type BadgeReader,
   GpioButtons,
   gpioLight,
   j5RgbLight,
@@ -292,5 +294,53 @@ describe.each(Object.entries(buttonDrivers))('Buttons contract: %s', (_name, mak
     await buttons.close();
     await push('face-1', true);
     expect(edges).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------- BadgeReader
+interface BadgeReaderUnderTest {
+  reader: BadgeReader;
+  /** A card is held to the reader once. */
+  present(card: string): Promise<void>;
+}
+
+const badgeReaders: Record<string, () => Promise<BadgeReaderUnderTest>> = {
+  simulated: async () => {
+    const hw = new SimulatedHardware();
+    return { reader: hw.badge, present: (card) => hw.presentBadge(card) };
+  },
+  'RDM6300 on serial (serialport)': async () => {
+    const s = await mockSerial('/dev/ttyBADGE');
+    const reader = new SerialBadgeReader(s.port);
+    return {
+      reader,
+      present: async (card) => {
+        let x = 0;
+        for (let i = 0; i < 10; i += 2) x ^= parseInt(card.slice(i, i + 2), 16);
+        const arrived = new Promise<void>((r) => s.port.once('data', () => r()));
+        (s.port.port as unknown as { emitData(b: Buffer): void }).emitData(Buffer.from(`\x02${card}${x.toString(16).toUpperCase().padStart(2, '0')}\x03`, 'latin1'));
+        await arrived;
+      },
+    };
+  },
+};
+
+describe.each(Object.entries(badgeReaders))('BadgeReader contract: %s', (_name, make) => {
+  it('reports each card presented, by its number', async () => {
+    const { reader, present } = await make();
+    const seen: string[] = [];
+    reader.onBadge((id) => void seen.push(id));
+    await present('0A00000001');
+    await present('0A00000002');
+    expect(seen).toEqual(['0A00000001', '0A00000002']);
+  });
+
+  it('reports nothing after close', async () => {
+    const { reader, present } = await make();
+    const seen: string[] = [];
+    reader.onBadge((id) => void seen.push(id));
+    await reader.close();
+    await present('0A00000003').catch(() => {});
+    expect(seen).toEqual([]);
   });
 });
