@@ -3,11 +3,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { deviceLogger } from '../cli/device-log.ts';
 import { CounterDevice, counterDeviceOptions, machineConfig, systemClock } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 
 const [url, pressesArg] = process.argv.slice(2) as [string, string];
+// As `okienko device` does: the counter runs in its office's zone.
+process.env.TZ = 'Europe/Warsaw';
 const presses = Number(pressesArg);
 /** Resident and heap MB, after a collection: what the counter keeps, not garbage not yet swept. */
 const mb = (): { rss: number; heap: number } => {
@@ -22,21 +24,36 @@ const settle = () => new Promise((r) => setTimeout(r, 1000));
   const device = new CounterDevice(
     counterDeviceOptions(
       { ref: { site: 'bench', counter: `mem${process.pid}` }, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-bench-mem-')), url },
-      { machine: machineConfig({ feedbackRepeatMs: 0, thanksMs: 1 }), clerk: { id: 'k', name: 'Bench Clerk' } },
+      { machine: machineConfig({ feedbackRepeatMs: 0, thanksMs: 1, awayCommitMs: 1 }), clerk: { id: 'k', name: 'Bench Clerk' } },
     ),
     hw,
     systemClock(true),
-    pino({ level: 'warn' }),
+    deviceLogger('warn'),
   );
   await device.start();
   while (!device.link.isUp) await new Promise((r) => setTimeout(r, 10));
   await settle();
   const idle = mb();
-  for (let i = 0; i < presses; i++) await hw.press(`face-${(i % 4) + 1}` as 'face-1');
-  while (device.outbox.size > 0) await new Promise((r) => setTimeout(r, 20));
-  await settle();
+  const press = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      await hw.press(`face-${(i % 4) + 1}` as 'face-1');
+      // Now and then the clerk steps away and comes back: the notice's "back at HH:MM" runs too.
+      if (i % 500 === 499) {
+        await hw.press('away');
+        await new Promise((r) => setTimeout(r, 300)); // the next tick commits the choice
+        await hw.press('clerk');
+      }
+    }
+    while (device.outbox.size > 0) await new Promise((r) => setTimeout(r, 20));
+    await settle();
+  };
+  // The first presses run code for the first time (compiled then, kept after): a warm-up, not a leak.
+  const warmUp = Math.min(1000, presses);
+  await press(warmUp);
+  const warm = mb();
+  await press(presses - warmUp);
   const after = mb();
-  process.send!({ idle: idle.rss, after: after.rss, heapIdle: idle.heap, heapAfter: after.heap });
+  process.send!({ idle: idle.rss, warm: warm.rss, after: after.rss, heapIdle: idle.heap, heapWarm: warm.heap, heapAfter: after.heap });
   await device.stop();
 }
 process.disconnect?.();

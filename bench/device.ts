@@ -17,13 +17,15 @@ const source = (name: string) => fileURLToPath(new URL(`./${name}.ts`, import.me
 
 interface Memory {
   idle: number;
+  warm: number;
   after: number;
   heapIdle: number;
+  heapWarm: number;
   heapAfter: number;
 }
 
 /** Memory of a counter as a Pi runs it: bundled JavaScript on plain Node, with the Pi's V8 flags. */
-function memory(name: 'device-child' | 'floor-child', args: string[]): Promise<Memory> {
+function memory(name: 'device-child' | 'floor-child', args: string[]): Promise<Partial<Memory> & { idle: number }> {
   return new Promise((resolve, reject) => {
     const child = fork(built(name), args, { execArgv: [...PI_NODE_FLAGS, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.once('message', (m) => resolve(m as Memory));
@@ -118,13 +120,14 @@ export async function deviceFigures(url: string, presses = 10_000): Promise<Figu
   await buildDevice();
   for (const name of ['device-child', 'floor-child'] as const) await bundleDeviceEntry(source(name), built(name));
   const figures: Figure[] = [];
-  const mem = await memory('device-child', [url, String(presses)]);
+  const mem = (await memory('device-child', [url, String(presses)])) as Memory;
   const memFloor = await memory('floor-child', [url]);
   const flags = PI_NODE_FLAGS.join(' ');
   figures.push(
     figure({ figure: `device resident memory, idle (${flags})`, unit: 'MB', ours: mem.idle, floor: memFloor.idle, floorIs: 'Node with one MQTT.js connection, same flags', goal: '≤ 60 MB' }),
-    figure({ figure: `device resident memory after ${presses} presses`, unit: 'MB', ours: mem.after, floor: mem.idle, floorIs: 'the same device, idle (flat = ratio ≈ 1)', goal: '≤ 60 MB, flat' }),
-    figure({ figure: `device JS heap after ${presses} presses`, unit: 'MB', ours: mem.heapAfter, floor: mem.heapIdle, floorIs: 'the same device, idle: a leak would grow with the presses' }),
+    figure({ figure: 'device resident memory after 1,000 presses (warm-up)', unit: 'MB', ours: mem.warm, floor: mem.idle, floorIs: 'the same device, idle: code run for the first time is compiled and kept', goal: '≤ 60 MB' }),
+    figure({ figure: `device resident memory after ${presses} presses`, unit: 'MB', ours: mem.after, floor: mem.warm, floorIs: 'the same device after the warm-up (flat = ratio ≈ 1)', goal: '≤ 60 MB, flat' }),
+    figure({ figure: `device JS heap after ${presses} presses`, unit: 'MB', ours: mem.heapAfter, floor: mem.heapWarm, floorIs: 'the same device after the warm-up: a leak would grow with the presses' }),
   );
   const light = await pressToLight(dir, 2000);
   const rates = appendRates(dir, 3000);

@@ -5,7 +5,7 @@ import { ConfigError } from '@okienko/protocol';
 import { CounterDevice, linkOptions, machineConfigFrom, parseDeviceConfig, systemClock, systemdWatchdog } from '@okienko/device';
 import { checkHardware, createHardware, loadProfile } from '@okienko/hardware';
 import { logLevel, type Command } from './options.ts';
-import { rootLogger } from './log.ts';
+import { deviceLogger } from './device-log.ts';
 import { onShutdown } from './shutdown.ts';
 import { VERSION } from './version.ts';
 
@@ -26,7 +26,9 @@ export const deviceCommand: Command = {
       throw new ConfigError(file, [`cannot read it as JSON: ${(err as Error).message} — check the path and the JSON syntax`]);
     }
     const config = parseDeviceConfig(raw, file);
-    const log = rootLogger(v.logLevel as string).child({ counter: `${config.site}/${config.counter}` });
+    // A counter lives in its office's zone: times come from the system's zone data, not Intl (8 MB).
+    process.env.TZ = config.timeZone;
+    const log = deviceLogger(v.logLevel as string).child({ counter: `${config.site}/${config.counter}` });
     const hardware = await createHardware(loadProfile(config.hardware.profile));
     if (v.check === true) {
       await checkHardware(hardware, (line) => process.stdout.write(`${line}\n`), { stepMs: 1500, listenMs: 60_000 });

@@ -4,3 +4,4 @@ import { pino, type Logger } from 'pino';
 export function rootLogger(level: string): Logger {
   return pino({ level, base: { app: 'okienko' } }, pino.destination(2));
 }
+

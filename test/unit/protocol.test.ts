@@ -135,3 +135,22 @@ describe('office time', () => {
     expect(startOfDay(Date.UTC(2026, 10, 19, 23, 0, 1))).toBe(Date.UTC(2026, 10, 19, 23, 0));
   });
 });
+
+describe('office time without Intl (a counter running in its own zone)', () => {
+  it('gives the same HH:MM and midnight as Intl, across both DST changes', () => {
+    const saved = process.env.TZ;
+    const instants: number[] = [];
+    for (let t = Date.UTC(2026, 2, 28, 20, 0); t < Date.UTC(2026, 2, 30, 4, 0); t += 17 * 60_000) instants.push(t);
+    for (let t = Date.UTC(2026, 9, 24, 20, 0); t < Date.UTC(2026, 9, 26, 4, 0); t += 17 * 60_000) instants.push(t);
+    try {
+      delete process.env.TZ;
+      const viaIntl = instants.map((t) => [formatHhMm(t), startOfDay(t)]);
+      process.env.TZ = 'Europe/Warsaw';
+      const viaDate = instants.map((t) => [formatHhMm(t), startOfDay(t)]);
+      expect(viaDate).toEqual(viaIntl);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});
