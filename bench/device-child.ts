@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { deviceLogger } from '../cli/device-log.ts';
 import { CounterDevice, counterDeviceOptions, machineConfig, systemClock } from '@okienko/device';
-import { SimulatedHardware } from '@okienko/hardware';
+import { createHardware, loadProfile } from '@okienko/hardware';
 
 const [url, pressesArg] = process.argv.slice(2) as [string, string];
 // As `okienko device` does: the counter runs in its office's zone.
@@ -22,13 +22,15 @@ const mb = (): { rss: number; heap: number } => {
 const settle = () => new Promise((r) => setTimeout(r, 8000));
 
 {
-  const hw = new SimulatedHardware();
+  // Built as the real program builds it: from the board profile (here the simulated one).
+  const created = await createHardware(loadProfile('sim'));
+  const hw = created.sim!;
   const device = new CounterDevice(
     counterDeviceOptions(
       { ref: { site: 'bench', counter: `mem${process.pid}` }, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-bench-mem-')), url },
       { machine: machineConfig({ feedbackRepeatMs: 0, thanksMs: 1, awayCommitMs: 1 }), clerk: { id: 'k', name: 'Bench Clerk' } },
     ),
-    hw,
+    created,
     systemClock(true),
     deviceLogger('warn'),
   );

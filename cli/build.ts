@@ -41,13 +41,14 @@ export async function bundleDeviceEntry(entry: string, outfile: string): Promise
     external: EXTERNAL,
     logLevel: 'warning',
   });
+  // The shipped board profiles, where the bundled code looks for them (beside itself).
+  const profiles = path.join(path.dirname(outfile), 'profiles');
+  fs.mkdirSync(profiles, { recursive: true });
+  for (const f of shippedProfiles()) fs.copyFileSync(path.join(PROFILES_DIR, `${f}.json`), path.join(profiles, `${f}.json`));
 }
 
 export async function buildDevice(): Promise<string> {
   await bundleDeviceEntry(path.join(ROOT, 'cli/device-entry.ts'), DEVICE_BUNDLE);
-  const profiles = path.join(path.dirname(DEVICE_BUNDLE), 'profiles');
-  fs.mkdirSync(profiles, { recursive: true });
-  for (const f of shippedProfiles()) fs.copyFileSync(path.join(PROFILES_DIR, `${f}.json`), path.join(profiles, `${f}.json`));
   return DEVICE_BUNDLE;
 }
 

@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-
 /**
  * systemd's notify protocol, for a unit with Type=notify and WatchdogSec: READY=1 once the
  * counter runs, WATCHDOG=1 every half period while its event loop turns (a hung loop stops the
@@ -8,7 +6,8 @@ import { execFile } from 'node:child_process';
  */
 export function systemdWatchdog(
   env: NodeJS.ProcessEnv = process.env,
-  notify: (message: string) => void = (m) => execFile('systemd-notify', [m], () => {}),
+  // child_process is loaded only under systemd.
+  notify: (message: string) => void = (m) => void import('node:child_process').then(({ execFile }) => execFile('systemd-notify', [m], () => {})),
 ): { ready(): void; stop(): void } {
   if (!env.NOTIFY_SOCKET) return { ready: () => {}, stop: () => {} };
   const periodUs = Number(env.WATCHDOG_USEC ?? 0);

@@ -4,7 +4,6 @@ import { SimulatedHardware } from './sim.ts';
 import { GpioButtons, gpioLight, onoffPins, type GpioPinFactory } from './gpio.ts';
 import { J5Buttons, J5Lcd, connectBoard, j5RgbLight, type J5Board } from './johnny-five.ts';
 import { SerialBadgeReader, VfdDisplay, openSerial, type SerialLink } from './serial.ts';
-import { KioskDisplay } from './kiosk.ts';
 
 /** Where drivers reach the outside world; tests pass the libraries' own test doubles. */
 export interface HardwareDeps {
@@ -40,7 +39,8 @@ export async function createHardware(profile: BoardProfile, deps: HardwareDeps =
       : d.driver === 'arduino-lcd'
         ? new J5Lcd(await arduino(), { cols: d.cols, rows: d.rows }, { address: d.address })
         : d.driver === 'kiosk'
-          ? await KioskDisplay.start({ cols: d.cols, rows: d.rows }, d.port)
+          ? // Loaded only when used: its HTTP server costs a counter without a screen ~3 MB.
+            await (await import('./kiosk.ts')).KioskDisplay.start({ cols: d.cols, rows: d.rows }, d.port)
           : new VfdDisplay(await serial(d.port, d.baudRate), { cols: d.cols, rows: d.rows }, d.codePage);
 
   const b = profile.buttons;

@@ -8,4 +8,3 @@ export * from './serial.ts';
 export * from './profile.ts';
 export * from './create.ts';
 export * from './check.ts';
-export * from './kiosk.ts';

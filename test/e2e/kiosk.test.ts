@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { KioskDisplay } from '@okienko/hardware';
+import { KioskDisplay } from '@okienko/hardware/kiosk';
 import { launchChromium } from '../helpers/browser.ts';
 
 let browser: Browser;

@@ -6,7 +6,6 @@ import { SerialPortStream } from '@serialport/stream';
 import {
   J5Buttons,
   J5Lcd,
-  KioskDisplay,
   SimulatedHardware,
   VfdDisplay,
   SerialBadgeReader,
@@ -22,6 +21,7 @@ import {
   type Light,
   type LightColor,
 } from '@okienko/hardware';
+import { KioskDisplay } from '@okienko/hardware/kiosk';
 import { FakeGpioChip } from '../helpers/fake-gpio.ts';
 import { Hd44780 } from '../helpers/hd44780.ts';
 import { mockBoard } from '../helpers/mock-board.ts';
