@@ -133,8 +133,13 @@ export class CounterLink extends EventEmitter<{
     while (this.isUp && this.outbox.size > 0 && this.now() < deadline) {
       this.drain();
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 100);
-        this.once('acked', () => (clearTimeout(t), resolve()));
+        const done = (): void => {
+          clearTimeout(t);
+          this.off('acked', done);
+          resolve();
+        };
+        const t = setTimeout(done, 100);
+        this.on('acked', done);
       });
     }
   }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { CounterDevice, machineConfig, systemClock, type LinkOptions } from '@okienko/device';
+import { CounterDevice, counterDeviceOptions, machineConfig, systemClock, type LinkOptions } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 import { DEFAULT_TIME_ZONE, type Clerk, type CounterRef, type Substitute } from '@okienko/protocol';
 
@@ -78,18 +78,17 @@ export class SimFleet {
       const hardware = new SimulatedHardware({ cols: 32, rows: 6 });
       const key = `${spec.ref.site}/${spec.ref.counter}`;
       const device = new CounterDevice(
-        {
-          ref: spec.ref,
-          dataDir: path.join(opts.dataDir, spec.ref.site, spec.ref.counter),
-          machine: machineConfig({ awayCommitMs: opts.awayCommitMs, substitute: spec.substitute, roster }),
-          clerk: spec.clerk,
-          link: opts.link,
-          timeZone: opts.timeZone ?? DEFAULT_TIME_ZONE,
-          version: opts.version,
-          panelUrl: opts.panelBaseUrl ? `${opts.panelBaseUrl}/sim/${key}` : undefined,
-          tickMs: 250,
-          holdMs: 1500,
-        },
+        counterDeviceOptions(
+          { ref: spec.ref, dataDir: path.join(opts.dataDir, spec.ref.site, spec.ref.counter), url: opts.link.url },
+          {
+            machine: machineConfig({ awayCommitMs: opts.awayCommitMs, substitute: spec.substitute, roster }),
+            clerk: spec.clerk,
+            link: opts.link,
+            timeZone: opts.timeZone ?? DEFAULT_TIME_ZONE,
+            version: opts.version,
+            panelUrl: opts.panelBaseUrl ? `${opts.panelBaseUrl}/sim/${key}` : undefined,
+          },
+        ),
         hardware,
         systemClock(true),
         opts.log.child({ counter: key }),
