@@ -1,7 +1,44 @@
 import net from 'node:net';
 import { once } from 'node:events';
-import { Aedes } from 'aedes';
+import { Aedes, type AedesOptions } from 'aedes';
+import fs from 'node:fs';
 import type { Logger } from 'pino';
+import { PasswordFile, mayPublish, maySubscribe, principal, verifySecret } from './credentials.ts';
+
+/**
+ * The same rules as the Mosquitto ACL `okienko provision --mosquitto` writes: only known users
+ * with their secret, a counter speaks only under its own topics (its last will included) and
+ * hears only its own commands, and no client id or username carries MQTT wildcards.
+ */
+function authHooks(passwords: PasswordFile, log: Logger): AedesOptions {
+  let cache = { mtimeMs: -1, entries: new Map<string, string>() };
+  const hashes = (): Map<string, string> => {
+    // Re-read when the file changes, so a counter provisioned now can log in without a restart.
+    const mtimeMs = fs.existsSync(passwords.file) ? fs.statSync(passwords.file).mtimeMs : 0;
+    if (mtimeMs !== cache.mtimeMs) cache = { mtimeMs, entries: passwords.read() };
+    return cache.entries;
+  };
+  const wildcard = /[+#]/;
+  return {
+    authenticate: (client, username, password, done) => {
+      const hash = username ? hashes().get(username) : undefined;
+      const ok = !!hash && !!password && !wildcard.test(client.id) && principal(username) !== null && verifySecret(password.toString(), hash);
+      if (ok) (client as unknown as { okienkoUser?: string }).okienkoUser = username;
+      else log.warn({ client: client.id, username }, 'refused a login');
+      // 4 = bad user name or password (MQTT 3.1.1 CONNACK).
+      done(ok ? null : Object.assign(new Error('bad user name or password'), { returnCode: 4 }), ok);
+    },
+    authorizePublish: (client, packet, done) => {
+      const user = (client as unknown as { okienkoUser?: string }).okienkoUser;
+      done(mayPublish(user, packet.topic) ? null : new Error(`not allowed to publish to ${packet.topic}`));
+    },
+    authorizeSubscribe: (client, sub, done) => {
+      const user = (client as unknown as { okienkoUser?: string }).okienkoUser;
+      // A refused subscription is granted nothing (SUBACK 0x80), as Mosquitto does.
+      done(null, maySubscribe(user, sub.topic) ? sub : null);
+    },
+  };
+}
 
 export interface EmbeddedBroker {
   port: number;
@@ -12,9 +49,15 @@ export interface EmbeddedBroker {
  * The embedded MQTT broker for `npm start` (aedes, MQTT 3.1.1, in-memory sessions). Offices that
  * run Mosquitto or a broker cluster point counters and `okienko bridge` at it instead.
  */
-export async function startEmbeddedBroker(opts: { host: string; port: number; log: Logger }): Promise<EmbeddedBroker> {
-  const aedes = await Aedes.createBroker();
+export async function startEmbeddedBroker(opts: {
+  host: string;
+  port: number;
+  log: Logger;
+  /** Counters and the bridge log in with the secrets in this password file; without it anyone may (the demo). */
+  passwordFile?: string | undefined;
+}): Promise<EmbeddedBroker> {
   const log = opts.log.child({ component: 'broker' });
+  const aedes = await Aedes.createBroker(opts.passwordFile ? authHooks(new PasswordFile(opts.passwordFile), log) : {});
   aedes.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'client error'));
   aedes.on('connectionError', (_client, err) => log.debug({ err: err.message }, 'connection error'));
   const server = net.createServer(aedes.handle);

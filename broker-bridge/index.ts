@@ -6,3 +6,4 @@ export * from './projection.ts';
 export * from './http.ts';
 export * from './store/types.ts';
 export * from './store/sqlite.ts';
+export * from './credentials.ts';

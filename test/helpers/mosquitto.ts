@@ -21,14 +21,14 @@ export interface Mosquitto {
  * setup) and persistence on, as in production, so the bridge's session and its queued QoS 1
  * messages survive a broker restart.
  */
-export async function startMosquitto(extraConfig: string[] = []): Promise<Mosquitto> {
+export async function startMosquitto(extraConfig: string[] = [], opts: { anonymous?: boolean } = {}): Promise<Mosquitto> {
   requireBinary(MOSQUITTO, 'mosquitto');
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-mosq-'));
   // Started as root, mosquitto drops to the mosquitto user unless told to stay: our files are ours.
   fs.chmodSync(dir, 0o755);
   const conf = path.join(dir, 'mosquitto.conf');
-  const lines = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', 'persistence true', `persistence_location ${dir}/`, ...extraConfig];
+  const lines = [`listener ${port} 127.0.0.1`, ...(opts.anonymous === false ? [] : ['allow_anonymous true']), 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', 'persistence true', `persistence_location ${dir}/`, ...extraConfig];
   if (process.getuid?.() === 0) lines.unshift('user root');
   fs.writeFileSync(conf, `${lines.join('\n')}\n`);
   let child: ChildProcess | null = null;

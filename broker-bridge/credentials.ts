@@ -1,0 +1,126 @@
+import { pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { counterTopic, isValidId, TOPIC_ROOT, type CounterRef } from '@okienko/protocol';
+
+/**
+ * Counter credentials. A secret is 128 random bits (22 base64url characters), shown once and
+ * stored only as a hash, in Mosquitto's own password-file format (`$7$` = PBKDF2-SHA512), so the
+ * one file serves the embedded broker and a Mosquitto alike.
+ *
+ * Why 1,000 PBKDF2 iterations, not a password-grade 600,000: a slow hash protects secrets people
+ * choose. These are 128-bit random numbers: nobody can guess one, however fast the hash. What
+ * the cost does buy is CPU time on every connect, and after a broker restart 10,000 counters
+ * reconnect at once: at 1,000 iterations a verification costs about half a millisecond (measured
+ * in the bench), so the whole storm costs a few seconds of one core.
+ */
+export const HASH_ITERATIONS = 1000;
+export const BRIDGE_USER = 'okienko-bridge';
+
+/** A counter's broker username: "<site>/<counter>", which its topics contain verbatim. */
+export function counterUsername(ref: CounterRef): string {
+  return `${ref.site}/${ref.counter}`;
+}
+
+export function newSecret(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export function hashSecret(secret: string, iterations = HASH_ITERATIONS): string {
+  const salt = randomBytes(12);
+  const hash = pbkdf2Sync(secret, salt, iterations, 64, 'sha512');
+  return `$7$${iterations}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+export function verifySecret(secret: string, stored: string): boolean {
+  const m = /^\$7\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(stored);
+  if (!m) return false;
+  const expected = Buffer.from(m[3]!, 'base64');
+  const actual = pbkdf2Sync(secret, Buffer.from(m[2]!, 'base64'), Number(m[1]), expected.length, 'sha512');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** The password file: "username:hash" lines, as mosquitto_passwd writes them. */
+export class PasswordFile {
+  constructor(readonly file: string) {}
+
+  read(): Map<string, string> {
+    const entries = new Map<string, string>();
+    if (!fs.existsSync(this.file)) return entries;
+    for (const line of fs.readFileSync(this.file, 'utf8').split('\n')) {
+      const i = line.lastIndexOf(':$');
+      if (i > 0) entries.set(line.slice(0, i), line.slice(i + 1));
+    }
+    return entries;
+  }
+
+  /** Create or replace a user's secret; returns the new secret (the only time it is seen). */
+  set(username: string): string {
+    const secret = newSecret();
+    const entries = this.read();
+    entries.set(username, hashSecret(secret));
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.tmp`;
+    fs.writeFileSync(tmp, [...entries].map(([u, h]) => `${u}:${h}\n`).join(''), { mode: 0o640 });
+    fs.renameSync(tmp, this.file);
+    return secret;
+  }
+}
+
+/** Who a username is: the bridge, a counter, or nobody we know. Ids with MQTT syntax are nobody. */
+export function principal(username: string | undefined): { kind: 'bridge' } | { kind: 'counter'; ref: CounterRef } | null {
+  if (!username) return null;
+  if (username === BRIDGE_USER) return { kind: 'bridge' };
+  const parts = username.split('/');
+  if (parts.length !== 2 || !isValidId(parts[0]!) || !isValidId(parts[1]!)) return null;
+  return { kind: 'counter', ref: { site: parts[0]!, counter: parts[1]! } };
+}
+
+/**
+ * The access rules, one place for both brokers: a counter publishes only its own state, events
+ * and availability (its last will included) and reads only its own commands; the bridge reads
+ * everything under the protocol root and writes only commands.
+ */
+export function mayPublish(username: string | undefined, topic: string): boolean {
+  const who = principal(username);
+  if (!who) return false;
+  if (who.kind === 'bridge') return /^okienko\/v1\/[^/+#]+\/[^/+#]+\/command$/.test(topic);
+  return (['state', 'event', 'availability'] as const).some((k) => topic === counterTopic(who.ref, k)) || isOwnDiscoveryTopic(who.ref, topic);
+}
+
+export function maySubscribe(username: string | undefined, filter: string): boolean {
+  const who = principal(username);
+  if (!who) return false;
+  if (who.kind === 'bridge') return filter === `${TOPIC_ROOT}/#` || filter.startsWith(`${TOPIC_ROOT}/`);
+  return filter === counterTopic(who.ref, 'command') || filter === `${HA_PREFIX}/status`;
+}
+
+/**
+ * Home Assistant discovery (device/home-assistant.ts): a counter may announce its own entities,
+ * "homeassistant/<component>/okienko_<site>_<counter>/<key>/config", and hear HA's birth message.
+ */
+const HA_PREFIX = 'homeassistant';
+function isOwnDiscoveryTopic(ref: CounterRef, topic: string): boolean {
+  const id = `okienko_${ref.site}_${ref.counter}`.replace(/-/g, '_');
+  const parts = topic.split('/');
+  return parts.length === 5 && parts[0] === HA_PREFIX && /^[a-z_]+$/.test(parts[1]!) && parts[2] === id && /^[a-z_]+$/.test(parts[3]!) && parts[4] === 'config';
+}
+
+/** A Mosquitto ACL file with the same rules, one block per user. */
+export function mosquittoAcl(usernames: Iterable<string>): string {
+  const blocks: string[] = ['# Written by `okienko provision --mosquitto`: the same rules the embedded broker enforces.'];
+  for (const u of usernames) {
+    const who = principal(u);
+    if (!who) continue;
+    if (who.kind === 'bridge') {
+      blocks.push(`user ${u}\ntopic read ${TOPIC_ROOT}/#\ntopic write ${TOPIC_ROOT}/+/+/command`);
+    } else {
+      const t = (k: 'state' | 'event' | 'availability' | 'command') => counterTopic(who.ref, k);
+      const ha = `${HA_PREFIX}/+/okienko_${who.ref.site}_${who.ref.counter}`.replace(/-/g, '_');
+      blocks.push(
+        `user ${u}\ntopic write ${t('state')}\ntopic write ${t('event')}\ntopic write ${t('availability')}\ntopic read ${t('command')}\ntopic write ${ha}/+/config\ntopic read ${HA_PREFIX}/status`,
+      );
+    }
+  }
+  return `${blocks.join('\n\n')}\n`;
+}
