@@ -9,6 +9,7 @@ import { startBrokerProcess } from './broker-process.ts';
 import { ingestFigures } from './ingest.ts';
 import { latencyFigures } from './latency.ts';
 import { deviceFigures } from './device.ts';
+import { authFigures } from './auth.ts';
 import type { Figure } from './stats.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
@@ -31,6 +32,8 @@ export const benchCommand: Command = {
       figures.push(...(await latencyFigures(broker.url, path.join(dir, 'latency'), log, { total: v.events as number, rate: 1000 })));
       process.stderr.write('bench: ingest rate …\n');
       figures.push(...(await ingestFigures(broker.url, path.join(dir, 'ingest'), log, v.ingest as number)));
+      process.stderr.write('bench: secrets on connect …\n');
+      figures.push(...(await authFigures()));
       process.stderr.write('bench: the counter device …\n');
       figures.push(...(await deviceFigures(broker.url, v.presses as number)));
     } finally {

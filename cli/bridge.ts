@@ -2,7 +2,7 @@ import { DEFAULT_TIME_ZONE } from '@okienko/protocol';
 import { startBridge } from '@okienko/broker-bridge';
 import { DASHBOARD_DIST } from '@okienko/dashboard';
 import { z } from 'zod';
-import { host, logLevel, mqttClientSettings, port, type Command } from './options.ts';
+import { host, logLevel, mqttClientSettings, mqttPassword, port, type Command } from './options.ts';
 import { rootLogger } from './log.ts';
 import { onShutdown } from './shutdown.ts';
 import { openStore } from './store-url.ts';
@@ -25,7 +25,7 @@ export const bridgeCommand: Command = {
       mqtt: {
         url: v.mqttUrl as string,
         username: v.username as string | undefined,
-        password: v.password as string | undefined,
+        password: mqttPassword(v),
         protocolVersion: 4,
         clientId: v.clientId as string,
       },

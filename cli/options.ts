@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from '@okienko/protocol';
@@ -70,6 +71,19 @@ export function mqttClientSettings(role: string): Record<string, Setting> {
   return {
     mqttUrl: { flag: 'mqtt-url', env: 'OKIENKO_MQTT_URL', default: 'mqtt://127.0.0.1:1883', schema: mqttUrl, help: `Broker the ${role} connects to.` },
     username: { flag: 'mqtt-username', env: 'OKIENKO_MQTT_USERNAME', schema: optionalString, help: `MQTT username of the ${role}.` },
-    password: { flag: 'mqtt-password', env: 'OKIENKO_MQTT_PASSWORD', schema: optionalString, help: 'MQTT password (prefer the environment to a flag: flags show in ps).' },
+    password: { flag: 'mqtt-password', env: 'OKIENKO_MQTT_PASSWORD', schema: optionalString, help: 'MQTT password (prefer the environment or a file to a flag: flags show in ps).' },
+    passwordFile: { flag: 'mqtt-password-file', env: 'OKIENKO_MQTT_PASSWORD_FILE', schema: optionalString, help: 'Read the MQTT password from this file (e.g. a systemd credential).' },
   };
+}
+
+/** The password from --mqtt-password-file when given, else --mqtt-password / the environment. */
+export function mqttPassword(v: Record<string, unknown>): string | undefined {
+  if (typeof v.passwordFile === 'string') {
+    try {
+      return fs.readFileSync(v.passwordFile, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError('--mqtt-password-file / OKIENKO_MQTT_PASSWORD_FILE', [`cannot read ${v.passwordFile}: ${(err as Error).message} — check the path and that this user may read it`]);
+    }
+  }
+  return v.password as string | undefined;
 }

@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
 import { buildDashboard, DASHBOARD_DIST } from '@okienko/dashboard';
 import { SimFleet, demoCounters, registerSimRoutes } from '@okienko/sim';
-import { host, logLevel, mqttClientSettings, port, positiveInt, type Command } from './options.ts';
+import { host, logLevel, mqttClientSettings, mqttPassword, port, positiveInt, type Command } from './options.ts';
 import { rootLogger } from './log.ts';
 import { onShutdown } from './shutdown.ts';
 import { VERSION } from './version.ts';
@@ -36,7 +36,7 @@ export const simCommand: Command = {
       link: {
         url: v.mqttUrl as string,
         username: v.username as string | undefined,
-        password: v.password as string | undefined,
+        password: mqttPassword(v),
         keepaliveS: v.keepalive as number,
         protocolVersion: 4,
         reconnectMinMs: 250,
