@@ -7,3 +7,4 @@ export * from './http.ts';
 export * from './store/types.ts';
 export * from './store/sqlite.ts';
 export * from './credentials.ts';
+export * from './store/postgres.ts';

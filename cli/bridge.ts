@@ -13,7 +13,7 @@ export const bridgeCommand: Command = {
   settings: {
     ...mqttClientSettings('bridge'),
     clientId: { flag: 'client-id', env: 'OKIENKO_BRIDGE_CLIENT_ID', default: 'okienko-bridge', schema: z.string().min(1).max(64), help: 'MQTT client id; keep it stable so the broker holds events while the bridge is down.' },
-    store: { flag: 'store', env: 'OKIENKO_STORE', default: 'sqlite:./data/okienko.db', schema: z.string().min(1), help: 'Where to store events: sqlite:<file>.' },
+    store: { flag: 'store', env: 'OKIENKO_STORE', default: 'sqlite:./data/okienko.db', schema: z.string().min(1), help: 'Where to store events: sqlite:<file> or postgres://user@host:5432/db.' },
     httpPort: { flag: 'http-port', env: 'OKIENKO_HTTP_PORT', default: '8080', schema: port, help: 'Port of the dashboard and HTTP API.' },
     host: { flag: 'host', env: 'OKIENKO_HOST', default: '127.0.0.1', schema: host, help: 'Address the HTTP server listens on.' },
     timeZone: { flag: 'time-zone', env: 'OKIENKO_TIME_ZONE', default: DEFAULT_TIME_ZONE, schema: z.string().min(1), help: 'The office\'s time zone (for "today").' },
@@ -29,7 +29,7 @@ export const bridgeCommand: Command = {
         protocolVersion: 4,
         clientId: v.clientId as string,
       },
-      store: openStore(v.store as string),
+      store: await openStore(v.store as string),
       http: { host: v.host as string, port: v.httpPort as number },
       timeZone: v.timeZone as string,
       dashboardDir: DASHBOARD_DIST,

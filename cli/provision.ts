@@ -24,9 +24,10 @@ export const provisionCommand: Command = {
       const entries = passwords.read();
       fs.writeFileSync(path.join(dir, 'passwd'), [...entries].map(([u, h]) => `${u}:${h}\n`).join(''), { mode: 0o640 });
       fs.writeFileSync(path.join(dir, 'acl'), mosquittoAcl(entries.keys()), { mode: 0o640 });
+      fs.writeFileSync(path.join(dir, 'okienko.conf'), mosquittoConf(dir));
       process.stdout.write(
-        `wrote ${path.join(dir, 'passwd')} and ${path.join(dir, 'acl')} for ${entries.size} users.\n` +
-          'In mosquitto.conf: password_file and acl_file pointing at them, allow_anonymous false, use_username_as_clientid true.\n',
+        `wrote passwd, acl and okienko.conf in ${dir} for ${entries.size} users.\n` +
+          `Include it from mosquitto.conf (include_dir ${dir}) or copy its lines; it must be readable by the mosquitto user.\n`,
       );
       process.exit(0);
     }
@@ -43,3 +44,18 @@ export const provisionCommand: Command = {
     process.exit(0);
   },
 };
+
+/** The settings okienko relies on, with why: tested by the integration suite against a real Mosquitto. */
+function mosquittoConf(dir: string): string {
+  return `# Written by \`okienko provision --mosquitto\`.
+password_file ${path.join(dir, 'passwd')}
+acl_file ${path.join(dir, 'acl')}
+allow_anonymous false
+# Mosquitto can't refuse a client id with wildcards; it takes the (validated) username instead.
+use_username_as_clientid true
+# The bridge's session and the events queued for it must survive a broker restart...
+persistence true
+# ...and none may be dropped while the bridge is down: the counters were told they were delivered.
+max_queued_messages 0
+`;
+}

@@ -4,12 +4,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
+const hasPostgres = () =>
+  fs.existsSync('/usr/lib/postgresql') &&
+  fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/postgres`));
+
 const NEEDED = [
-  { pkg: 'mosquitto', bin: '/usr/sbin/mosquitto', why: 'integration tests run against a real MQTT broker' },
-  { pkg: 'chromium', bin: '/usr/bin/chromium', why: 'end-to-end tests run in a real browser' },
+  { pkg: 'mosquitto', present: () => fs.existsSync('/usr/sbin/mosquitto'), why: 'integration tests run against a real MQTT broker' },
+  { pkg: 'chromium', present: () => fs.existsSync('/usr/bin/chromium'), why: 'end-to-end tests run in a real browser' },
+  { pkg: 'postgresql', present: hasPostgres, why: 'the PostgreSQL store is tested against a real server' },
 ];
 
-const missing = NEEDED.filter((n) => !fs.existsSync(n.bin));
+const missing = NEEDED.filter((n) => !n.present());
 if (missing.length === 0) process.exit(0);
 
 const pkgs = missing.map((m) => m.pkg);
@@ -34,8 +39,8 @@ try {
   console.error(`\nokienko: apt-get failed. Run it by hand and look at its output:\n\n  ${command}\n`);
   process.exit(1);
 }
-const still = missing.filter((m) => !fs.existsSync(m.bin));
+const still = missing.filter((m) => !m.present());
 if (still.length) {
-  console.error(`okienko: still missing after install: ${still.map((m) => m.bin).join(', ')}`);
+  console.error(`okienko: still missing after install: ${still.map((m) => m.pkg).join(', ')}`);
   process.exit(1);
 }

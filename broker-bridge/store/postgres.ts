@@ -1,0 +1,160 @@
+import pg from 'pg';
+import { CounterEvent, type CounterRef } from '@okienko/protocol';
+import type { CounterRow, EventFilter, EventTimes, Projector, Store, StoredEvent } from './types.ts';
+
+/** Each entry moves the schema one version on; the versions applied are kept in schema_migrations. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE events (
+     id uuid PRIMARY KEY,
+     site text NOT NULL,
+     counter text NOT NULL,
+     seq bigint NOT NULL,
+     type text NOT NULL,
+     at bigint NOT NULL,
+     clock_synced boolean NOT NULL,
+     received_at bigint NOT NULL,
+     effective_at bigint NOT NULL,
+     face smallint,
+     flagged boolean,
+     payload jsonb NOT NULL
+   );
+   CREATE INDEX events_counter_time ON events (site, counter, effective_at);
+   CREATE INDEX events_time ON events (effective_at);
+   CREATE TABLE counters (site text NOT NULL, counter text NOT NULL, row jsonb NOT NULL, PRIMARY KEY (site, counter));
+   CREATE TABLE feedback_hourly (
+     site text NOT NULL, counter text NOT NULL, hour bigint NOT NULL, face smallint NOT NULL, n integer NOT NULL,
+     PRIMARY KEY (site, counter, hour, face)
+   );`,
+];
+
+const HOUR_MS = 3_600_000;
+// Any fixed number: the key under which concurrent bridges take turns to migrate.
+const MIGRATION_LOCK = 4_242_001;
+
+/**
+ * The PostgreSQL store, for an office that runs several bridges or keeps years of events. Same
+ * contract as the SQLite store (one test suite runs against both). Concurrent bridges serialise
+ * on a counter with a transaction-scoped advisory lock, so its row moves on one event at a time.
+ */
+export class PostgresStore implements Store {
+  private constructor(private readonly pool: pg.Pool) {}
+
+  static async open(url: string): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const store = new PostgresStore(pool);
+    await store.migrate();
+    return store;
+  }
+
+  async recordEvent(event: CounterEvent, { receivedAt, effectiveAt }: EventTimes, project: Projector) {
+    return this.transaction(async (db) => {
+      const inserted = await db.query(
+        `INSERT INTO events (id, site, counter, seq, type, at, clock_synced, received_at, effective_at, face, flagged, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
+        [
+          event.id, event.site, event.counter, event.seq, event.type, event.at, event.clockSynced, receivedAt, effectiveAt,
+          event.type === 'feedback' ? event.face : null, event.type === 'feedback' ? event.flagged : null, JSON.stringify(event),
+        ],
+      );
+      if (inserted.rowCount === 0) return { outcome: 'duplicate' as const, row: null };
+      if (event.type === 'feedback' && !event.flagged) {
+        await db.query(
+          `INSERT INTO feedback_hourly (site, counter, hour, face, n) VALUES ($1, $2, $3, $4, 1)
+           ON CONFLICT (site, counter, hour, face) DO UPDATE SET n = feedback_hourly.n + 1`,
+          [event.site, event.counter, effectiveAt - (effectiveAt % HOUR_MS), event.face],
+        );
+      }
+      return { outcome: 'stored' as const, row: await this.project(db, event, project) };
+    });
+  }
+
+  async updateCounter(ref: CounterRef, project: Projector): Promise<CounterRow | null> {
+    return this.transaction((db) => this.project(db, ref, project));
+  }
+
+  async getCounter(site: string, counter: string): Promise<CounterRow | null> {
+    const r = await this.pool.query<{ row: CounterRow }>('SELECT row FROM counters WHERE site = $1 AND counter = $2', [site, counter]);
+    return r.rows[0]?.row ?? null;
+  }
+
+  async listCounters(): Promise<CounterRow[]> {
+    const r = await this.pool.query<{ row: CounterRow }>('SELECT row FROM counters ORDER BY site, counter');
+    return r.rows.map((x) => x.row);
+  }
+
+  async listEvents(f: EventFilter): Promise<StoredEvent[]> {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    const add = (column: string, op: string, value: string | number | undefined): void => {
+      if (value === undefined) return;
+      args.push(value);
+      where.push(`${column} ${op} $${args.length}`);
+    };
+    add('site', '=', f.site);
+    add('counter', '=', f.counter);
+    add('type', '=', f.type);
+    add('effective_at', '>=', f.from);
+    add('effective_at', '<', f.to);
+    args.push(f.limit);
+    const r = await this.pool.query<{ payload: unknown; received_at: string; effective_at: string }>(
+      `SELECT payload, received_at, effective_at FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY effective_at, site, counter, seq LIMIT $${args.length}`,
+      args,
+    );
+    return r.rows.map((x) => ({ event: CounterEvent.parse(x.payload), receivedAt: Number(x.received_at), effectiveAt: Number(x.effective_at) }));
+  }
+
+  async feedbackCounts(site: string, counter: string, from: number): Promise<Record<string, number>> {
+    const r = await this.pool.query<{ face: number; n: string }>(
+      'SELECT face, SUM(n) AS n FROM feedback_hourly WHERE site = $1 AND counter = $2 AND hour >= $3 GROUP BY face',
+      [site, counter, from - (from % HOUR_MS)],
+    );
+    return Object.fromEntries(r.rows.map((x) => [String(x.face), Number(x.n)]));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async project(db: pg.PoolClient, ref: CounterRef, project: Projector): Promise<CounterRow | null> {
+    // One event at a time per counter, whichever bridge holds it.
+    await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${ref.site}/${ref.counter}`]);
+    const current = await db.query<{ row: CounterRow }>('SELECT row FROM counters WHERE site = $1 AND counter = $2', [ref.site, ref.counter]);
+    const next = project(current.rows[0]?.row ?? null);
+    if (next) {
+      await db.query(
+        `INSERT INTO counters (site, counter, row) VALUES ($1, $2, $3) ON CONFLICT (site, counter) DO UPDATE SET row = excluded.row`,
+        [next.site, next.counter, JSON.stringify(next)],
+      );
+    }
+    return next;
+  }
+
+  private async transaction<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    const db = await this.pool.connect();
+    try {
+      await db.query('BEGIN');
+      const result = await work(db);
+      await db.query('COMMIT');
+      return result;
+    } catch (err) {
+      await db.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      db.release();
+    }
+  }
+
+  private async migrate(): Promise<void> {
+    await this.transaction(async (db) => {
+      await db.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY)');
+      const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+      for (let v = 0; v < MIGRATIONS.length; v++) {
+        if (done.has(v + 1)) continue;
+        await db.query(MIGRATIONS[v]!);
+        await db.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
+      }
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
+import { counterTopic } from '@okienko/protocol';
+import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
+import { freePort, waitFor } from '../helpers/net.ts';
+import { okienko, type Proc } from '../helpers/okienko.ts';
+import { freshDatabase, startPostgres, type Postgres } from '../helpers/postgres.ts';
+import { REF, feedback } from '../helpers/messages.ts';
+
+let mosq: Mosquitto;
+let pgServer: Postgres;
+beforeAll(async () => {
+  [mosq, pgServer] = await Promise.all([startMosquitto(), startPostgres()]);
+});
+afterAll(async () => {
+  await mosq?.stop();
+  await pgServer?.stop();
+});
+
+const stores: Record<string, () => Promise<string>> = {
+  SQLite: async () => `sqlite:${path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-crash-')), 'b.db')}`,
+  PostgreSQL: () => freshDatabase(pgServer.url),
+};
+
+describe.each(Object.entries(stores))('the bridge killed mid-stream (%s)', (name, storeUrl) => {
+  it('loses no acknowledged event and stores none twice', { timeout: 90_000 }, async () => {
+    const store = await storeUrl();
+    const httpPort = await freePort();
+    const api = `http://127.0.0.1:${httpPort}`;
+    const clientId = `okienko-bridge-crash-${name}`;
+    const startBridge = (): Proc => okienko(['bridge', '--mqtt-url', mosq.url, '--store', store, '--http-port', String(httpPort), '--client-id', clientId]);
+    const stored = async (): Promise<number> => ((await (await fetch(`${api}/api/events?limit=10000`)).json()) as unknown[]).length;
+    let bridge = startBridge();
+    await waitFor(async () => ((await (await fetch(`${api}/api/health`)).json()) as { mqtt: string }).mqtt === 'connected', { timeoutMs: 20_000, what: 'bridge up' });
+
+    const total = 2000;
+    const events = Array.from({ length: total }, (_, i) => feedback(i + 1));
+    const counter = await mqtt.connectAsync(mosq.url, { clientId: `crash-counter-${name}` });
+    // Each event is "confirmed" to the counter when the broker acknowledges it, as the outbox does.
+    let acked = 0;
+    const sending = Promise.all(events.map((e) => counter.publishAsync(counterTopic(REF, 'event'), JSON.stringify(e), { qos: 1 }).then(() => acked++)));
+    await waitFor(async () => (await stored()) > 200, { timeoutMs: 30_000, what: 'the stream under way' });
+    bridge.child.kill('SIGKILL');
+    await bridge.exited;
+    await sending; // the broker holds what the bridge has not taken yet
+    expect(acked).toBe(total);
+    bridge = startBridge();
+    await waitFor(async () => (await stored().catch(() => 0)) >= total, { timeoutMs: 60_000, what: `all ${total} stored` });
+    const rows = (await (await fetch(`${api}/api/events?limit=10000`)).json()) as { id: string; seq: number }[];
+    expect(rows).toHaveLength(total);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(total);
+    await counter.endAsync();
+    bridge.child.kill('SIGTERM');
+    await bridge.exited;
+  });
+});

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresStore, SqliteStore, projectAvailability, projectEvent, type Store } from '@okienko/broker-bridge';
+import { freshDatabase, startPostgres, type Postgres } from '../helpers/postgres.ts';
+import { REF, availability, feedback, stateChange } from '../helpers/messages.ts';
+
+let server: Postgres;
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(async () => server?.stop());
+
+/** Each store, opened on a fresh database; `reopen` opens the same data again (a restart). */
+const stores: Record<string, () => Promise<{ store: Store; reopen(): Promise<Store> }>> = {
+  SQLite: async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-store-')), 'okienko.db');
+    return { store: new SqliteStore(file), reopen: async () => new SqliteStore(file) };
+  },
+  PostgreSQL: async () => {
+    const url = await freshDatabase(server.url);
+    return { store: await PostgresStore.open(url), reopen: () => PostgresStore.open(url) };
+  },
+};
+
+const at = Date.UTC(2026, 10, 20, 9, 0);
+const times = (t: number) => ({ receivedAt: t + 5, effectiveAt: t });
+
+describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
+  it('stores an event once, however often it comes, and moves the counter in the same step', async () => {
+    const { store } = await open();
+    const e = stateChange(1, 'serving');
+    const first = await store.recordEvent(e, times(at), (row) => projectEvent(row, e, at));
+    expect(first.outcome).toBe('stored');
+    expect(first.row).toMatchObject({ site: REF.site, counter: REF.counter, status: 'serving', seq: 1 });
+    const again = await store.recordEvent(e, times(at), (row) => projectEvent(row, e, at));
+    expect(again).toEqual({ outcome: 'duplicate', row: null });
+    expect(await store.listEvents({ limit: 10 })).toHaveLength(1);
+    await store.close();
+  });
+
+  it('filters and orders events by counter, type and time, and gives back what it was given', async () => {
+    const { store } = await open();
+    const a = feedback(1, { at, face: 2 });
+    const b = feedback(2, { at: at + 60_000, face: 4 });
+    const c = { ...feedback(1, { at: at + 30_000 }), counter: 'okienko-2' } as typeof a;
+    for (const e of [b, a, c]) await store.recordEvent(e, times(e.at), (row) => projectEvent(row, e, e.at));
+    expect((await store.listEvents({ limit: 10 })).map((s) => s.event.id)).toEqual([a.id, c.id, b.id]);
+    expect((await store.listEvents({ counter: 'okienko-1', limit: 10 })).map((s) => s.event.seq)).toEqual([1, 2]);
+    expect((await store.listEvents({ from: at + 1, to: at + 60_000, limit: 10 })).map((s) => s.event.id)).toEqual([c.id]);
+    expect((await store.listEvents({ type: 'state_changed', limit: 10 }))).toEqual([]);
+    const [first] = await store.listEvents({ limit: 1 });
+    expect(first).toEqual({ event: a, receivedAt: at + 5, effectiveAt: at });
+    await store.close();
+  });
+
+  it('counts today\'s votes per face, leaving out flagged ones', async () => {
+    const { store } = await open();
+    const votes = [feedback(1, { at, face: 4 }), feedback(2, { at: at + 1000, face: 4 }), feedback(3, { at: at + 2000, face: 1, flagged: true }), feedback(4, { at: at - 86_400_000, face: 3 })];
+    for (const e of votes) await store.recordEvent(e, times(e.at), (row) => projectEvent(row, e, e.at));
+    expect(await store.feedbackCounts(REF.site, REF.counter, at - (at % 3_600_000))).toEqual({ '4': 2 });
+    await store.close();
+  });
+
+  it('keeps counters and events across a restart', async () => {
+    const { store, reopen } = await open();
+    const online = availability('online', 'boot-1');
+    await store.updateCounter(REF, (row) => projectAvailability(row, online, at));
+    const e = feedback(1, { at });
+    await store.recordEvent(e, times(at), (row) => projectEvent(row, e, at));
+    await store.close();
+    const again = await reopen();
+    expect(await again.getCounter(REF.site, REF.counter)).toMatchObject({ online: true, bootId: 'boot-1' });
+    expect(await again.listCounters()).toHaveLength(1);
+    expect(await again.listEvents({ limit: 10 })).toHaveLength(1);
+    await again.close();
+  });
+
+  it('leaves a counter alone when the projector changes nothing', async () => {
+    const { store } = await open();
+    expect(await store.updateCounter(REF, () => null)).toBeNull();
+    expect(await store.getCounter(REF.site, REF.counter)).toBeNull();
+    await store.close();
+  });
+});
