@@ -1,7 +1,8 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ALL_TOPICS } from '@okienko/protocol';
+import { randomUUID } from 'node:crypto';
+import { ALL_TOPICS, counterTopic, type CounterCommand } from '@okienko/protocol';
 import { buildHttp } from './http.ts';
 import { Ingest } from './ingest.ts';
 import { LiveHub } from './live.ts';
@@ -42,9 +43,22 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const log = opts.log.child({ component: 'bridge' });
   const hub = new LiveHub(opts.store, opts.timeZone);
   hub.on('error', (err) => log.error({ err }, 'live view failed'));
-  const ingest = new Ingest(opts.store, { onEvent: (e, at) => hub.eventStored(e, at), onCounter: (r) => hub.counterChanged(r) }, log);
+  let client: MqttClient;
+  const ingest = new Ingest(
+    opts.store,
+    {
+      onEvent: (e, at) => hub.eventStored(e, at),
+      onCounter: (r) => hub.counterChanged(r),
+      // Events went missing: ask the counter for its current state, so at least that is true.
+      onGap: (ref) => {
+        const command: CounterCommand = { v: 1, ...ref, id: randomUUID(), at: Date.now(), type: 'resend_state' };
+        client.publish(counterTopic(ref, 'command'), JSON.stringify(command), { qos: 1 });
+      },
+    },
+    log,
+  );
 
-  const client = mqtt.connect(opts.mqtt.url, {
+  client = mqtt.connect(opts.mqtt.url, {
     clientId: opts.mqtt.clientId,
     username: opts.mqtt.username,
     password: opts.mqtt.password,

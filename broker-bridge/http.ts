@@ -51,6 +51,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     uptimeS: Math.round((Date.now() - started) / 1000),
     stored: deps.ingest.stored,
     duplicates: deps.ingest.duplicates,
+    gaps: deps.ingest.gaps,
     rejected: deps.ingest.rejected,
   }));
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { SCHEMA_BY_KIND, parseTopic, type Availability, type CounterEvent, type CounterState } from '@okienko/protocol';
+import { SCHEMA_BY_KIND, parseTopic, type Availability, type CounterEvent, type CounterRef, type CounterState } from '@okienko/protocol';
 import { effectiveTime, projectAvailability, projectEvent, projectState } from './projection.ts';
 import type { CounterRow, Store } from './store/types.ts';
 
@@ -19,6 +19,8 @@ export const MAX_PAYLOAD_BYTES = 16 * 1024;
 export interface IngestListener {
   onEvent(event: CounterEvent, receivedAt: number): void;
   onCounter(row: CounterRow): void;
+  /** Events went missing on the way from a counter: ask it to re-send its state. */
+  onGap?(ref: CounterRef, missing: number[]): void;
 }
 
 /**
@@ -31,6 +33,8 @@ export class Ingest {
   readonly rejected: Record<RejectReason, number> = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>;
   stored = 0;
   duplicates = 0;
+  /** Sequence numbers found missing, over all counters, since start. */
+  gaps = 0;
 
   constructor(
     private readonly store: Store,
@@ -82,9 +86,16 @@ export class Ingest {
     switch (t.kind) {
       case 'event': {
         const event = msg as CounterEvent;
-        const effectiveAt = effectiveTime(await this.store.getCounter(t.site, t.counter), event, receivedAt);
+        const before = await this.store.getCounter(t.site, t.counter);
+        const effectiveAt = effectiveTime(before, event, receivedAt);
         const r = await this.store.recordEvent(event, { receivedAt, effectiveAt }, (row) => projectEvent(row, event, receivedAt));
         if (r.outcome === 'duplicate') return { kind: 'duplicate', event };
+        const newlyMissing = (r.row?.missing ?? []).filter((m) => !(before?.missing ?? []).includes(m));
+        if (newlyMissing.length > 0) {
+          this.gaps += newlyMissing.length;
+          this.log.warn({ counter: `${t.site}/${t.counter}`, missing: newlyMissing.slice(0, 20), count: newlyMissing.length, seq: event.seq }, 'events missing from a counter');
+          this.listener.onGap?.(ref, newlyMissing);
+        }
         this.listener.onEvent(event, receivedAt);
         if (r.row) this.listener.onCounter(r.row);
         return { kind: 'stored', event, row: r.row };

@@ -40,8 +40,24 @@ export function projectState(row: CounterRow | null, s: CounterState, receivedAt
   };
 }
 
+/** Most sequence numbers remembered as missing per counter: a wiped counter must not grow a row forever. */
+const MAX_MISSING = 1000;
+
+/**
+ * Which event sequence numbers the bridge has not seen, below the highest it has: a jump adds the
+ * skipped numbers, a late arrival (a re-send after a reconnect) takes its own away.
+ */
+export function trackSequence(row: Pick<CounterRow, 'lastEventSeq' | 'missing'> | null, seq: number): { lastEventSeq: number; missing: number[] } {
+  const last = row?.lastEventSeq ?? 0;
+  const missing = row?.missing ?? [];
+  if (seq <= last) return { lastEventSeq: last, missing: missing.filter((m) => m !== seq) };
+  // A counter's first event seen here may be far from 1 (the bridge started later): not a gap.
+  const skipped = last === 0 ? [] : Array.from({ length: Math.min(seq - last - 1, MAX_MISSING) }, (_, i) => last + 1 + i);
+  return { lastEventSeq: seq, missing: [...missing, ...skipped].slice(-MAX_MISSING) };
+}
+
 export function projectEvent(row: CounterRow | null, e: CounterEvent, receivedAt: number): CounterRow {
-  const base = row ?? blank(e, receivedAt);
+  const base = { ...(row ?? blank(e, receivedAt)), ...trackSequence(row, e.seq) };
   if (e.seq <= base.seq) return { ...base, lastSeen: receivedAt };
   const moved = { ...base, seq: e.seq, lastSeen: receivedAt };
   switch (e.type) {

@@ -22,6 +22,10 @@ export interface CounterRow {
    * bridge date events from a Pi whose clock is not synchronised (no battery clock).
    */
   clockOffsetMs?: number | null;
+  /** Highest event sequence number stored (the retained state's `seq` may run ahead of it). */
+  lastEventSeq?: number;
+  /** Event sequence numbers skipped below it: a gap, until they arrive. */
+  missing?: number[];
 }
 
 export interface EventTimes {

@@ -77,6 +77,13 @@ describe('device → Mosquitto → bridge', () => {
     await waitFor(async () => (await counterRow())?.status === 'closed', { what: 'closed by command' });
     await central.publishAsync(counterTopic(REF, 'command'), command(true), { qos: 1 });
     await waitFor(async () => (await counterRow())?.status === 'available', { what: 'open again by command' });
+    // What the bridge sends after a gap: the counter answers with its retained state.
+    let states = 0;
+    central.on('message', (topic) => topic.endsWith('/state') && states++);
+    await central.subscribeAsync(counterTopic(REF, 'state'), { qos: 1 });
+    await waitFor(() => states === 1, { what: 'the retained state' });
+    await central.publishAsync(counterTopic(REF, 'command'), JSON.stringify({ v: 1, ...REF, id: randomUUID(), at: Date.now(), type: 'resend_state' }), { qos: 1 });
+    await waitFor(() => states === 2, { what: 'the state sent again' });
     await central.endAsync();
     await waitFor(() => bridge.ingest.stored === 8, { what: 'both changes stored as events' });
   });

@@ -95,4 +95,23 @@ describe('Ingest', () => {
     await timed.handle(eventTopic, buf(feedback(2, { clockSynced: false, bootId: 'boot-8', at: 5 })));
     expect((await store.listEvents({ limit: 2 }))[1]!.effectiveAt).toBe(now);
   });
+
+  it('finds events missing from a counter, asks it to re-send its state, and forgets a gap that fills', async () => {
+    const gaps: [string, number[]][] = [];
+    const watching = new Ingest(store, { onEvent: () => {}, onCounter: () => {}, onGap: (ref, missing) => gaps.push([ref.counter, missing]) }, log);
+    for (const seq of [1, 2, 5]) await watching.handle(eventTopic, buf(feedback(seq)));
+    expect(gaps).toEqual([['okienko-1', [3, 4]]]);
+    expect(watching.gaps).toBe(2);
+    await watching.handle(eventTopic, buf(feedback(4))); // late, after a reconnect
+    expect((await store.getCounter(REF.site, REF.counter))?.missing).toEqual([3]);
+    expect(gaps).toHaveLength(1);
+  });
+
+  it('does not call the first event a bridge sees from a counter a gap', async () => {
+    const gaps: number[][] = [];
+    const watching = new Ingest(store, { onEvent: () => {}, onCounter: () => {}, onGap: (_r, m) => gaps.push(m) }, log);
+    await watching.handle(eventTopic, buf(feedback(500)));
+    await watching.handle(eventTopic, buf(feedback(501)));
+    expect(gaps).toEqual([]);
+  });
 });
