@@ -43,7 +43,16 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const log = opts.log.child({ component: 'bridge' });
   const hub = new LiveHub(opts.store, opts.timeZone);
   hub.on('error', (err) => log.error({ err }, 'live view failed'));
-  let client: MqttClient;
+  const client = mqtt.connect(opts.mqtt.url, {
+    clientId: opts.mqtt.clientId,
+    username: opts.mqtt.username,
+    password: opts.mqtt.password,
+    protocolVersion: opts.mqtt.protocolVersion,
+    clean: false,
+    reconnectPeriod: 1000,
+    // Subscriptions are re-made by us on every connect, not replayed by MQTT.js.
+    resubscribe: false,
+  });
   const ingest = new Ingest(
     opts.store,
     {
@@ -58,16 +67,6 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     log,
   );
 
-  client = mqtt.connect(opts.mqtt.url, {
-    clientId: opts.mqtt.clientId,
-    username: opts.mqtt.username,
-    password: opts.mqtt.password,
-    protocolVersion: opts.mqtt.protocolVersion,
-    clean: false,
-    reconnectPeriod: 1000,
-    // Subscriptions are re-made by us on every connect, not replayed by MQTT.js.
-    resubscribe: false,
-  });
   // MQTT.js sends the PUBACK when done() is called: only after the message is committed.
   client.handleMessage = (packet, done) => {
     if (packet.cmd !== 'publish') return done();
