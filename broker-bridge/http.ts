@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CounterId, SiteId } from '@okienko/protocol';
 import type { LiveHub, LiveMessage } from './live.ts';
 import type { Ingest } from './ingest.ts';
+import { bridgeMetrics } from './metrics.ts';
 import type { Store } from './store/types.ts';
 
 export interface HttpDeps {
@@ -56,6 +57,9 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   }));
 
   app.get('/api/counters', async () => deps.hub.snapshot());
+
+  const metrics = bridgeMetrics(deps.ingest, deps.hub, deps.mqttConnected);
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
 
   app.get('/api/events', async (req, reply) => {
     const q = EventsQuery.safeParse(req.query);

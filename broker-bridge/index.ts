@@ -8,3 +8,4 @@ export * from './store/types.ts';
 export * from './store/sqlite.ts';
 export * from './credentials.ts';
 export * from './store/postgres.ts';
+export * from './metrics.ts';

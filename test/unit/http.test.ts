@@ -53,4 +53,16 @@ describe('HTTP API', () => {
     const list = (await app.inject('/api/counters')).json() as { site: string; counter: string; status: string }[];
     expect(list).toEqual([expect.objectContaining({ site: 'ratusz', counter: 'okienko-1', status: 'offline' })]);
   });
+
+  it('serves Prometheus metrics from the bridge\'s own counts', async () => {
+    await ingest.handle(counterTopic(REF, 'event'), buf(feedback(1)));
+    await ingest.handle('nope', buf('x'));
+    const res = await app.inject('/metrics');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    expect(res.body).toMatch(/^okienko_events_stored_total 1$/m);
+    expect(res.body).toMatch(/^okienko_messages_rejected_total\{reason="unknown_topic"\} 1$/m);
+    expect(res.body).toMatch(/^okienko_counters\{status="offline"\} 1$/m);
+    expect(res.body).toMatch(/^okienko_mqtt_connected 1$/m);
+  });
 });
