@@ -16,6 +16,11 @@ export interface BridgeOptions {
     protocolVersion: 4 | 5;
     /** Stable, so the broker keeps our session and queues QoS 1 events while the bridge is down. */
     clientId: string;
+    /**
+     * Several bridges share the stream (`$share/<group>/okienko/v1/#`): the broker gives each
+     * message to one of them. Each bridge keeps its own client id and session.
+     */
+    sharedGroup?: string | undefined;
   };
   store: Store;
   http: { host: string; port: number };
@@ -82,7 +87,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   };
   client.on('connect', () => {
     log.info({ url: opts.mqtt.url }, 'bridge connected to broker');
-    client.subscribe(ALL_TOPICS, { qos: 1 }, (err) => {
+    const filter = opts.mqtt.sharedGroup ? `$share/${opts.mqtt.sharedGroup}/${ALL_TOPICS}` : ALL_TOPICS;
+    client.subscribe(filter, { qos: 1 }, (err) => {
       if (err) log.error({ err: err.message }, 'subscribe failed');
     });
   });

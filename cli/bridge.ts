@@ -13,6 +13,7 @@ export const bridgeCommand: Command = {
   settings: {
     ...mqttClientSettings('bridge'),
     clientId: { flag: 'client-id', env: 'OKIENKO_BRIDGE_CLIENT_ID', default: 'okienko-bridge', schema: z.string().min(1).max(64), help: 'MQTT client id; keep it stable so the broker holds events while the bridge is down.' },
+    sharedGroup: { flag: 'shared-group', env: 'OKIENKO_BRIDGE_SHARED_GROUP', schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-"').optional(), help: 'Share the stream with other bridges in this group (MQTT shared subscription; each needs its own --client-id).' },
     store: { flag: 'store', env: 'OKIENKO_STORE', default: 'sqlite:./data/okienko.db', schema: z.string().min(1), help: 'Where to store events: sqlite:<file> or postgres://user@host:5432/db.' },
     httpPort: { flag: 'http-port', env: 'OKIENKO_HTTP_PORT', default: '8080', schema: port, help: 'Port of the dashboard and HTTP API.' },
     host: { flag: 'host', env: 'OKIENKO_HOST', default: '127.0.0.1', schema: host, help: 'Address the HTTP server listens on.' },
@@ -28,6 +29,7 @@ export const bridgeCommand: Command = {
         password: mqttPassword(v),
         protocolVersion: 4,
         clientId: v.clientId as string,
+        sharedGroup: v.sharedGroup as string | undefined,
       },
       store: await openStore(v.store as string),
       http: { host: v.host as string, port: v.httpPort as number },
