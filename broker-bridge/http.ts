@@ -3,8 +3,7 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
-import { z } from 'zod';
-import { CounterId, SiteId } from '@okienko/protocol';
+import { EventsQuery, asyncApiDocument, openApiDocument, type Health } from '@okienko/protocol';
 import type { LiveHub, LiveMessage } from './live.ts';
 import type { Ingest } from './ingest.ts';
 import { bridgeMetrics } from './metrics.ts';
@@ -22,23 +21,6 @@ export interface HttpDeps {
   extraRoutes?: ((app: FastifyInstance) => void) | undefined;
 }
 
-/** A time as epoch ms or an ISO 8601 string. */
-const TimeParam = z.union([
-  z.string().regex(/^\d+$/).transform(Number),
-  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
-]);
-
-const EventsQuery = z
-  .object({
-    site: SiteId.optional(),
-    counter: CounterId.optional(),
-    type: z.enum(['state_changed', 'feedback', 'clerk_changed']).optional(),
-    from: TimeParam.optional(),
-    to: TimeParam.optional(),
-    limit: z.coerce.number().int().min(1).max(10_000).default(1000),
-  })
-  .strict();
-
 export function buildHttp(deps: HttpDeps): FastifyInstance {
   // Request lines are info-level; the API is polled by dashboards, so only warnings and errors are kept.
   // (pino's Logger and fastify's base logger type differ only in generics; the instance is the same.)
@@ -46,7 +28,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: httpLog as FastifyBaseLogger });
   const started = Date.now();
 
-  app.get('/api/health', async () => ({
+  app.get('/api/health', async (): Promise<Health> => ({
     status: deps.mqttConnected() ? 'ok' : 'degraded',
     mqtt: deps.mqttConnected() ? 'connected' : 'disconnected',
     uptimeS: Math.round((Date.now() - started) / 1000),
@@ -57,6 +39,10 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   }));
 
   app.get('/api/counters', async () => deps.hub.snapshot());
+
+  // Both generated from the same zod schemas the code validates with.
+  app.get('/api/openapi.json', async () => openApiDocument());
+  app.get('/api/asyncapi.json', async () => asyncApiDocument());
 
   const metrics = bridgeMetrics(deps.ingest, deps.hub, deps.mqttConnected);
   app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));

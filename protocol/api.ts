@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CounterId, EpochMs, SiteId } from './ids.ts';
-import { AwayNotice, Clerk, CounterStatus, FleetStatus } from './messages.ts';
+import { AwayNotice, Clerk, CounterEvent, CounterStatus, FleetStatus } from './messages.ts';
 
 /** A counter as the bridge's HTTP API and live stream describe it to the dashboard. */
 export const CounterView = z.object({
@@ -44,3 +44,36 @@ export const PanelView = z.object({
   badges: z.array(z.object({ badgeId: z.string(), name: z.string() })),
 });
 export type PanelView = z.infer<typeof PanelView>;
+
+/** A time as epoch ms or an ISO 8601 string with its offset. */
+const TimeParam = z.union([
+  z.string().regex(/^\d+$/).transform(Number),
+  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+]);
+
+/** GET /api/events query. */
+export const EventsQuery = z
+  .object({
+    site: SiteId.optional(),
+    counter: CounterId.optional(),
+    type: z.enum(['state_changed', 'feedback', 'clerk_changed']).optional(),
+    from: TimeParam.optional(),
+    to: TimeParam.optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  })
+  .strict();
+
+/** GET /api/health. */
+export const Health = z.object({
+  status: z.enum(['ok', 'degraded']),
+  mqtt: z.enum(['connected', 'disconnected']),
+  uptimeS: z.number().int().nonnegative(),
+  stored: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  gaps: z.number().int().nonnegative(),
+  rejected: z.record(z.string(), z.number().int().nonnegative()),
+});
+export type Health = z.infer<typeof Health>;
+
+/** An event as GET /api/events returns it: the counter's own, plus when the bridge got it and dated it. */
+export const StoredEventView = z.intersection(CounterEvent, z.object({ receivedAt: EpochMs, effectiveAt: EpochMs }));

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { Availability, CounterCommand, CounterEvent, CounterState } from './messages.ts';
+import { CounterView, EventsQuery, Health, StoredEventView } from './api.ts';
+import { TOPIC_ROOT } from './topics.ts';
 
 /** Every message, by the name its JSON Schema file carries. */
 export const MESSAGE_SCHEMAS = {
@@ -17,4 +19,64 @@ export function jsonSchemas(): Record<string, unknown> {
       { $id: `https://okienko.invalid/schema/v1/${name}.json`, ...z.toJSONSchema(schema, { io: 'input' }) },
     ]),
   );
+}
+
+const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any' });
+
+/** The HTTP API, described from the schemas it validates with (served at /api/openapi.json). */
+export function openApiDocument(): Record<string, unknown> {
+  const json = (s: z.ZodType) => ({ 'application/json': { schema: schema(s) } });
+  const query = Object.entries((EventsQuery as unknown as { shape: Record<string, z.ZodType> }).shape).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: schema(s, 'input'),
+  }));
+  return {
+    openapi: '3.1.0',
+    info: { title: 'okienko bridge API', version: '1' },
+    paths: {
+      '/api/health': { get: { summary: 'Is the bridge connected; what it stored and rejected, by reason', responses: { 200: { description: 'health', content: json(Health) } } } },
+      '/api/counters': { get: { summary: 'Every counter as the dashboard draws it', responses: { 200: { description: 'counters', content: json(z.array(CounterView)) } } } },
+      '/api/events': {
+        get: {
+          summary: 'Stored events, filtered by site, counter, type and time (epoch ms or ISO 8601)',
+          parameters: query,
+          responses: { 200: { description: 'events in time order', content: json(z.array(StoredEventView)) }, 400: { description: 'a bad query, naming the parameter' } },
+        },
+      },
+      '/api/stream': { get: { summary: 'Server-Sent Events: `snapshot` (CounterView[]), then `counter` (CounterView) and `event`', responses: { 200: { description: 'text/event-stream' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain; version=0.0.4' } } } },
+    },
+  };
+}
+
+/** The MQTT topics, described from the protocol's schemas (served at /api/asyncapi.json). */
+export function asyncApiDocument(): Record<string, unknown> {
+  const parameters = { site: { description: 'site id' }, counter: { description: 'counter id' } };
+  const channel = (kind: string, message: string, description: string) => ({
+    address: `${TOPIC_ROOT}/{site}/{counter}/${kind}`,
+    description,
+    parameters,
+    messages: { [message]: { $ref: `#/components/messages/${message}` } },
+  });
+  return {
+    asyncapi: '3.0.0',
+    info: { title: 'okienko counter protocol', version: '1' },
+    channels: {
+      state: channel('state', 'CounterState', 'Retained: the counter\'s current state.'),
+      event: channel('event', 'CounterEvent', 'QoS 1: every state change, vote and sign-in, once each by id.'),
+      availability: channel('availability', 'Availability', 'Retained: online, or offline (also the last will).'),
+      command: channel('command', 'CounterCommand', 'QoS 1: from the central side to one counter.'),
+    },
+    operations: {
+      publishState: { action: 'send', channel: { $ref: '#/channels/state' } },
+      publishEvent: { action: 'send', channel: { $ref: '#/channels/event' } },
+      publishAvailability: { action: 'send', channel: { $ref: '#/channels/availability' } },
+      receiveCommand: { action: 'receive', channel: { $ref: '#/channels/command' } },
+    },
+    components: {
+      messages: Object.fromEntries(Object.entries(MESSAGE_SCHEMAS).map(([name, s]) => [name, { name, contentType: 'application/json', payload: schema(s, 'input') }])),
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { counterTopic } from '@okienko/protocol';
+import { z } from 'zod';
+import { CounterView, Health, StoredEventView, counterTopic } from '@okienko/protocol';
 import { Ingest, LiveHub, SqliteStore, buildHttp } from '@okienko/broker-bridge';
 import type { FastifyInstance } from 'fastify';
 import { REF, buf, feedback } from '../helpers/messages.ts';
@@ -64,5 +65,16 @@ describe('HTTP API', () => {
     expect(res.body).toMatch(/^okienko_messages_rejected_total\{reason="unknown_topic"\} 1$/m);
     expect(res.body).toMatch(/^okienko_counters\{status="offline"\} 1$/m);
     expect(res.body).toMatch(/^okienko_mqtt_connected 1$/m);
+  });
+
+  it('answers in the shapes its OpenAPI document describes, generated from the same schemas', async () => {
+    await ingest.handle(counterTopic(REF, 'event'), buf(feedback(1)));
+    expect(Health.safeParse((await app.inject('/api/health')).json()).success).toBe(true);
+    expect(z.array(CounterView).safeParse((await app.inject('/api/counters')).json()).success).toBe(true);
+    expect(z.array(StoredEventView).safeParse((await app.inject('/api/events')).json()).success).toBe(true);
+    const openapi = (await app.inject('/api/openapi.json')).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(openapi.paths)).toEqual(['/api/health', '/api/counters', '/api/events', '/api/stream', '/metrics']);
+    const asyncapi = (await app.inject('/api/asyncapi.json')).json() as { channels: Record<string, { address: string }> };
+    expect(asyncapi.channels.event?.address).toBe('okienko/v1/{site}/{counter}/event');
   });
 });

@@ -13,7 +13,7 @@ import {
   startOfDay,
   formatHhMm,
 } from '@okienko/protocol';
-import { SCHEMA_DIR } from '../../cli/build.ts';
+import { SCHEMA_DIR, generatedDocuments } from '../../cli/build.ts';
 
 const ref = { site: 'ratusz', counter: 'okienko-1' };
 const clerk = { id: 'k1', name: 'Anna Nowak' };
@@ -112,9 +112,10 @@ describe('message schemas', () => {
 });
 
 describe('JSON Schema', () => {
-  it('is generated for every message and the committed files are up to date', () => {
-    const generated = jsonSchemas();
-    expect(Object.keys(generated).sort()).toEqual(['Availability', 'CounterCommand', 'CounterEvent', 'CounterState']);
+  it('is generated for every message, with the OpenAPI and AsyncAPI documents, and the committed files are up to date', () => {
+    const generated = generatedDocuments();
+    expect(Object.keys(jsonSchemas()).sort()).toEqual(['Availability', 'CounterCommand', 'CounterEvent', 'CounterState']);
+    expect(Object.keys(generated)).toEqual(expect.arrayContaining(['openapi', 'asyncapi']));
     for (const [name, schema] of Object.entries(generated)) {
       const file = path.join(SCHEMA_DIR, `${name}.json`);
       expect(fs.existsSync(file), `${file} missing: run npx okienko build`).toBe(true);
