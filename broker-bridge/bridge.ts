@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { ALL_TOPICS, counterTopic, type CounterCommand } from '@okienko/protocol';
 import { buildHttp } from './http.ts';
 import { Ingest } from './ingest.ts';
+import { AlertEngine } from './alert-engine.ts';
+import type { AlertRules } from './alerts.ts';
 import { LiveHub } from './live.ts';
 import type { Store } from './store/types.ts';
 
@@ -27,6 +29,7 @@ export interface BridgeOptions {
   timeZone: string;
   dashboardDir?: string | undefined;
   extraRoutes?: ((app: FastifyInstance) => void) | undefined;
+  alertRules?: AlertRules | undefined;
   log: Logger;
 }
 
@@ -36,6 +39,7 @@ export interface Bridge {
   hub: LiveHub;
   http: FastifyInstance;
   mqtt: MqttClient;
+  alerts: AlertEngine;
   close(): Promise<void>;
 }
 
@@ -58,11 +62,18 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     // Subscriptions are re-made by us on every connect, not replayed by MQTT.js.
     resubscribe: false,
   });
+  const alerts = new AlertEngine(opts.store, hub, log, (a) => hub.alertChanged(a), opts.alertRules);
   const ingest = new Ingest(
     opts.store,
     {
-      onEvent: (e, at) => hub.eventStored(e, at),
-      onCounter: (r) => hub.counterChanged(r),
+      onEvent: (e, at) => {
+        hub.eventStored(e, at);
+        alerts.event(e);
+      },
+      onCounter: (r) => {
+        hub.counterChanged(r);
+        alerts.soon();
+      },
       // Events went missing: ask the counter for its current state, so at least that is true.
       onGap: (ref) => {
         const command: CounterCommand = { v: 1, ...ref, id: randomUUID(), at: Date.now(), type: 'resend_state' };
@@ -104,6 +115,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     extraRoutes: opts.extraRoutes,
   });
   const address = await http.listen({ host: opts.http.host, port: opts.http.port });
+  alerts.start();
   log.info({ address }, 'HTTP API and dashboard listening');
 
   return {
@@ -112,7 +124,9 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     hub,
     http,
     mqtt: client,
+    alerts,
     close: async () => {
+      alerts.stop();
       await client.endAsync();
       await http.close();
       await opts.store.close();

@@ -59,6 +59,20 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     return rows.map((r) => ({ ...r.event, receivedAt: r.receivedAt, effectiveAt: r.effectiveAt }));
   });
 
+  app.get<{ Querystring: { open?: string; limit?: string } }>('/api/alerts', async (req) =>
+    deps.store.listAlerts({ open: req.query.open === undefined ? undefined : req.query.open === 'true', limit: Math.min(1000, Number(req.query.limit ?? 200) || 200) }),
+  );
+
+  app.post<{ Params: { id: string }; Body: { comment?: unknown; by?: unknown } }>('/api/alerts/:id/ack', async (req, reply) => {
+    const comment = typeof req.body?.comment === 'string' ? req.body.comment.slice(0, 2000) : '';
+    // Who acknowledged comes from the login once dashboards have one (issue 5); until then, as given.
+    const by = typeof req.body?.by === 'string' && req.body.by ? req.body.by.slice(0, 80) : 'manager';
+    const alert = await deps.store.ackAlert(req.params.id, by, comment, Date.now());
+    if (!alert) return reply.code(404).send({ error: 'no such alert' });
+    deps.hub.alertChanged(alert);
+    return alert;
+  });
+
   app.get('/api/stream', (req, reply) => {
     reply.hijack();
     const res = reply.raw;
@@ -73,7 +87,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     const buffered: LiveMessage[] = [];
     let ready = false;
     const onMessage = (m: LiveMessage): void => {
-      if (ready) sendSse(res, m.type, m.type === 'counter' ? m.counter : m);
+      if (ready) sendSse(res, m.type, payloadOf(m));
       else buffered.push(m);
     };
     deps.hub.on('message', onMessage);
@@ -85,7 +99,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     deps.hub.snapshot().then(
       (counters) => {
         sendSse(res, 'snapshot', counters);
-        for (const m of buffered) sendSse(res, m.type, m.type === 'counter' ? m.counter : m);
+        for (const m of buffered) sendSse(res, m.type, payloadOf(m));
         ready = true;
       },
       (err: unknown) => {
@@ -105,6 +119,10 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     );
   }
   return app;
+}
+
+function payloadOf(m: LiveMessage): unknown {
+  return m.type === 'counter' ? m.counter : m.type === 'alert' ? m.alert : m;
 }
 
 function sendSse(res: ServerResponse, event: string, data: unknown): void {

@@ -9,3 +9,5 @@ export * from './store/sqlite.ts';
 export * from './credentials.ts';
 export * from './store/postgres.ts';
 export * from './metrics.ts';
+export * from './alerts.ts';
+export * from './alert-engine.ts';

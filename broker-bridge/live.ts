@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { startOfDay, type CounterEvent, type CounterView } from '@okienko/protocol';
 import { fleetStatus } from './projection.ts';
-import type { CounterRow, Store } from './store/types.ts';
+import type { AlertRecord, CounterRow, Store } from './store/types.ts';
 
 export type LiveMessage =
   | { type: 'counter'; counter: CounterView }
-  | { type: 'event'; event: CounterEvent; receivedAt: number };
+  | { type: 'event'; event: CounterEvent; receivedAt: number }
+  | { type: 'alert'; alert: AlertRecord };
 
 /** Fans changes out to every connected dashboard. Libraries emit; the HTTP layer writes. */
 export class LiveHub extends EventEmitter<{ message: [LiveMessage]; error: [Error] }> {
@@ -47,5 +48,9 @@ export class LiveHub extends EventEmitter<{ message: [LiveMessage]; error: [Erro
 
   eventStored(event: CounterEvent, receivedAt: number): void {
     this.emit('message', { type: 'event', event, receivedAt });
+  }
+
+  alertChanged(alert: AlertRecord): void {
+    this.emit('message', { type: 'alert', alert });
   }
 }

@@ -27,8 +27,11 @@ function blank(ref: CounterRef, receivedAt: number): CounterRow {
 export function projectState(row: CounterRow | null, s: CounterState, receivedAt: number): CounterRow | null {
   const base = row ?? blank(s, receivedAt);
   // A retained state older than what the events already told us must not roll the picture back.
-  if (row && s.seq < row.seq) return { ...base, lastSeen: receivedAt };
+  // Health and clock are about the device now, whatever its sequence says.
+  const device = { health: s.health ?? null, clockSynced: s.clockSynced };
+  if (row && s.seq < row.seq) return { ...base, ...device, lastSeen: receivedAt };
   return {
+    ...device,
     ...base,
     status: s.status,
     clerk: s.clerk,

@@ -21,6 +21,9 @@ export const CounterView = z.object({
   version: z.string().nullable(),
   /** Votes per face today (office time zone), misuse-flagged votes excluded. */
   feedbackToday: z.record(z.string(), z.number().int().nonnegative()),
+  /** What the device last reported of itself. */
+  health: z.object({ outboxPending: z.number().int().nonnegative(), outboxRefused: z.number().int().nonnegative() }).nullable().optional(),
+  clockSynced: z.boolean().nullable().optional(),
 });
 export type CounterView = z.infer<typeof CounterView>;
 

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { CounterRow, EventFilter, EventTimes, Projector, Store, StoredEvent } from './types.ts';
+import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, Store, StoredEvent } from './types.ts';
+import type { AlertCondition } from '../alerts.ts';
+import { alertRecord } from './alert-record.ts';
 
 /** Each entry moves the schema one version on; the versions applied are kept in schema_migrations. */
 const MIGRATIONS: string[] = [
@@ -25,6 +28,11 @@ const MIGRATIONS: string[] = [
      site text NOT NULL, counter text NOT NULL, hour bigint NOT NULL, face smallint NOT NULL, n integer NOT NULL,
      PRIMARY KEY (site, counter, hour, face)
    );`,
+  `CREATE TABLE alerts (
+     id uuid PRIMARY KEY, key text NOT NULL UNIQUE, kind text NOT NULL, site text NOT NULL, counter text,
+     message text NOT NULL, raised_at bigint NOT NULL, cleared_at bigint, acked_at bigint, acked_by text, comment text
+   );
+   CREATE INDEX alerts_open ON alerts (cleared_at, raised_at);`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -110,6 +118,32 @@ export class PostgresStore implements Store {
       [site, counter, from - (from % HOUR_MS)],
     );
     return Object.fromEntries(r.rows.map((x) => [String(x.face), Number(x.n)]));
+  }
+
+  async raiseAlert(c: AlertCondition, at: number): Promise<AlertRecord | null> {
+    const r = await this.pool.query(
+      `INSERT INTO alerts (id, key, kind, site, counter, message, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (key) DO NOTHING RETURNING *`,
+      [randomUUID(), c.key, c.kind, c.site, c.counter, c.message, at],
+    );
+    return r.rows[0] ? alertRecord(r.rows[0]) : null;
+  }
+
+  async clearAlerts(holding: readonly string[], at: number): Promise<AlertRecord[]> {
+    const r = await this.pool.query('UPDATE alerts SET cleared_at = $1 WHERE cleared_at IS NULL AND NOT (key = ANY($2)) RETURNING *', [at, [...holding]]);
+    return r.rows.map(alertRecord);
+  }
+
+  async listAlerts(f: { open?: boolean | undefined; limit: number }): Promise<AlertRecord[]> {
+    const where = f.open === true ? 'WHERE cleared_at IS NULL' : f.open === false ? 'WHERE cleared_at IS NOT NULL' : '';
+    const r = await this.pool.query(`SELECT * FROM alerts ${where} ORDER BY raised_at DESC LIMIT $1`, [f.limit]);
+    return r.rows.map(alertRecord);
+  }
+
+  async ackAlert(id: string, by: string, comment: string, at: number): Promise<AlertRecord | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const r = await this.pool.query('UPDATE alerts SET acked_at = $1, acked_by = $2, comment = $3 WHERE id = $4 RETURNING *', [at, by, comment, id]);
+    return r.rows[0] ? alertRecord(r.rows[0]) : null;
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,11 @@
 import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { CounterRow, EventFilter, EventTimes, Projector, Store, StoredEvent } from './types.ts';
+import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, Store, StoredEvent } from './types.ts';
+import type { AlertCondition } from '../alerts.ts';
+import { alertRecord, type AlertRow } from './alert-record.ts';
 
 /** Each entry moves the schema one version on; PRAGMA user_version says how far a file has come. */
 const MIGRATIONS: string[] = [
@@ -42,6 +45,20 @@ const MIGRATIONS: string[] = [
    INSERT INTO feedback_hourly (site, counter, hour, face, n)
      SELECT site, counter, effective_at - effective_at % 3600000, face, COUNT(*) FROM events
      WHERE type = 'feedback' AND flagged = 0 GROUP BY 1, 2, 3, 4;`,
+  `CREATE TABLE alerts (
+     id TEXT PRIMARY KEY,
+     key TEXT NOT NULL UNIQUE,
+     kind TEXT NOT NULL,
+     site TEXT NOT NULL,
+     counter TEXT,
+     message TEXT NOT NULL,
+     raised_at INTEGER NOT NULL,
+     cleared_at INTEGER,
+     acked_at INTEGER,
+     acked_by TEXT,
+     comment TEXT
+   );
+   CREATE INDEX alerts_open ON alerts(cleared_at, raised_at);`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -157,6 +174,35 @@ export class SqliteStore implements Store {
     // `from` is a midnight, so a whole hour: the hourly buckets cover exactly the period.
     const rows = this.stmts.feedback.all(site, counter, from - (from % HOUR_MS)) as { face: number; n: number }[];
     return Object.fromEntries(rows.map((r) => [String(r.face), r.n]));
+  }
+
+  async raiseAlert(c: AlertCondition, at: number): Promise<AlertRecord | null> {
+    const id = randomUUID();
+    const info = this.db
+      .prepare('INSERT INTO alerts (id, key, kind, site, counter, message, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
+      .run(id, c.key, c.kind, c.site, c.counter, c.message, at);
+    return info.changes === 1 ? alertRecord(this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow) : null;
+  }
+
+  async clearAlerts(holding: readonly string[], at: number): Promise<AlertRecord[]> {
+    return this.db.transaction(() => {
+      const open = this.db.prepare('SELECT * FROM alerts WHERE cleared_at IS NULL').all() as AlertRow[];
+      const ended = open.filter((r) => !holding.includes(r.key));
+      const clear = this.db.prepare('UPDATE alerts SET cleared_at = ? WHERE id = ?');
+      for (const r of ended) clear.run(at, r.id);
+      return ended.map((r) => alertRecord({ ...r, cleared_at: at }));
+    })();
+  }
+
+  async listAlerts(f: { open?: boolean | undefined; limit: number }): Promise<AlertRecord[]> {
+    const where = f.open === true ? 'WHERE cleared_at IS NULL' : f.open === false ? 'WHERE cleared_at IS NOT NULL' : '';
+    return (this.db.prepare(`SELECT * FROM alerts ${where} ORDER BY raised_at DESC LIMIT ?`).all(f.limit) as AlertRow[]).map(alertRecord);
+  }
+
+  async ackAlert(id: string, by: string, comment: string, at: number): Promise<AlertRecord | null> {
+    this.db.prepare('UPDATE alerts SET acked_at = ?, acked_by = ?, comment = ? WHERE id = ?').run(at, by, comment, id);
+    const r = this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow | undefined;
+    return r ? alertRecord(r) : null;
   }
 
   async close(): Promise<void> {

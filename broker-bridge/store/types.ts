@@ -1,4 +1,5 @@
 import type { AwayNotice, Clerk, CounterEvent, CounterRef, CounterStatus } from '@okienko/protocol';
+import type { AlertCondition } from '../alerts.ts';
 
 export type Projector = (row: CounterRow | null) => CounterRow | null;
 
@@ -22,6 +23,9 @@ export interface CounterRow {
    * bridge date events from a Pi whose clock is not synchronised (no battery clock).
    */
   clockOffsetMs?: number | null;
+  /** What the device last said of its own health, and whether its clock is synchronised. */
+  health?: { outboxPending: number; outboxRefused: number } | null;
+  clockSynced?: boolean | null;
   /** Highest event sequence number stored (the retained state's `seq` may run ahead of it). */
   lastEventSeq?: number;
   /** Event sequence numbers skipped below it: a gap, until they arrive. */
@@ -67,5 +71,22 @@ export interface Store {
   listEvents(filter: EventFilter): Promise<StoredEvent[]>;
   /** Votes per face since a time (rounded down to the whole hour), misuse-flagged votes excluded. */
   feedbackCounts(site: string, counter: string, from: number): Promise<Record<string, number>>;
+  /** Raise an alert for a situation; null when that situation (its key) was already raised. */
+  raiseAlert(condition: AlertCondition, at: number): Promise<AlertRecord | null>;
+  /** Clear the open alerts whose situation no longer holds (keys not in `holding`); returns them. */
+  clearAlerts(holding: readonly string[], at: number): Promise<AlertRecord[]>;
+  listAlerts(filter: { open?: boolean | undefined; limit: number }): Promise<AlertRecord[]>;
+  /** A manager has seen it: who, and what they did about it. Null when there is no such alert. */
+  ackAlert(id: string, by: string, comment: string, at: number): Promise<AlertRecord | null>;
   close(): Promise<void>;
+}
+
+export interface AlertRecord extends AlertCondition {
+  id: string;
+  raisedAt: number;
+  /** When the situation ended by itself (the clerk came back, the counter reconnected…). */
+  clearedAt: number | null;
+  ackedAt: number | null;
+  ackedBy: string | null;
+  comment: string | null;
 }

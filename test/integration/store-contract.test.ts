@@ -77,6 +77,22 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     await again.close();
   });
 
+  it('keeps one alert per situation, clears it when it ends, and records who acknowledged it', async () => {
+    const { store } = await open();
+    const c = { key: 'ratusz/okienko-1/offline/1', kind: 'offline' as const, site: 'ratusz', counter: 'okienko-1', message: 'offline' };
+    const raised = await store.raiseAlert(c, at);
+    expect(raised).toMatchObject({ ...c, raisedAt: at, clearedAt: null, ackedAt: null });
+    expect(await store.raiseAlert(c, at + 1)).toBeNull();
+    expect(await store.clearAlerts([c.key], at + 2)).toEqual([]);
+    expect((await store.listAlerts({ open: true, limit: 10 })).map((a) => a.key)).toEqual([c.key]);
+    const cleared = await store.clearAlerts([], at + 3);
+    expect(cleared).toEqual([expect.objectContaining({ key: c.key, clearedAt: at + 3 })]);
+    expect(await store.listAlerts({ open: true, limit: 10 })).toEqual([]);
+    expect(await store.ackAlert(raised!.id, 'kierownik', 'wymieniony kabel', at + 4)).toMatchObject({ ackedBy: 'kierownik', comment: 'wymieniony kabel', ackedAt: at + 4 });
+    expect(await store.ackAlert('00000000-0000-4000-8000-000000000000', 'x', '', at)).toBeNull();
+    await store.close();
+  });
+
   it('leaves a counter alone when the projector changes nothing', async () => {
     const { store } = await open();
     expect(await store.updateCounter(REF, () => null)).toBeNull();

@@ -9,9 +9,10 @@ import { REF, buf, feedback } from '../helpers/messages.ts';
 const log = pino({ level: 'silent' });
 let app: FastifyInstance;
 let ingest: Ingest;
+let store: SqliteStore;
 
 beforeEach(async () => {
-  const store = new SqliteStore(':memory:');
+  store = new SqliteStore(':memory:');
   const hub = new LiveHub(store, 'Europe/Warsaw');
   ingest = new Ingest(store, { onEvent: () => {}, onCounter: () => {} }, log);
   app = buildHttp({ store, hub, ingest, mqttConnected: () => true, log });
@@ -76,5 +77,15 @@ describe('HTTP API', () => {
     expect(Object.keys(openapi.paths)).toEqual(['/api/health', '/api/counters', '/api/events', '/api/stream', '/metrics']);
     const asyncapi = (await app.inject('/api/asyncapi.json')).json() as { channels: Record<string, { address: string }> };
     expect(asyncapi.channels.event?.address).toBe('okienko/v1/{site}/{counter}/event');
+  });
+
+  it('lists alerts and takes an acknowledgement with a comment', async () => {
+    expect((await app.inject('/api/alerts?open=true')).json()).toEqual([]);
+    const a = await store.raiseAlert({ key: 'k', kind: 'offline', site: 'ratusz', counter: 'okienko-1', message: 'ratusz/okienko-1 is offline' }, 1);
+    expect(((await app.inject('/api/alerts?open=true')).json() as { id: string }[]).map((x) => x.id)).toEqual([a!.id]);
+    const ack = await app.inject({ method: 'POST', url: `/api/alerts/${a!.id}/ack`, payload: { comment: 'wiem, wymiana zasilacza', by: 'kierownik' } });
+    expect(ack.statusCode).toBe(200);
+    expect(ack.json()).toMatchObject({ ackedBy: 'kierownik', comment: 'wiem, wymiana zasilacza' });
+    expect((await app.inject({ method: 'POST', url: '/api/alerts/nope/ack', payload: {} })).statusCode).toBe(404);
   });
 });
