@@ -112,6 +112,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     mqttConnected: () => client.connected,
     log,
     dashboardDir: opts.dashboardDir,
+    timeZone: opts.timeZone,
     extraRoutes: opts.extraRoutes,
   });
   const address = await http.listen({ host: opts.http.host, port: opts.http.port });

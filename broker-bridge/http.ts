@@ -3,7 +3,8 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
-import { EventsQuery, asyncApiDocument, openApiDocument, type Health } from '@okienko/protocol';
+import { DEFAULT_TIME_ZONE, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health } from '@okienko/protocol';
+import { availabilityReport, feedbackReport, toCsv } from './reports.ts';
 import type { LiveHub, LiveMessage } from './live.ts';
 import type { Ingest } from './ingest.ts';
 import { bridgeMetrics } from './metrics.ts';
@@ -17,6 +18,8 @@ export interface HttpDeps {
   log: Logger;
   /** Built dashboard files; served at / when present. */
   dashboardDir?: string | undefined;
+  /** The office's zone, for days and hours in reports. */
+  timeZone?: string | undefined;
   /** Lets `okienko start` put the simulated counters' panels on the same port. */
   extraRoutes?: ((app: FastifyInstance) => void) | undefined;
 }
@@ -57,6 +60,47 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     }
     const rows = await deps.store.listEvents(q.data);
     return rows.map((r) => ({ ...r.event, receivedAt: r.receivedAt, effectiveAt: r.effectiveAt }));
+  });
+
+  const reportQuery = (query: unknown) => {
+    const q = ReportQuery.safeParse(query);
+    if (!q.success) return { error: q.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ') };
+    const to = q.data.to ?? Date.now();
+    return { ...q.data, to, from: q.data.from ?? to - 7 * 86_400_000 };
+  };
+  const MAX_REPORT_EVENTS = 2_000_000;
+
+  app.get('/api/reports/feedback', async (req, reply) => {
+    const q = reportQuery(req.query);
+    if ('error' in q) return reply.code(400).send({ error: 'bad_query', message: q.error });
+    const events = await deps.store.listEvents({ type: 'feedback', from: q.from, to: q.to, limit: MAX_REPORT_EVENTS });
+    const rows = feedbackReport(events, q.groupBy, deps.timeZone ?? DEFAULT_TIME_ZONE, q.includeFlagged);
+    if (q.format === 'json') return { from: q.from, to: q.to, groupBy: q.groupBy, includeFlagged: q.includeFlagged, rows };
+    const faces = ['1', '2', '3', '4', '5'];
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="oceny-${q.groupBy}.csv"`)
+      .send(toCsv([q.groupBy, 'votes', 'score', ...faces.map((f) => `face_${f}`)], rows.map((r) => [r.group, r.votes, r.score, ...faces.map((f) => r.faces[f] ?? 0)])));
+  });
+
+  app.get('/api/reports/availability', async (req, reply) => {
+    const q = reportQuery(req.query);
+    if ('error' in q) return reply.code(400).send({ error: 'bad_query', message: q.error });
+    if (q.groupBy !== 'counter' && q.groupBy !== 'clerk') return reply.code(400).send({ error: 'bad_query', message: 'groupBy: use counter or clerk' });
+    // The state at the start of the period was set by an earlier change: look back a month for it.
+    const events = await deps.store.listEvents({ type: 'state_changed', from: q.from - 31 * 86_400_000, to: q.to, limit: MAX_REPORT_EVENTS });
+    const rows = availabilityReport(events, q.from, q.to, q.groupBy);
+    if (q.format === 'json') return { from: q.from, to: q.to, groupBy: q.groupBy, rows };
+    const min = (ms: number) => Math.round(ms / 60_000);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="dostepnosc-${q.groupBy}.csv"`)
+      .send(
+        toCsv(
+          [q.groupBy, 'available_min', 'serving_min', 'away_min', 'closed_min', 'staffed_percent', 'clients_served'],
+          rows.map((r) => [r.group, min(r.ms.available), min(r.ms.serving), min(r.ms.away), min(r.ms.closed), r.staffedPercent, r.sessions]),
+        ),
+      );
   });
 
   app.get<{ Querystring: { open?: string; limit?: string } }>('/api/alerts', async (req) =>

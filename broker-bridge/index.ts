@@ -11,3 +11,4 @@ export * from './store/postgres.ts';
 export * from './metrics.ts';
 export * from './alerts.ts';
 export * from './alert-engine.ts';
+export * from './reports.ts';

@@ -80,3 +80,15 @@ export type Health = z.infer<typeof Health>;
 
 /** An event as GET /api/events returns it: the counter's own, plus when the bridge got it and dated it. */
 export const StoredEventView = z.intersection(CounterEvent, z.object({ receivedAt: EpochMs, effectiveAt: EpochMs }));
+
+/** GET /api/reports/feedback and /api/reports/availability: a period (default the last 7 days), a grouping, JSON or CSV. */
+export const ReportQuery = z
+  .object({
+    from: TimeParam.optional(),
+    to: TimeParam.optional(),
+    groupBy: z.enum(['counter', 'clerk', 'site', 'day', 'hour']).default('counter'),
+    /** Include votes flagged as misuse (left out by default). */
+    includeFlagged: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    format: z.enum(['json', 'csv']).default('json'),
+  })
+  .strict();

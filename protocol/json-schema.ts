@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Availability, CounterCommand, CounterEvent, CounterState } from './messages.ts';
-import { CounterView, EventsQuery, Health, StoredEventView } from './api.ts';
+import { CounterView, EventsQuery, Health, ReportQuery, StoredEventView } from './api.ts';
 import { TOPIC_ROOT } from './topics.ts';
 
 /** Every message, by the name its JSON Schema file carries. */
@@ -32,6 +32,12 @@ export function openApiDocument(): Record<string, unknown> {
     required: false,
     schema: schema(s, 'input'),
   }));
+  const reportParams = Object.entries((ReportQuery as unknown as { shape: Record<string, z.ZodType> }).shape).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: schema(s, 'input'),
+  }));
   return {
     openapi: '3.1.0',
     info: { title: 'okienko bridge API', version: '1' },
@@ -45,6 +51,22 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: { description: 'events in time order', content: json(z.array(StoredEventView)) }, 400: { description: 'a bad query, naming the parameter' } },
         },
       },
+      '/api/reports/feedback': {
+        get: {
+          summary: 'Satisfaction per counter, clerk, site, day or hour (score 0-100, votes per face); misuse left out unless includeFlagged',
+          parameters: reportParams,
+          responses: { 200: { description: 'JSON, or CSV with format=csv' }, 400: { description: 'a bad query, naming the parameter' } },
+        },
+      },
+      '/api/reports/availability': {
+        get: {
+          summary: 'Time in each state, share of open time staffed, and clients served, per counter or clerk',
+          parameters: reportParams,
+          responses: { 200: { description: 'JSON, or CSV with format=csv' }, 400: { description: 'a bad query, naming the parameter' } },
+        },
+      },
+      '/api/alerts': { get: { summary: 'Alerts, newest first (open=true: those still holding)', responses: { 200: { description: 'alerts' } } } },
+      '/api/alerts/{id}/ack': { post: { summary: 'Acknowledge an alert with a comment', responses: { 200: { description: 'the alert' }, 404: { description: 'no such alert' } } } },
       '/api/stream': { get: { summary: 'Server-Sent Events: `snapshot` (CounterView[]), then `counter` (CounterView) and `event`', responses: { 200: { description: 'text/event-stream' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain; version=0.0.4' } } } },
     },

@@ -74,7 +74,9 @@ describe('HTTP API', () => {
     expect(z.array(CounterView).safeParse((await app.inject('/api/counters')).json()).success).toBe(true);
     expect(z.array(StoredEventView).safeParse((await app.inject('/api/events')).json()).success).toBe(true);
     const openapi = (await app.inject('/api/openapi.json')).json() as { paths: Record<string, unknown> };
-    expect(Object.keys(openapi.paths)).toEqual(['/api/health', '/api/counters', '/api/events', '/api/stream', '/metrics']);
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/api/health', '/api/counters', '/api/events', '/api/reports/feedback', '/api/reports/availability', '/api/alerts', '/api/stream', '/metrics']),
+    );
     const asyncapi = (await app.inject('/api/asyncapi.json')).json() as { channels: Record<string, { address: string }> };
     expect(asyncapi.channels.event?.address).toBe('okienko/v1/{site}/{counter}/event');
   });
@@ -87,5 +89,17 @@ describe('HTTP API', () => {
     expect(ack.statusCode).toBe(200);
     expect(ack.json()).toMatchObject({ ackedBy: 'kierownik', comment: 'wiem, wymiana zasilacza' });
     expect((await app.inject({ method: 'POST', url: '/api/alerts/nope/ack', payload: {} })).statusCode).toBe(404);
+  });
+
+  it('serves the satisfaction report as JSON and as CSV, and names a bad parameter', async () => {
+    const t = Date.now() - 60_000;
+    await ingest.handle(counterTopic(REF, 'event'), buf(feedback(1, { at: t, face: 4 })));
+    const json = (await app.inject('/api/reports/feedback?groupBy=counter')).json() as { rows: { group: string; score: number }[] };
+    expect(json.rows).toEqual([expect.objectContaining({ group: 'ratusz/okienko-1', votes: 1, score: 100 })]);
+    const csv = await app.inject('/api/reports/feedback?groupBy=counter&format=csv');
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.body).toContain('counter,votes,score,face_1,face_2,face_3,face_4,face_5\r\nratusz/okienko-1,1,100,0,0,0,1,0');
+    expect((await app.inject('/api/reports/availability?groupBy=day')).statusCode).toBe(400);
+    expect((await app.inject('/api/reports/feedback?groupBy=weekday')).json().message).toMatch(/groupBy/);
   });
 });

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { availabilityReport, feedbackReport, toCsv, type StoredEvent } from '@okienko/broker-bridge';
+import { feedback, stateChange } from '../helpers/messages.ts';
+
+const T = Date.UTC(2026, 10, 20, 8, 0); // 09:00 in Warsaw
+const stored = (e: ReturnType<typeof feedback>, at: number): StoredEvent => ({ event: { ...e, at }, receivedAt: at, effectiveAt: at });
+const anna = { id: 'k1', name: 'Anna Nowak' };
+const jan = { id: 'k2', name: 'Jan Kowalski' };
+
+describe('satisfaction report', () => {
+  const events = [
+    stored(feedback(1, { face: 4, clerk: anna }), T),
+    stored(feedback(2, { face: 1, clerk: anna }), T + 3_600_000),
+    stored(feedback(3, { face: 3, clerk: jan, counter: 'okienko-2' }), T + 3_600_000),
+    stored(feedback(4, { face: 1, clerk: jan, flagged: true, counter: 'okienko-2' }), T + 3_700_000),
+  ];
+
+  it('groups by clerk with a 0-100 score on each vote\'s scale, misuse left out by default', () => {
+    expect(feedbackReport(events, 'clerk', 'Europe/Warsaw')).toEqual([
+      { group: 'Anna Nowak', votes: 2, faces: { '4': 1, '1': 1 }, score: 50 },
+      { group: 'Jan Kowalski', votes: 1, faces: { '3': 1 }, score: 66.7 },
+    ]);
+    expect(feedbackReport(events, 'clerk', 'Europe/Warsaw', true)[1]).toMatchObject({ votes: 2, score: 33.3 });
+  });
+
+  it('groups by the office\'s hour and day', () => {
+    expect(feedbackReport(events, 'hour', 'Europe/Warsaw').map((r) => [r.group, r.votes])).toEqual([['09:00', 1], ['10:00', 2]]);
+    expect(feedbackReport(events, 'day', 'Europe/Warsaw').map((r) => r.group)).toEqual(['2026-11-20']);
+  });
+});
+
+describe('availability report', () => {
+  it('adds up time in each state within the period, per counter or clerk, and counts clients served', () => {
+    const min = 60_000;
+    const e = (seq: number, to: 'available' | 'serving' | 'away' | 'closed', at: number, clerk = anna): StoredEvent => ({
+      event: { ...stateChange(seq, to), clerk, at },
+      receivedAt: at,
+      effectiveAt: at,
+    });
+    const events = [e(1, 'available', T - 30 * min), e(2, 'serving', T + 10 * min), e(3, 'away', T + 30 * min), e(4, 'available', T + 45 * min, jan), e(5, 'closed', T + 60 * min, jan)];
+    const [row] = availabilityReport(events, T, T + 120 * min, 'counter');
+    expect(row).toMatchObject({ group: 'ratusz/okienko-1', ms: { available: 25 * min, serving: 20 * min, away: 15 * min, closed: 60 * min }, sessions: 1 });
+    expect(row!.staffedPercent).toBe(75);
+    expect(availabilityReport(events, T, T + 120 * min, 'clerk').map((r) => [r.group, r.ms.available / min])).toEqual([['Anna Nowak', 10], ['Jan Kowalski', 15]]);
+  });
+});
+
+describe('CSV', () => {
+  it('quotes what needs quoting and starts with a BOM for spreadsheets', () => {
+    expect(toCsv(['a', 'b'], [['Nowak, Anna', 'powiedział "tak"'], [1, null]])).toBe('\uFEFFa,b\r\n"Nowak, Anna","powiedział ""tak"""\r\n1,\r\n');
+  });
+});
