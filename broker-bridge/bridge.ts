@@ -30,6 +30,8 @@ export interface BridgeOptions {
   dashboardDir?: string | undefined;
   extraRoutes?: ((app: FastifyInstance) => void) | undefined;
   alertRules?: AlertRules | undefined;
+  /** Keep raw events this many days (hourly vote counts and alerts are kept regardless); none: keep all. */
+  retentionDays?: number | undefined;
   log: Logger;
 }
 
@@ -117,6 +119,16 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   });
   const address = await http.listen({ host: opts.http.host, port: opts.http.port });
   alerts.start();
+  const retention = opts.retentionDays
+    ? setInterval(() => {
+        const before = Date.now() - opts.retentionDays! * 86_400_000;
+        opts.store.deleteEventsBefore(before).then(
+          (n) => n > 0 && log.info({ deleted: n, before }, 'retention: raw events deleted'),
+          (err: unknown) => log.error({ err }, 'retention failed'),
+        );
+      }, 3_600_000)
+    : null;
+  retention?.unref();
   log.info({ address }, 'HTTP API and dashboard listening');
 
   return {
@@ -128,6 +140,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     alerts,
     close: async () => {
       alerts.stop();
+      if (retention) clearInterval(retention);
       await client.endAsync();
       await http.close();
       await opts.store.close();

@@ -15,6 +15,7 @@ export const bridgeCommand: Command = {
     clientId: { flag: 'client-id', env: 'OKIENKO_BRIDGE_CLIENT_ID', default: 'okienko-bridge', schema: z.string().min(1).max(64), help: 'MQTT client id; keep it stable so the broker holds events while the bridge is down.' },
     sharedGroup: { flag: 'shared-group', env: 'OKIENKO_BRIDGE_SHARED_GROUP', schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-"').optional(), help: 'Share the stream with other bridges in this group (MQTT shared subscription; each needs its own --client-id).' },
     store: { flag: 'store', env: 'OKIENKO_STORE', default: 'sqlite:./data/okienko.db', schema: z.string().min(1), help: 'Where to store events: sqlite:<file> or postgres://user@host:5432/db.' },
+    retentionDays: { flag: 'retention-days', env: 'OKIENKO_RETENTION_DAYS', schema: z.coerce.number().int().positive().optional(), help: 'Delete raw events older than this many days, hourly (vote counts and alerts stay). Default: keep all.' },
     httpPort: { flag: 'http-port', env: 'OKIENKO_HTTP_PORT', default: '8080', schema: port, help: 'Port of the dashboard and HTTP API.' },
     host: { flag: 'host', env: 'OKIENKO_HOST', default: '127.0.0.1', schema: host, help: 'Address the HTTP server listens on.' },
     timeZone: { flag: 'time-zone', env: 'OKIENKO_TIME_ZONE', default: DEFAULT_TIME_ZONE, schema: z.string().min(1), help: 'The office\'s time zone (for "today").' },
@@ -34,6 +35,7 @@ export const bridgeCommand: Command = {
       store: await openStore(v.store as string),
       http: { host: v.host as string, port: v.httpPort as number },
       timeZone: v.timeZone as string,
+      retentionDays: v.retentionDays as number | undefined,
       dashboardDir: DASHBOARD_DIST,
       log,
     });

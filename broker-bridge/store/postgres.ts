@@ -120,6 +120,10 @@ export class PostgresStore implements Store {
     return Object.fromEntries(r.rows.map((x) => [String(x.face), Number(x.n)]));
   }
 
+  async deleteEventsBefore(before: number): Promise<number> {
+    return (await this.pool.query('DELETE FROM events WHERE effective_at < $1', [before])).rowCount ?? 0;
+  }
+
   async raiseAlert(c: AlertCondition, at: number): Promise<AlertRecord | null> {
     const r = await this.pool.query(
       `INSERT INTO alerts (id, key, kind, site, counter, message, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7)

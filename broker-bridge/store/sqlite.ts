@@ -176,6 +176,10 @@ export class SqliteStore implements Store {
     return Object.fromEntries(rows.map((r) => [String(r.face), r.n]));
   }
 
+  async deleteEventsBefore(before: number): Promise<number> {
+    return this.db.prepare('DELETE FROM events WHERE effective_at < ?').run(before).changes;
+  }
+
   async raiseAlert(c: AlertCondition, at: number): Promise<AlertRecord | null> {
     const id = randomUUID();
     const info = this.db

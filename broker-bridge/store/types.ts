@@ -71,6 +71,11 @@ export interface Store {
   listEvents(filter: EventFilter): Promise<StoredEvent[]>;
   /** Votes per face since a time (rounded down to the whole hour), misuse-flagged votes excluded. */
   feedbackCounts(site: string, counter: string, from: number): Promise<Record<string, number>>;
+  /**
+   * Retention: delete raw events dated before `before`; returns how many. The hourly vote counts
+   * stay, so today's and past satisfaction figures outlive the raw events.
+   */
+  deleteEventsBefore(before: number): Promise<number>;
   /** Raise an alert for a situation; null when that situation (its key) was already raised. */
   raiseAlert(condition: AlertCondition, at: number): Promise<AlertRecord | null>;
   /** Clear the open alerts whose situation no longer holds (keys not in `holding`); returns them. */

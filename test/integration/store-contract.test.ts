@@ -93,6 +93,17 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     await store.close();
   });
 
+  it('deletes raw events past retention and keeps the vote counts', async () => {
+    const { store } = await open();
+    const old = feedback(1, { at: at - 40 * 86_400_000, face: 4 });
+    const recent = feedback(2, { at, face: 4 });
+    for (const e of [old, recent]) await store.recordEvent(e, times(e.at), (row) => projectEvent(row, e, e.at));
+    expect(await store.deleteEventsBefore(at - 30 * 86_400_000)).toBe(1);
+    expect((await store.listEvents({ limit: 10 })).map((s) => s.event.id)).toEqual([recent.id]);
+    expect(await store.feedbackCounts(REF.site, REF.counter, at - 41 * 86_400_000)).toEqual({ '4': 2 });
+    await store.close();
+  });
+
   it('leaves a counter alone when the projector changes nothing', async () => {
     const { store } = await open();
     expect(await store.updateCounter(REF, () => null)).toBeNull();
