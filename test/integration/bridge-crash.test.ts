@@ -1,28 +1,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { counterTopic } from '@okienko/protocol';
-import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
+import { useMosquittoAndPostgres } from '../helpers/servers.ts';
 import { freePort, waitFor } from '../helpers/net.ts';
 import { okienko, type Proc } from '../helpers/okienko.ts';
-import { freshDatabase, startPostgres, type Postgres } from '../helpers/postgres.ts';
+import { freshDatabase } from '../helpers/postgres.ts';
 import { REF, feedback } from '../helpers/messages.ts';
 
-let mosq: Mosquitto;
-let pgServer: Postgres;
-beforeAll(async () => {
-  [mosq, pgServer] = await Promise.all([startMosquitto(), startPostgres()]);
-});
-afterAll(async () => {
-  await mosq?.stop();
-  await pgServer?.stop();
-});
+const servers = useMosquittoAndPostgres();
 
 const stores: Record<string, () => Promise<string>> = {
   SQLite: async () => `sqlite:${path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-crash-')), 'b.db')}`,
-  PostgreSQL: () => freshDatabase(pgServer.url),
+  PostgreSQL: () => freshDatabase(servers.postgres().url),
 };
 
 describe.each(Object.entries(stores))('the bridge killed mid-stream (%s)', (name, storeUrl) => {
@@ -31,14 +23,14 @@ describe.each(Object.entries(stores))('the bridge killed mid-stream (%s)', (name
     const httpPort = await freePort();
     const api = `http://127.0.0.1:${httpPort}`;
     const clientId = `okienko-bridge-crash-${name}`;
-    const startBridge = (): Proc => okienko(['bridge', '--mqtt-url', mosq.url, '--store', store, '--http-port', String(httpPort), '--client-id', clientId]);
+    const startBridge = (): Proc => okienko(['bridge', '--mqtt-url', servers.mosquitto().url, '--store', store, '--http-port', String(httpPort), '--client-id', clientId]);
     const stored = async (): Promise<number> => ((await (await fetch(`${api}/api/events?limit=10000`)).json()) as unknown[]).length;
     let bridge = startBridge();
     await waitFor(async () => ((await (await fetch(`${api}/api/health`)).json()) as { mqtt: string }).mqtt === 'connected', { timeoutMs: 20_000, what: 'bridge up' });
 
     const total = 2000;
     const events = Array.from({ length: total }, (_, i) => feedback(i + 1));
-    const counter = await mqtt.connectAsync(mosq.url, { clientId: `crash-counter-${name}` });
+    const counter = await mqtt.connectAsync(servers.mosquitto().url, { clientId: `crash-counter-${name}` });
     // Each event is "confirmed" to the counter when the broker acknowledges it, as the outbox does.
     let acked = 0;
     const sending = Promise.all(events.map((e) => counter.publishAsync(counterTopic(REF, 'event'), JSON.stringify(e), { qos: 1 }).then(() => acked++)));

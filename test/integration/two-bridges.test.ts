@@ -1,29 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import pg from 'pg';
 import { counterTopic } from '@okienko/protocol';
-import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
+import { useMosquittoAndPostgres } from '../helpers/servers.ts';
 import { freePort, waitFor } from '../helpers/net.ts';
 import { okienko, type Proc } from '../helpers/okienko.ts';
-import { freshDatabase, startPostgres, type Postgres } from '../helpers/postgres.ts';
+import { freshDatabase } from '../helpers/postgres.ts';
 import { feedback } from '../helpers/messages.ts';
 
-let mosq: Mosquitto;
-let pgServer: Postgres;
-beforeAll(async () => {
-  [mosq, pgServer] = await Promise.all([startMosquitto(), startPostgres()]);
-});
-afterAll(async () => {
-  await mosq?.stop();
-  await pgServer?.stop();
-});
+const servers = useMosquittoAndPostgres();
 
 describe('two bridges sharing the stream into PostgreSQL', () => {
   it('store every event exactly once when one of them is killed mid-stream', { timeout: 120_000 }, async () => {
-    const store = await freshDatabase(pgServer.url);
+    const store = await freshDatabase(servers.postgres().url);
     const ports = [await freePort(), await freePort()];
     const start = (i: number): Proc =>
-      okienko(['bridge', '--mqtt-url', mosq.url, '--store', store, '--http-port', String(ports[i]), '--client-id', `okienko-bridge-${i}`, '--shared-group', 'okienko']);
+      okienko(['bridge', '--mqtt-url', servers.mosquitto().url, '--store', store, '--http-port', String(ports[i]), '--client-id', `okienko-bridge-${i}`, '--shared-group', 'okienko']);
     const bridges = [start(0), start(1)];
     for (const port of ports) {
       await waitFor(async () => ((await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as { mqtt: string }).mqtt === 'connected', { timeoutMs: 20_000, what: 'bridges up' });
@@ -35,7 +27,7 @@ describe('two bridges sharing the stream into PostgreSQL', () => {
     // Twenty counters, so both bridges have work.
     const total = 3000;
     const events = Array.from({ length: total }, (_, i) => feedback(Math.floor(i / 20) + 1, { counter: `okienko-${(i % 20) + 1}` }));
-    const sender = await mqtt.connectAsync(mosq.url, { clientId: 'two-bridges-sender' });
+    const sender = await mqtt.connectAsync(servers.mosquitto().url, { clientId: 'two-bridges-sender' });
     const sending = Promise.all(events.map((e) => sender.publishAsync(counterTopic(e, 'event'), JSON.stringify(e), { qos: 1 })));
     await waitFor(async () => (await count()) > 300, { timeoutMs: 30_000, what: 'the stream under way' });
     bridges[0]!.child.kill('SIGKILL');
