@@ -86,11 +86,15 @@ export class Ingest {
     switch (t.kind) {
       case 'event': {
         const event = msg as CounterEvent;
-        const before = await this.store.getCounter(t.site, t.counter);
-        const effectiveAt = effectiveTime(before, event, receivedAt);
-        const r = await this.store.recordEvent(event, { receivedAt, effectiveAt }, (row) => projectEvent(row, event, receivedAt));
+        // The row before the event is read inside the store's transaction (under its lock), for
+        // both the clock correction and the gap check: no second read, no race between bridges.
+        const r = await this.store.recordEvent(
+          event,
+          { receivedAt, effectiveAt: (previous) => effectiveTime(previous, event, receivedAt) },
+          (row) => projectEvent(row, event, receivedAt),
+        );
         if (r.outcome === 'duplicate') return { kind: 'duplicate', event };
-        const newlyMissing = (r.row?.missing ?? []).filter((m) => !(before?.missing ?? []).includes(m));
+        const newlyMissing = (r.row?.missing ?? []).filter((m) => !(r.previous?.missing ?? []).includes(m));
         if (newlyMissing.length > 0) {
           this.gaps += newlyMissing.length;
           this.log.warn({ counter: `${t.site}/${t.counter}`, missing: newlyMissing.slice(0, 20), count: newlyMissing.length, seq: event.seq }, 'events missing from a counter');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, Store, StoredEvent } from './types.ts';
+import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent } from './types.ts';
 import type { AlertCondition } from '../alerts.ts';
 import { alertRecord } from './alert-record.ts';
 
@@ -54,8 +54,11 @@ export class PostgresStore implements Store {
     return store;
   }
 
-  async recordEvent(event: CounterEvent, { receivedAt, effectiveAt }: EventTimes, project: Projector) {
-    return this.transaction(async (db) => {
+  async recordEvent(event: CounterEvent, times: EventTimes, project: Projector): Promise<RecordedEvent> {
+    return this.transaction(async (db): Promise<RecordedEvent> => {
+      const previous = await this.lockCounter(db, event);
+      const receivedAt = times.receivedAt;
+      const effectiveAt = typeof times.effectiveAt === 'function' ? times.effectiveAt(previous) : times.effectiveAt;
       const inserted = await db.query(
         `INSERT INTO events (id, site, counter, seq, type, at, clock_synced, received_at, effective_at, face, flagged, payload)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
@@ -64,7 +67,7 @@ export class PostgresStore implements Store {
           event.type === 'feedback' ? event.face : null, event.type === 'feedback' ? event.flagged : null, JSON.stringify(event),
         ],
       );
-      if (inserted.rowCount === 0) return { outcome: 'duplicate' as const, row: null };
+      if (inserted.rowCount === 0) return { outcome: 'duplicate', row: null, previous };
       if (event.type === 'feedback' && !event.flagged) {
         await db.query(
           `INSERT INTO feedback_hourly (site, counter, hour, face, n) VALUES ($1, $2, $3, $4, 1)
@@ -72,7 +75,7 @@ export class PostgresStore implements Store {
           [event.site, event.counter, effectiveAt - (effectiveAt % HOUR_MS), event.face],
         );
       }
-      return { outcome: 'stored' as const, row: await this.project(db, event, project) };
+      return { outcome: 'stored', row: await this.putProjected(db, previous, project), previous };
     });
   }
 
@@ -154,11 +157,19 @@ export class PostgresStore implements Store {
     await this.pool.end();
   }
 
-  private async project(db: pg.PoolClient, ref: CounterRef, project: Projector): Promise<CounterRow | null> {
-    // One event at a time per counter, whichever bridge holds it.
+  /** One event at a time per counter, whichever bridge holds it: lock, then read its row. */
+  private async lockCounter(db: pg.PoolClient, ref: CounterRef): Promise<CounterRow | null> {
     await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${ref.site}/${ref.counter}`]);
     const current = await db.query<{ row: CounterRow }>('SELECT row FROM counters WHERE site = $1 AND counter = $2', [ref.site, ref.counter]);
-    const next = project(current.rows[0]?.row ?? null);
+    return current.rows[0]?.row ?? null;
+  }
+
+  private async project(db: pg.PoolClient, ref: CounterRef, project: Projector): Promise<CounterRow | null> {
+    return this.putProjected(db, await this.lockCounter(db, ref), project);
+  }
+
+  private async putProjected(db: pg.PoolClient, current: CounterRow | null, project: Projector): Promise<CounterRow | null> {
+    const next = project(current);
     if (next) {
       await db.query(
         `INSERT INTO counters (site, counter, row) VALUES ($1, $2, $3) ON CONFLICT (site, counter) DO UPDATE SET row = excluded.row`,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, Store, StoredEvent } from './types.ts';
+import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent } from './types.ts';
 import type { AlertCondition } from '../alerts.ts';
 import { alertRecord, type AlertRow } from './alert-record.ts';
 
@@ -100,8 +100,11 @@ export class SqliteStore implements Store {
     };
   }
 
-  async recordEvent(event: CounterEvent, { receivedAt, effectiveAt }: EventTimes, project: Projector) {
-    return this.db.transaction(() => {
+  async recordEvent(event: CounterEvent, times: EventTimes, project: Projector): Promise<RecordedEvent> {
+    return this.db.transaction((): RecordedEvent => {
+      const previous = this.getCounterSync(event.site, event.counter);
+      const receivedAt = times.receivedAt;
+      const effectiveAt = typeof times.effectiveAt === 'function' ? times.effectiveAt(previous) : times.effectiveAt;
       const info = this.stmts.insert.run({
         id: event.id,
         site: event.site,
@@ -116,11 +119,11 @@ export class SqliteStore implements Store {
         flagged: event.type === 'feedback' ? (event.flagged ? 1 : 0) : null,
         payload: JSON.stringify(event),
       });
-      if (info.changes === 0) return { outcome: 'duplicate' as const, row: null };
+      if (info.changes === 0) return { outcome: 'duplicate', row: null, previous };
       if (event.type === 'feedback' && !event.flagged) {
         this.stmts.countVote.run(event.site, event.counter, effectiveAt - (effectiveAt % HOUR_MS), event.face);
       }
-      return { outcome: 'stored' as const, row: this.project(event, project) };
+      return { outcome: 'stored', row: this.putProjected(previous, project), previous };
     })();
   }
 
@@ -133,7 +136,11 @@ export class SqliteStore implements Store {
   }
 
   private project(ref: CounterRef, project: Projector): CounterRow | null {
-    const next = project(this.getCounterSync(ref.site, ref.counter));
+    return this.putProjected(this.getCounterSync(ref.site, ref.counter), project);
+  }
+
+  private putProjected(current: CounterRow | null, project: Projector): CounterRow | null {
+    const next = project(current);
     if (next) this.stmts.putCounter.run(next.site, next.counter, JSON.stringify(next));
     return next;
   }

@@ -34,8 +34,19 @@ export interface CounterRow {
 
 export interface EventTimes {
   receivedAt: number;
-  /** When it happened, as best known: see projection.ts `effectiveTime`. */
-  effectiveAt: number;
+  /**
+   * When it happened, as best known (projection.ts `effectiveTime`): a time, or worked out from
+   * the counter's row as it stood before this event, read in the same transaction.
+   */
+  effectiveAt: number | ((previous: CounterRow | null) => number);
+}
+
+export interface RecordedEvent {
+  outcome: 'stored' | 'duplicate';
+  /** The counter's row after this event; null for a duplicate. */
+  row: CounterRow | null;
+  /** The counter's row before it, read under the same lock. */
+  previous: CounterRow | null;
 }
 
 export interface StoredEvent {
@@ -63,7 +74,7 @@ export interface Store {
    * Store the event and move its counter's row on, in one transaction. 'duplicate' when an event
    * with this id is already stored (idempotent); then the row is left alone.
    */
-  recordEvent(event: CounterEvent, times: EventTimes, project: Projector): Promise<{ outcome: 'stored' | 'duplicate'; row: CounterRow | null }>;
+  recordEvent(event: CounterEvent, times: EventTimes, project: Projector): Promise<RecordedEvent>;
   /** Move a counter's row on; resolves to the new row, or null when the projector changed nothing. */
   updateCounter(ref: CounterRef, project: Projector): Promise<CounterRow | null>;
   getCounter(site: string, counter: string): Promise<CounterRow | null>;

@@ -35,7 +35,7 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     expect(first.outcome).toBe('stored');
     expect(first.row).toMatchObject({ site: REF.site, counter: REF.counter, status: 'serving', seq: 1 });
     const again = await store.recordEvent(e, times(at), (row) => projectEvent(row, e, at));
-    expect(again).toEqual({ outcome: 'duplicate', row: null });
+    expect(again).toEqual({ outcome: 'duplicate', row: null, previous: expect.objectContaining({ status: 'serving', seq: 1 }) });
     expect(await store.listEvents({ limit: 10 })).toHaveLength(1);
     await store.close();
   });
