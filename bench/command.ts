@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { z } from 'zod';
 import type { Command } from '../cli/options.ts';
 import { positiveInt } from '../cli/options.ts';
 import { startBrokerProcess } from './broker-process.ts';
@@ -21,21 +22,24 @@ export const benchCommand: Command = {
     events: { flag: 'events', env: 'OKIENKO_BENCH_EVENTS', default: '10000', schema: positiveInt, help: 'Events in the latency run (at 1,000/s).' },
     presses: { flag: 'presses', env: 'OKIENKO_BENCH_PRESSES', default: '10000', schema: positiveInt, help: 'Presses in the device memory run.' },
     ingest: { flag: 'ingest', env: 'OKIENKO_BENCH_INGEST', default: '20000', schema: positiveInt, help: 'Events in each ingest run.' },
+    only: { flag: 'only', env: 'OKIENKO_BENCH_ONLY', schema: z.string().regex(/^(latency|ingest|auth|device)(,(latency|ingest|auth|device))*$/, 'a comma-separated list of latency, ingest, auth, device').optional(), help: 'Run only these parts (latency,ingest,auth,device); results then go to stdout, not latest.json.' },
   },
   async run(v) {
     const log = pino({ level: 'warn' });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-bench-'));
     const broker = await startBrokerProcess();
     const figures: Figure[] = [];
+    const only = typeof v.only === 'string' ? new Set(v.only.split(',')) : null;
+    const part = async (name: string, what: string, run: () => Promise<Figure[]>): Promise<void> => {
+      if (only && !only.has(name)) return;
+      process.stderr.write(`bench: ${what} …\n`);
+      figures.push(...(await run()));
+    };
     try {
-      process.stderr.write('bench: latency at 1,000 events/s …\n');
-      figures.push(...(await latencyFigures(broker.url, path.join(dir, 'latency'), log, { total: v.events as number, rate: 1000 })));
-      process.stderr.write('bench: ingest rate …\n');
-      figures.push(...(await ingestFigures(broker.url, path.join(dir, 'ingest'), log, v.ingest as number)));
-      process.stderr.write('bench: secrets on connect …\n');
-      figures.push(...(await authFigures()));
-      process.stderr.write('bench: the counter device …\n');
-      figures.push(...(await deviceFigures(broker.url, v.presses as number)));
+      await part('latency', 'latency at 1,000 events/s', () => latencyFigures(broker.url, path.join(dir, 'latency'), log, { total: v.events as number, rate: 1000 }));
+      await part('ingest', 'ingest rate', () => ingestFigures(broker.url, path.join(dir, 'ingest'), log, v.ingest as number));
+      await part('auth', 'secrets on connect', () => authFigures());
+      await part('device', 'the counter device', () => deviceFigures(broker.url, v.presses as number));
     } finally {
       await broker.stop();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -46,8 +50,11 @@ export const benchCommand: Command = {
       broker: 'embedded aedes, own process, loopback',
       figures,
     };
-    fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
-    fs.writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
+    // A partial run is for looking, not for the record.
+    if (!only) {
+      fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+      fs.writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
+    }
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     process.exit(0);
   },

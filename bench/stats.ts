@@ -17,6 +17,8 @@ export interface Figure {
   ratio: number;
   floorIs: string;
   goal?: string;
+  /** What else the run showed that explains the figure. */
+  note?: string;
 }
 
 export function figure(f: Omit<Figure, 'ratio'>): Figure {

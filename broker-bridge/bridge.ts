@@ -1,4 +1,3 @@
-import mqtt, { type MqttClient } from 'mqtt';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +7,7 @@ import { Ingest } from './ingest.ts';
 import { AlertEngine } from './alert-engine.ts';
 import type { AlertRules } from './alerts.ts';
 import { LiveHub } from './live.ts';
+import { BridgeLink } from './mqtt-link.ts';
 import type { Store } from './store/types.ts';
 
 export interface BridgeOptions {
@@ -23,6 +23,8 @@ export interface BridgeOptions {
      * message to one of them. Each bridge keeps its own client id and session.
      */
     sharedGroup?: string | undefined;
+    /** For mqtts:// with the office's own certificate authority. */
+    ca?: Buffer | undefined;
   };
   store: Store;
   http: { host: string; port: number };
@@ -40,7 +42,7 @@ export interface Bridge {
   ingest: Ingest;
   hub: LiveHub;
   http: FastifyInstance;
-  mqtt: MqttClient;
+  link: BridgeLink;
   alerts: AlertEngine;
   close(): Promise<void>;
 }
@@ -54,16 +56,6 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const log = opts.log.child({ component: 'bridge' });
   const hub = new LiveHub(opts.store, opts.timeZone);
   hub.on('error', (err) => log.error({ err }, 'live view failed'));
-  const client = mqtt.connect(opts.mqtt.url, {
-    clientId: opts.mqtt.clientId,
-    username: opts.mqtt.username,
-    password: opts.mqtt.password,
-    protocolVersion: opts.mqtt.protocolVersion,
-    clean: false,
-    reconnectPeriod: 1000,
-    // Subscriptions are re-made by us on every connect, not replayed by MQTT.js.
-    resubscribe: false,
-  });
   const alerts = new AlertEngine(opts.store, hub, log, (a) => hub.alertChanged(a), opts.alertRules);
   const ingest = new Ingest(
     opts.store,
@@ -79,39 +71,36 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       // Events went missing: ask the counter for its current state, so at least that is true.
       onGap: (ref) => {
         const command: CounterCommand = { v: 1, ...ref, id: randomUUID(), at: Date.now(), type: 'resend_state' };
-        client.publish(counterTopic(ref, 'command'), JSON.stringify(command), { qos: 1 });
+        link.publish(counterTopic(ref, 'command'), JSON.stringify(command)).catch((err: unknown) => log.warn({ err }, 'resend_state not sent'));
       },
     },
     log,
   );
 
-  // MQTT.js sends the PUBACK when done() is called: only after the message is committed.
-  client.handleMessage = (packet, done) => {
-    if (packet.cmd !== 'publish') return done();
-    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    ingest.handle(packet.topic, payload).then(
-      () => done(),
-      (err: unknown) => {
-        log.error({ err, topic: packet.topic }, 'store failed; not acknowledging, reconnecting so the broker re-sends');
-        done(err as Error);
-        client.end(true, () => client.reconnect());
-      },
-    );
-  };
-  client.on('connect', () => {
-    log.info({ url: opts.mqtt.url }, 'bridge connected to broker');
-    const filter = opts.mqtt.sharedGroup ? `$share/${opts.mqtt.sharedGroup}/${ALL_TOPICS}` : ALL_TOPICS;
-    client.subscribe(filter, { qos: 1 }, (err) => {
-      if (err) log.error({ err: err.message }, 'subscribe failed');
-    });
-  });
-  client.on('error', (err) => log.warn({ err: err.message }, 'mqtt error'));
+  // Each batch is committed before the link acknowledges any of it to the broker.
+  const link = new BridgeLink(
+    {
+      url: opts.mqtt.url,
+      clientId: opts.mqtt.clientId,
+      username: opts.mqtt.username,
+      password: opts.mqtt.password,
+      protocolVersion: opts.mqtt.protocolVersion,
+      filter: opts.mqtt.sharedGroup ? `$share/${opts.mqtt.sharedGroup}/${ALL_TOPICS}` : ALL_TOPICS,
+      tls: { ca: opts.mqtt.ca },
+    },
+    async (messages) => void (await ingest.handleBatch(messages)),
+    log,
+  );
+  link.on('connect', () => log.info({ url: opts.mqtt.url }, 'bridge connected to broker'));
+  link.on('close', () => log.warn({ url: opts.mqtt.url }, 'bridge lost the broker; reconnecting'));
+  link.on('error', (err) => log.warn({ err: err.message }, 'mqtt error'));
+  link.start();
 
   const http = buildHttp({
     store: opts.store,
     hub,
     ingest,
-    mqttConnected: () => client.connected,
+    mqttConnected: () => link.connected,
     log,
     dashboardDir: opts.dashboardDir,
     timeZone: opts.timeZone,
@@ -136,12 +125,12 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     ingest,
     hub,
     http,
-    mqtt: client,
+    link,
     alerts,
     close: async () => {
       alerts.stop();
       if (retention) clearInterval(retention);
-      await client.endAsync();
+      await link.close();
       await http.close();
       await opts.store.close();
     },

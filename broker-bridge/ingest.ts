@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { SCHEMA_BY_KIND, parseTopic, type Availability, type CounterEvent, type CounterRef, type CounterState } from '@okienko/protocol';
 import { effectiveTime, projectAvailability, projectEvent, projectState } from './projection.ts';
-import type { CounterRow, Store } from './store/types.ts';
+import type { CounterRow, Store, WriteOp, WriteResult } from './store/types.ts';
 
 export const REJECT_REASONS = ['unknown_topic', 'payload_too_large', 'invalid_json', 'invalid_payload', 'topic_mismatch'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -15,6 +15,18 @@ export type Outcome =
 
 /** Payloads are small JSON objects; anything bigger is a mistake or an attack, refused before parsing. */
 export const MAX_PAYLOAD_BYTES = 16 * 1024;
+
+export interface Message {
+  topic: string;
+  payload: Buffer;
+}
+
+/** A message that passed validation: the write it asks for, and the event when it is one. */
+interface Valid {
+  op: WriteOp;
+  event?: CounterEvent;
+  receivedAt?: number;
+}
 
 export interface IngestListener {
   onEvent(event: CounterEvent, receivedAt: number): void;
@@ -44,19 +56,47 @@ export class Ingest {
   ) {}
 
   async handle(topic: string, payload: Buffer): Promise<Outcome> {
-    const outcome = await this.classifyAndStore(topic, payload);
+    return (await this.handleBatch([{ topic, payload }]))[0]!;
+  }
+
+  /**
+   * Messages in the order the broker gave them, stored in one transaction: one commit for the
+   * lot. Outcomes come back in the same order; the live stream hears of each only once committed.
+   */
+  async handleBatch(messages: readonly Message[]): Promise<Outcome[]> {
+    const classified = messages.map((m) => this.classify(m.topic, m.payload));
+    const ops = classified.flatMap((c) => ('op' in c ? [c.op] : []));
+    const results = ops.length > 0 ? await this.store.write(ops) : [];
+    let next = 0;
+    // Each counter's view goes to the live stream once per batch, as the batch left it.
+    const rows = new Map<string, CounterRow>();
+    const outcomes = classified.map((c, i) => {
+      let outcome: Outcome = c as Outcome;
+      if ('op' in c) {
+        const r = results[next++]!;
+        outcome = this.finish(c, r);
+        if (r.row) rows.set(`${r.row.site}/${r.row.counter}`, r.row);
+      }
+      this.count(messages[i]!, outcome);
+      return outcome;
+    });
+    for (const row of rows.values()) this.listener.onCounter(row);
+    return outcomes;
+  }
+
+  private count(m: Message, outcome: Outcome): void {
     if (outcome.kind === 'rejected') {
       this.rejected[outcome.reason] += 1;
-      this.log.warn({ topic, reason: outcome.reason, detail: outcome.detail, bytes: payload.length }, 'rejected message');
+      this.log.warn({ topic: m.topic, reason: outcome.reason, detail: outcome.detail, bytes: m.payload.length }, 'rejected message');
     } else if (outcome.kind === 'duplicate') {
       this.duplicates += 1;
     } else if (outcome.kind === 'stored') {
       this.stored += 1;
     }
-    return outcome;
   }
 
-  private async classifyAndStore(topic: string, payload: Buffer): Promise<Outcome> {
+  /** Validation, which needs no store: a bad message is decided here, a good one becomes a write. */
+  private classify(topic: string, payload: Buffer): Outcome | Valid {
     const t = parseTopic(topic);
     if (!t.ok) return { kind: 'rejected', reason: t.reason, detail: t.detail };
     if (t.kind === 'command') return { kind: 'ignored' }; // our own commands to counters
@@ -88,32 +128,36 @@ export class Ingest {
         const event = msg as CounterEvent;
         // The row before the event is read inside the store's transaction (under its lock), for
         // both the clock correction and the gap check: no second read, no race between bridges.
-        const r = await this.store.recordEvent(
+        return {
           event,
-          { receivedAt, effectiveAt: (previous) => effectiveTime(previous, event, receivedAt) },
-          (row) => projectEvent(row, event, receivedAt),
-        );
-        if (r.outcome === 'duplicate') return { kind: 'duplicate', event };
-        const newlyMissing = (r.row?.missing ?? []).filter((m) => !(r.previous?.missing ?? []).includes(m));
-        if (newlyMissing.length > 0) {
-          this.gaps += newlyMissing.length;
-          this.log.warn({ counter: `${t.site}/${t.counter}`, missing: newlyMissing.slice(0, 20), count: newlyMissing.length, seq: event.seq }, 'events missing from a counter');
-          this.listener.onGap?.(ref, newlyMissing);
-        }
-        this.listener.onEvent(event, receivedAt);
-        if (r.row) this.listener.onCounter(r.row);
-        return { kind: 'stored', event, row: r.row };
+          receivedAt,
+          op: {
+            kind: 'event',
+            event,
+            times: { receivedAt, effectiveAt: (previous) => effectiveTime(previous, event, receivedAt) },
+            project: (row) => projectEvent(row, event, receivedAt),
+          },
+        };
       }
-      case 'state': {
-        const row = await this.store.updateCounter(ref, (r) => projectState(r, msg as CounterState, receivedAt));
-        if (row) this.listener.onCounter(row);
-        return { kind: 'counter', row };
-      }
-      case 'availability': {
-        const row = await this.store.updateCounter(ref, (r) => projectAvailability(r, msg as Availability, receivedAt));
-        if (row) this.listener.onCounter(row);
-        return { kind: 'counter', row };
-      }
+      case 'state':
+        return { op: { kind: 'counter', ref, project: (r) => projectState(r, msg as CounterState, receivedAt) } };
+      case 'availability':
+        return { op: { kind: 'counter', ref, project: (r) => projectAvailability(r, msg as Availability, receivedAt) } };
     }
+  }
+
+  /** After the commit: gaps, the event on the live stream, the outcome. */
+  private finish(v: Valid, r: WriteResult): Outcome {
+    if (!v.event) return { kind: 'counter', row: r.row };
+    if (r.outcome === 'duplicate') return { kind: 'duplicate', event: v.event };
+    const newlyMissing = (r.row?.missing ?? []).filter((m) => !(r.previous?.missing ?? []).includes(m));
+    if (newlyMissing.length > 0) {
+      const ref = { site: v.event.site, counter: v.event.counter };
+      this.gaps += newlyMissing.length;
+      this.log.warn({ counter: `${ref.site}/${ref.counter}`, missing: newlyMissing.slice(0, 20), count: newlyMissing.length, seq: v.event.seq }, 'events missing from a counter');
+      this.listener.onGap?.(ref, newlyMissing);
+    }
+    this.listener.onEvent(v.event, v.receivedAt!);
+    return { kind: 'stored', event: v.event, row: r.row };
   }
 }

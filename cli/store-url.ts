@@ -2,11 +2,19 @@ import path from 'node:path';
 import { ConfigError } from '@okienko/protocol';
 import { PostgresStore, SqliteStore, type Store } from '@okienko/broker-bridge';
 
-/** `sqlite:<file>` or `postgres://user@host/db` (`postgresql://` too): one Store interface either way. */
+/**
+ * `sqlite:<file>[?synchronous=FULL|NORMAL]` or `postgres://user@host/db` (`postgresql://` too): one
+ * Store interface either way. SQLite's FULL (the default) survives a power cut of the server;
+ * NORMAL survives a crash of the bridge but may lose the last commits to a power cut.
+ */
 export async function openStore(url: string): Promise<Store> {
   if (url.startsWith('sqlite:')) {
-    const file = url.slice('sqlite:'.length);
-    return new SqliteStore(file === ':memory:' ? file : path.resolve(file));
+    const [file = '', query = ''] = url.slice('sqlite:'.length).split('?');
+    const synchronous = new URLSearchParams(query).get('synchronous') ?? 'FULL';
+    if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+      throw new ConfigError('--store / OKIENKO_STORE', [`synchronous=${synchronous} in "${url}" — use synchronous=FULL (survives a power cut) or synchronous=NORMAL`]);
+    }
+    return new SqliteStore(file === ':memory:' ? file : path.resolve(file), { synchronous });
   }
   if (/^postgres(ql)?:\/\//.test(url)) return PostgresStore.open(url);
   throw new ConfigError('--store / OKIENKO_STORE', [

@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent } from './types.ts';
+import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult } from './types.ts';
 import type { AlertCondition } from '../alerts.ts';
 import { alertRecord, type AlertRow } from './alert-record.ts';
+import { planBatch } from './batch.ts';
+import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 
 /** Each entry moves the schema one version on; PRAGMA user_version says how far a file has come. */
 const MIGRATIONS: string[] = [
@@ -68,17 +70,25 @@ export interface SqliteOptions {
   synchronous: 'FULL' | 'NORMAL';
 }
 
+const defaults: SqliteOptions = { synchronous: 'FULL' };
+
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts;
+  private readonly checkpointer: SqliteCheckpointer | null = null;
 
-  constructor(file: string, options: SqliteOptions = { synchronous: 'FULL' }) {
+  constructor(file: string, options: SqliteOptions = defaults) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous}`);
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    if (file !== ':memory:') {
+      // Checkpoints happen on a thread of their own (sqlite-checkpointer.ts), not inside a commit.
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new SqliteCheckpointer(file, (message) => process.emitWarning(`okienko: WAL checkpoint failed: ${message}`));
+    }
     this.stmts = {
       insert: this.db.prepare(
         `INSERT INTO events (id, site, counter, seq, type, at, clock_synced, received_at, effective_at, face, flagged, payload)
@@ -100,49 +110,51 @@ export class SqliteStore implements Store {
     };
   }
 
-  async recordEvent(event: CounterEvent, times: EventTimes, project: Projector): Promise<RecordedEvent> {
-    return this.db.transaction((): RecordedEvent => {
-      const previous = this.getCounterSync(event.site, event.counter);
-      const receivedAt = times.receivedAt;
-      const effectiveAt = typeof times.effectiveAt === 'function' ? times.effectiveAt(previous) : times.effectiveAt;
-      const info = this.stmts.insert.run({
-        id: event.id,
-        site: event.site,
-        counter: event.counter,
-        seq: event.seq,
-        type: event.type,
-        at: event.at,
-        clockSynced: event.clockSynced ? 1 : 0,
-        receivedAt,
-        effectiveAt,
-        face: event.type === 'feedback' ? event.face : null,
-        flagged: event.type === 'feedback' ? (event.flagged ? 1 : 0) : null,
-        payload: JSON.stringify(event),
-      });
-      if (info.changes === 0) return { outcome: 'duplicate', row: null, previous };
-      if (event.type === 'feedback' && !event.flagged) {
-        this.stmts.countVote.run(event.site, event.counter, effectiveAt - (effectiveAt % HOUR_MS), event.face);
-      }
-      return { outcome: 'stored', row: this.putProjected(previous, project), previous };
+  async write(ops: readonly WriteOp[]): Promise<WriteResult[]> {
+    return this.db.transaction(() => {
+      const { results, changed } = planBatch(
+        ops,
+        (ref) => this.getCounterSync(ref.site, ref.counter),
+        (event, receivedAt, effectiveAt) => this.insertSync(event, receivedAt, effectiveAt),
+      );
+      for (const row of changed) this.stmts.putCounter.run(row.site, row.counter, JSON.stringify(row));
+      return results;
     })();
   }
 
+  async recordEvent(event: CounterEvent, times: EventTimes, project: Projector): Promise<RecordedEvent> {
+    return (await this.write([{ kind: 'event', event, times, project }]))[0] as RecordedEvent;
+  }
+
   async updateCounter(ref: CounterRef, project: Projector): Promise<CounterRow | null> {
-    return this.db.transaction(() => this.project(ref, project))();
+    return (await this.write([{ kind: 'counter', ref, project }]))[0]!.row;
   }
 
   async getCounter(site: string, counter: string): Promise<CounterRow | null> {
     return this.getCounterSync(site, counter);
   }
 
-  private project(ref: CounterRef, project: Projector): CounterRow | null {
-    return this.putProjected(this.getCounterSync(ref.site, ref.counter), project);
-  }
-
-  private putProjected(current: CounterRow | null, project: Projector): CounterRow | null {
-    const next = project(current);
-    if (next) this.stmts.putCounter.run(next.site, next.counter, JSON.stringify(next));
-    return next;
+  /** Stores the event unless its id is already there; counts the vote. True when it was new. */
+  private insertSync(event: CounterEvent, receivedAt: number, effectiveAt: number): boolean {
+    const info = this.stmts.insert.run({
+      id: event.id,
+      site: event.site,
+      counter: event.counter,
+      seq: event.seq,
+      type: event.type,
+      at: event.at,
+      clockSynced: event.clockSynced ? 1 : 0,
+      receivedAt,
+      effectiveAt,
+      face: event.type === 'feedback' ? event.face : null,
+      flagged: event.type === 'feedback' ? (event.flagged ? 1 : 0) : null,
+      payload: JSON.stringify(event),
+    });
+    if (info.changes === 0) return false;
+    if (event.type === 'feedback' && !event.flagged) {
+      this.stmts.countVote.run(event.site, event.counter, effectiveAt - (effectiveAt % HOUR_MS), event.face);
+    }
+    return true;
   }
 
   private getCounterSync(site: string, counter: string): CounterRow | null {
@@ -217,6 +229,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     this.db.close();
   }
 

@@ -49,6 +49,18 @@ export interface RecordedEvent {
   previous: CounterRow | null;
 }
 
+/** One write in a batch: an event to store once, or a counter's row to move on. */
+export type WriteOp =
+  | { kind: 'event'; event: CounterEvent; times: EventTimes; project: Projector }
+  | { kind: 'counter'; ref: CounterRef; project: Projector };
+
+/** What became of one write: for 'counter', `row` is null when the projector changed nothing. */
+export interface WriteResult {
+  outcome: 'stored' | 'duplicate' | 'counter';
+  row: CounterRow | null;
+  previous: CounterRow | null;
+}
+
 export interface StoredEvent {
   event: CounterEvent;
   receivedAt: number;
@@ -70,6 +82,12 @@ export interface EventFilter {
  * a networked database fits behind the same interface; each write is durable when it resolves.
  */
 export interface Store {
+  /**
+   * Several writes in one transaction, in order, all or none: a batch costs one commit (one fsync)
+   * however many messages it holds. A counter's writes see each other's rows, so a batch behaves
+   * exactly as the same writes one by one. Concurrent bridges serialise per counter.
+   */
+  write(ops: readonly WriteOp[]): Promise<WriteResult[]>;
   /**
    * Store the event and move its counter's row on, in one transaction. 'duplicate' when an event
    * with this id is already stored (idempotent); then the row is left alone.

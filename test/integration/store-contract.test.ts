@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore, SqliteStore, projectAvailability, projectEvent, type Store } from '@okienko/broker-bridge';
+import { PostgresStore, SqliteStore, effectiveTime, projectAvailability, projectEvent, type Store, type WriteOp } from '@okienko/broker-bridge';
 import { freshDatabase, startPostgres, type Postgres } from '../helpers/postgres.ts';
 import { REF, availability, feedback, stateChange } from '../helpers/messages.ts';
 
@@ -101,6 +101,63 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     expect(await store.deleteEventsBefore(at - 30 * 86_400_000)).toBe(1);
     expect((await store.listEvents({ limit: 10 })).map((s) => s.event.id)).toEqual([recent.id]);
     expect(await store.feedbackCounts(REF.site, REF.counter, at - 41 * 86_400_000)).toEqual({ '4': 2 });
+    await store.close();
+  });
+
+  it('writes a batch in one go exactly as the same writes one by one, duplicates and clock offsets included', async () => {
+    const online = availability('online', 'boot-1');
+    const other = { ...REF, counter: 'okienko-2' };
+    const e1 = { ...feedback(1, { at, face: 4 }), bootId: 'boot-1', clockSynced: false };
+    const e2 = { ...stateChange(2, 'serving'), at };
+    const e3 = { ...feedback(1, { at: at + 1000, face: 1 }), counter: other.counter } as typeof e1;
+    const onlineAt = at + 7_000; // the device's clock is 7 s behind the bridge's
+    const ops = (): WriteOp[] => {
+      return [
+        { kind: 'counter', ref: REF, project: (row) => projectAvailability(row, { ...online, at }, onlineAt) },
+        ...[e1, e2, e1, e3].map((e): WriteOp => ({
+          kind: 'event',
+          event: e,
+          times: { receivedAt: onlineAt, effectiveAt: (previous) => effectiveTime(previous, e, onlineAt) },
+          project: (row) => projectEvent(row, e, onlineAt),
+        })),
+        { kind: 'counter', ref: other, project: () => null },
+      ];
+    };
+    const batched = (await open()).store;
+    const results = await batched.write(ops());
+    const single = (await open()).store;
+    const oneByOne = [];
+    for (const op of ops()) oneByOne.push(...(await single.write([op])));
+    expect(results.map((r) => r.outcome)).toEqual(['counter', 'stored', 'stored', 'duplicate', 'stored', 'counter']);
+    expect(results).toEqual(oneByOne);
+    expect(results[1]!.previous).toMatchObject({ online: true, clockOffsetMs: 7_000 });
+    for (const store of [batched, single]) {
+      const events = await store.listEvents({ limit: 10 });
+      expect(events.map((s) => [s.event.seq, s.event.counter, s.effectiveAt])).toEqual([
+        [2, 'okienko-1', at],
+        [1, 'okienko-2', at + 1000],
+        [1, 'okienko-1', at + 7_000],
+      ]);
+      expect(await store.feedbackCounts(REF.site, REF.counter, at)).toEqual({ '4': 1 });
+      expect(await store.getCounter(REF.site, REF.counter)).toMatchObject({ status: 'serving', seq: 2, online: true });
+      await store.close();
+    }
+  });
+
+  it('writes nothing of a batch when part of it fails', async () => {
+    const { store } = await open();
+    const e = feedback(1, { at });
+    const boom = (): never => {
+      throw new Error('projector failed');
+    };
+    await expect(
+      store.write([
+        { kind: 'event', event: e, times: times(at), project: (row) => projectEvent(row, e, at) },
+        { kind: 'counter', ref: { ...REF, counter: 'okienko-2' }, project: boom },
+      ]),
+    ).rejects.toThrow('projector failed');
+    expect(await store.listEvents({ limit: 10 })).toEqual([]);
+    expect(await store.listCounters()).toEqual([]);
     await store.close();
   });
 

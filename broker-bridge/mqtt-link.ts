@@ -1,0 +1,319 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { EventEmitter } from 'node:events';
+import mqttPacket, { type IPublishPacket, type Packet } from 'mqtt-packet';
+import type { Logger } from 'pino';
+import { ConfigError } from '@okienko/protocol';
+import type { Message } from './ingest.ts';
+
+export interface BridgeLinkOptions {
+  /** mqtt://host:port or mqtts://host:port (tcp:// and ssl:// too). */
+  url: string;
+  clientId: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  protocolVersion: 4 | 5;
+  /** What to subscribe to, at QoS 1. */
+  filter: string;
+  /** For mqtts: the office's own CA, when the broker's certificate is not signed by a public one. */
+  tls?: { ca?: Buffer | undefined; rejectUnauthorized?: boolean | undefined } | undefined;
+  keepaliveSeconds?: number;
+  /** Most messages stored in one transaction. */
+  maxBatch?: number;
+}
+
+/** Stores a batch durably; resolves only once it is committed. */
+export type BatchHandler = (messages: Message[]) => Promise<void>;
+
+interface Received extends Message {
+  generation: number;
+  qos: number;
+  messageId: number | undefined;
+}
+
+interface Outgoing {
+  packet: IPublishPacket;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+// Past this many received-but-unstored messages we stop reading the socket: the broker then holds
+// the rest (TCP back-pressure) instead of this process's memory.
+const HIGH_WATER = 20_000;
+const MAX_OUTGOING = 10_000;
+const NO_EXPIRY = 0xffffffff;
+
+/**
+ * The bridge's one connection to the broker: a QoS 1 subscriber that acknowledges each message
+ * only after it is committed, and that commits many at once.
+ *
+ * Why not MQTT.js here: its client hands incoming publishes to `handleMessage` one at a time and
+ * reads the next only after the previous one's PUBACK, so an ack-after-commit bridge on MQTT.js
+ * pays a whole commit (an fsync) per message — that capped durable ingest at a tenth of the
+ * broker's rate. Here every publish that has arrived is taken, stored in one transaction, and
+ * then acknowledged in arrival order (MQTT requires PUBACKs in order). The broker bounds what is
+ * in flight (MQTT 5 Receive Maximum; Mosquitto's max_inflight_messages for 3.1.1). Device code
+ * keeps MQTT.js: it sends, it does not consume a stream.
+ *
+ * Commands to counters go out on the same connection (QoS 1, re-sent after a reconnect until the
+ * broker has them): Mosquitto with use_username_as_clientid would make a second connection of
+ * the same user take this one's session over.
+ */
+export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [Error] }> {
+  connected = false;
+  /** Batches committed, and messages in them: the mean batch size shows the group commit at work. */
+  readonly stats = { batches: 0, messages: 0 };
+  private socket: net.Socket | null = null;
+  private generation = 0;
+  private pending: Received[] = [];
+  private busy = false;
+  private closed = false;
+  private lastId = 0;
+  private readonly outgoing = new Map<number, Outgoing>();
+  private subscribeId = 0;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private awaitingPong = false;
+  private backoffMs = 500;
+  private readonly target: { secure: boolean; host: string; port: number };
+  private idle: (() => void) | null = null;
+
+  constructor(
+    private readonly opts: BridgeLinkOptions,
+    private readonly handler: BatchHandler,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.target = parseBrokerUrl(opts.url);
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  /** QoS 1: resolves when the broker has it; kept and re-sent across reconnects until then. */
+  publish(topic: string, payload: string, options: { retain?: boolean } = {}): Promise<void> {
+    if (this.outgoing.size >= MAX_OUTGOING) return Promise.reject(new Error(`more than ${MAX_OUTGOING} messages waiting for the broker`));
+    return new Promise((resolve, reject) => {
+      const packet: IPublishPacket = {
+        cmd: 'publish',
+        topic,
+        payload: Buffer.from(payload),
+        qos: 1,
+        retain: options.retain ?? false,
+        dup: false,
+        messageId: this.nextId(),
+      };
+      this.outgoing.set(packet.messageId!, { packet, resolve, reject });
+      if (this.connected) this.send(packet);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    // Let a batch being committed finish, so its messages are acknowledged, not re-sent.
+    if (this.busy) await new Promise<void>((resolve) => (this.idle = resolve));
+    const socket = this.socket;
+    if (socket && !socket.destroyed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => socket.destroy(), 1000);
+        socket.once('close', () => (clearTimeout(timer), resolve()));
+        socket.end(this.encode({ cmd: 'disconnect' }));
+      });
+    }
+    this.stopPing();
+    for (const o of this.outgoing.values()) o.reject(new Error('bridge closed before the broker took the message'));
+    this.outgoing.clear();
+  }
+
+  private connect(): void {
+    const generation = ++this.generation;
+    const { secure, host, port } = this.target;
+    const socket = secure
+      ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ca: this.opts.tls?.ca, rejectUnauthorized: this.opts.tls?.rejectUnauthorized ?? true })
+      : net.connect({ host, port });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    const parser = mqttPacket.parser({ protocolVersion: this.opts.protocolVersion });
+    parser.on('packet', (p: Packet) => this.onPacket(p, generation));
+    parser.on('error', (err: Error) => {
+      this.log.error({ err: err.message }, 'malformed packet from the broker; reconnecting');
+      socket.destroy();
+    });
+    socket.on(secure ? 'secureConnect' : 'connect', () => {
+      socket.write(
+        this.encode({
+          cmd: 'connect',
+          protocolId: 'MQTT',
+          protocolVersion: this.opts.protocolVersion,
+          // Keep the session: the broker queues QoS 1 events while the bridge is down.
+          clean: false,
+          clientId: this.opts.clientId,
+          keepalive: this.opts.keepaliveSeconds ?? 30,
+          username: this.opts.username,
+          password: this.opts.password === undefined ? undefined : Buffer.from(this.opts.password),
+          // MQTT 5 ends a session at disconnect unless told otherwise, and lets us ask for many
+          // messages in flight (the batch size is bounded by it).
+          properties: this.opts.protocolVersion === 5 ? { sessionExpiryInterval: NO_EXPIRY, receiveMaximum: 65_535 } : undefined,
+        }),
+      );
+    });
+    socket.on('data', (buf: Buffer) => parser.parse(buf));
+    socket.on('error', (err) => this.emit('error', err));
+    socket.on('close', () => this.onClose(generation));
+  }
+
+  private onPacket(p: Packet, generation: number): void {
+    if (generation !== this.generation) return;
+    switch (p.cmd) {
+      case 'connack': {
+        const code = p.reasonCode ?? p.returnCode ?? 0;
+        if (code !== 0) {
+          this.emit('error', new Error(`the broker refused the bridge's connection (code ${code}): check --mqtt-username/--mqtt-password and the broker's ACL`));
+          this.socket?.destroy();
+          return;
+        }
+        this.subscribeId = this.nextId();
+        this.send({ cmd: 'subscribe', messageId: this.subscribeId, subscriptions: [{ topic: this.opts.filter, qos: 1 }] });
+        this.startPing();
+        return;
+      }
+      case 'suback': {
+        if (p.messageId !== this.subscribeId) return;
+        const granted = p.granted[0];
+        if (typeof granted !== 'number' || granted >= 0x80) {
+          this.emit('error', new Error(`the broker refused the subscription to ${this.opts.filter}: check the bridge user's ACL`));
+          this.socket?.destroy();
+          return;
+        }
+        this.connected = true;
+        this.backoffMs = 500;
+        // What the broker had not taken before the link dropped goes again (MQTT: DUP set).
+        for (const o of this.outgoing.values()) this.send({ ...o.packet, dup: true });
+        this.emit('connect');
+        return;
+      }
+      case 'publish': {
+        if (p.qos === 2) {
+          this.log.warn({ topic: p.topic }, 'QoS 2 publish ignored: the bridge subscribes at QoS 1');
+          return;
+        }
+        this.pending.push({ topic: p.topic, payload: Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload), qos: p.qos, messageId: p.messageId, generation });
+        if (this.pending.length >= HIGH_WATER) this.socket?.pause();
+        this.scheduleDrain();
+        return;
+      }
+      case 'puback': {
+        const o = this.outgoing.get(p.messageId!);
+        if (o) {
+          this.outgoing.delete(p.messageId!);
+          o.resolve();
+        }
+        return;
+      }
+      case 'pingresp':
+        this.awaitingPong = false;
+        return;
+      case 'disconnect':
+        this.log.warn({ reasonCode: p.reasonCode }, 'the broker ended the bridge connection');
+        this.socket?.destroy();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private scheduleDrain(): void {
+    if (this.busy || this.pending.length === 0) return;
+    this.busy = true;
+    // One turn of the event loop first: whatever the socket already holds joins this batch.
+    setImmediate(() => void this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    const batch = this.pending.splice(0, this.opts.maxBatch ?? 1000);
+    try {
+      await this.handler(batch);
+      this.stats.batches += 1;
+      this.stats.messages += batch.length;
+      const acks = batch.filter((m) => m.qos === 1 && m.generation === this.generation && m.messageId !== undefined);
+      if (acks.length > 0 && this.socket && !this.socket.destroyed) {
+        this.socket.write(Buffer.concat(acks.map((m) => this.encode({ cmd: 'puback', messageId: m.messageId! }))));
+      }
+    } catch (err) {
+      // Nothing of this batch is acknowledged; dropping the connection makes the broker re-send it all.
+      this.log.error({ err, messages: batch.length }, 'store failed; not acknowledging, reconnecting so the broker re-sends');
+      this.pending = [];
+      this.socket?.destroy();
+    }
+    this.busy = false;
+    if (this.socket?.isPaused() && this.pending.length < HIGH_WATER / 2) this.socket.resume();
+    if (this.closed) {
+      this.idle?.();
+      this.idle = null;
+      return;
+    }
+    this.scheduleDrain();
+  }
+
+  private onClose(generation: number): void {
+    if (generation !== this.generation) return;
+    const was = this.connected;
+    this.connected = false;
+    this.stopPing();
+    // Unacknowledged messages of this connection come again on the next one.
+    this.pending = [];
+    if (was) this.emit('close');
+    if (this.closed) return;
+    const delay = this.backoffMs * (0.5 + Math.random());
+    this.backoffMs = Math.min(this.backoffMs * 2, 10_000);
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private startPing(): void {
+    this.stopPing();
+    this.awaitingPong = false;
+    this.pingTimer = setInterval(
+      () => {
+        if (this.awaitingPong) {
+          this.log.warn('no answer from the broker to a ping; reconnecting');
+          this.socket?.destroy();
+          return;
+        }
+        this.awaitingPong = true;
+        this.send({ cmd: 'pingreq' });
+      },
+      (this.opts.keepaliveSeconds ?? 30) * 500,
+    );
+    this.pingTimer.unref();
+  }
+
+  private stopPing(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+  }
+
+  private send(packet: Packet): void {
+    if (this.socket && !this.socket.destroyed) this.socket.write(this.encode(packet));
+  }
+
+  private encode(packet: Packet): Buffer {
+    return mqttPacket.generate(packet, { protocolVersion: this.opts.protocolVersion });
+  }
+
+  private nextId(): number {
+    do this.lastId = (this.lastId % 65_535) + 1;
+    while (this.outgoing.has(this.lastId));
+    return this.lastId;
+  }
+}
+
+export function parseBrokerUrl(url: string): { secure: boolean; host: string; port: number } {
+  const u = new URL(url);
+  const secure = u.protocol === 'mqtts:' || u.protocol === 'ssl:';
+  if (!secure && u.protocol !== 'mqtt:' && u.protocol !== 'tcp:') {
+    throw new ConfigError('--mqtt-url', [`${url}: the bridge connects over TCP — use mqtt://host:1883 or mqtts://host:8883 (WebSockets are for browsers)`]);
+  }
+  return { secure, host: u.hostname, port: u.port ? Number(u.port) : secure ? 8883 : 1883 };
+}
