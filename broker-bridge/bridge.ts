@@ -93,7 +93,11 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   );
   link.on('connect', () => log.info({ url: opts.mqtt.url }, 'bridge connected to broker'));
   link.on('close', () => log.warn({ url: opts.mqtt.url }, 'bridge lost the broker; reconnecting'));
-  link.on('error', (err) => log.warn({ err: err.message }, 'mqtt error'));
+  link.on('error', (err: NodeJS.ErrnoException) => {
+    // A broker certificate we can't verify is a configuration problem with a known fix.
+    const untrusted = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(err.code ?? '');
+    log.warn({ err: err.message, ...(untrusted && { fix: "the broker's certificate is not trusted: give the CA that signed it with --mqtt-ca-file" }) }, 'mqtt error');
+  });
   link.start();
 
   const http = buildHttp({

@@ -12,3 +12,4 @@ export * from './metrics.ts';
 export * from './alerts.ts';
 export * from './alert-engine.ts';
 export * from './reports.ts';
+export * from './mqtt-link.ts';

@@ -2,7 +2,7 @@ import { DEFAULT_TIME_ZONE } from '@okienko/protocol';
 import { startBridge } from '@okienko/broker-bridge';
 import { DASHBOARD_DIST } from '@okienko/dashboard';
 import { z } from 'zod';
-import { host, logLevel, mqttClientSettings, mqttPassword, port, type Command } from './options.ts';
+import { host, logLevel, mqttCa, mqttClientSettings, mqttPassword, port, type Command } from './options.ts';
 import { rootLogger } from './log.ts';
 import { onShutdown } from './shutdown.ts';
 import { openStore } from './store-url.ts';
@@ -28,7 +28,8 @@ export const bridgeCommand: Command = {
         url: v.mqttUrl as string,
         username: v.username as string | undefined,
         password: mqttPassword(v),
-        protocolVersion: 4,
+        protocolVersion: v.protocolVersion as 4 | 5,
+        ca: mqttCa(v),
         clientId: v.clientId as string,
         sharedGroup: v.sharedGroup as string | undefined,
       },

@@ -41,7 +41,7 @@ export const deviceCommand: Command = {
         dataDir: path.resolve(config.dataDir),
         machine: machineConfigFrom(config),
         clerk: config.clerk,
-        link: linkOptions(config),
+        link: linkOptions(config, file),
         outbox: config.outbox,
         timeZone: config.timeZone,
         version: VERSION,

@@ -73,7 +73,19 @@ export function mqttClientSettings(role: string): Record<string, Setting> {
     username: { flag: 'mqtt-username', env: 'OKIENKO_MQTT_USERNAME', schema: optionalString, help: `MQTT username of the ${role}.` },
     password: { flag: 'mqtt-password', env: 'OKIENKO_MQTT_PASSWORD', schema: optionalString, help: 'MQTT password (prefer the environment or a file to a flag: flags show in ps).' },
     passwordFile: { flag: 'mqtt-password-file', env: 'OKIENKO_MQTT_PASSWORD_FILE', schema: optionalString, help: 'Read the MQTT password from this file (e.g. a systemd credential).' },
+    caFile: { flag: 'mqtt-ca-file', env: 'OKIENKO_MQTT_CA_FILE', schema: optionalString, help: 'For mqtts://: the certificate (PEM) of the CA that signed the broker\'s, when it is not a public one.' },
+    protocolVersion: { flag: 'mqtt-version', env: 'OKIENKO_MQTT_VERSION', default: '4', schema: z.enum(['4', '5']).transform(Number), help: 'MQTT protocol: 4 (3.1.1, any broker) or 5.' },
   };
+}
+
+/** The CA certificate from --mqtt-ca-file, read now so a wrong path stops the start with its fix. */
+export function mqttCa(v: Record<string, unknown>): Buffer | undefined {
+  if (typeof v.caFile !== 'string') return undefined;
+  try {
+    return fs.readFileSync(v.caFile);
+  } catch (err) {
+    throw new ConfigError('--mqtt-ca-file / OKIENKO_MQTT_CA_FILE', [`cannot read ${v.caFile}: ${(err as Error).message} — give the path of the CA certificate (PEM)`]);
+  }
 }
 
 /** The password from --mqtt-password-file when given, else --mqtt-password / the environment. */

@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
 import { buildDashboard, DASHBOARD_DIST } from '@okienko/dashboard';
 import { SimFleet, demoCounters, registerSimRoutes } from '@okienko/sim';
-import { host, logLevel, mqttClientSettings, mqttPassword, port, positiveInt, type Command } from './options.ts';
+import { host, logLevel, mqttCa, mqttClientSettings, mqttPassword, port, positiveInt, type Command } from './options.ts';
 import { rootLogger } from './log.ts';
 import { onShutdown } from './shutdown.ts';
 import { VERSION } from './version.ts';
@@ -38,7 +38,8 @@ export const simCommand: Command = {
         username: v.username as string | undefined,
         password: mqttPassword(v),
         keepaliveS: v.keepalive as number,
-        protocolVersion: 4,
+        protocolVersion: v.protocolVersion as 4 | 5,
+        ca: mqttCa(v),
         reconnectMinMs: 250,
         reconnectMaxMs: 5_000,
         window: 32,

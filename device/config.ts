@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import { z } from 'zod';
-import { Clerk, CounterId, DEFAULT_TIME_ZONE, SiteId, Substitute, parseConfig } from '@okienko/protocol';
+import { Clerk, ConfigError, CounterId, DEFAULT_TIME_ZONE, SiteId, Substitute, parseConfig } from '@okienko/protocol';
 import { machineConfig, type MachineConfig } from './machine.ts';
 import type { LinkOptions } from './link.ts';
 import { Schedule } from './schedule.ts';
@@ -39,6 +40,8 @@ export const DeviceConfig = z
         password: z.string().optional(),
         keepaliveS: z.number().int().min(1).max(3600).default(30),
         protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+        /** For mqtts:// with the office's own certificate authority (PEM). */
+        caFile: z.string().min(1).optional(),
         reconnectMinMs: z.number().int().positive().default(500),
         reconnectMaxMs: z.number().int().positive().default(30_000),
       })
@@ -90,6 +93,15 @@ export function machineConfigFrom(c: DeviceConfig): MachineConfig {
   });
 }
 
-export function linkOptions(c: DeviceConfig): LinkOptions {
-  return { ...c.mqtt, window: 32, homeAssistant: c.homeAssistant.enabled ? { prefix: c.homeAssistant.prefix } : undefined };
+export function linkOptions(c: DeviceConfig, source = 'device config'): LinkOptions {
+  const { caFile, ...mqtt } = c.mqtt;
+  return { ...mqtt, ca: caFile ? readCa(caFile, source) : undefined, window: 32, homeAssistant: c.homeAssistant.enabled ? { prefix: c.homeAssistant.prefix } : undefined };
+}
+
+function readCa(file: string, source: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new ConfigError(source, [`mqtt.caFile: cannot read ${file}: ${(err as Error).message} — give the path of the office CA's certificate (PEM)`]);
+  }
 }

@@ -18,6 +18,8 @@ export interface LinkOptions {
   keepaliveS: number;
   /** 4 = MQTT 3.1.1 (the embedded aedes broker), 5 = MQTT 5. */
   protocolVersion: 4 | 5;
+  /** For mqtts:// with the office's own certificate authority. */
+  ca?: Buffer | undefined;
   reconnectMinMs: number;
   reconnectMaxMs: number;
   /** Events in flight at once while draining the outbox. */
@@ -88,6 +90,7 @@ export class CounterLink extends EventEmitter<{
       password: this.options.password,
       keepalive: this.options.keepaliveS,
       protocolVersion: this.options.protocolVersion,
+      ca: this.options.ca,
       clean: true,
       // Our outbox is the queue; MQTT.js must not keep its own in memory.
       queueQoSZero: false,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm test needs a real Mosquitto and a real Chromium. Where they are missing we install them
+// npm test needs a real Mosquitto, PostgreSQL, Chromium and openssl. Where they are missing we install them
 // with apt-get when we are root; otherwise we stop and print the exact command. Never a silent skip.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +12,7 @@ const NEEDED = [
   { pkg: 'mosquitto', present: () => fs.existsSync('/usr/sbin/mosquitto'), why: 'integration tests run against a real MQTT broker' },
   { pkg: 'chromium', present: () => fs.existsSync('/usr/bin/chromium'), why: 'end-to-end tests run in a real browser' },
   { pkg: 'postgresql', present: hasPostgres, why: 'the PostgreSQL store is tested against a real server' },
+  { pkg: 'openssl', present: () => fs.existsSync('/usr/bin/openssl'), why: 'the TLS tests make their own certificate authority' },
 ];
 
 const missing = NEEDED.filter((n) => !n.present());
