@@ -8,6 +8,7 @@ import { AlertEngine } from './alert-engine.ts';
 import type { AlertRules } from './alerts.ts';
 import { LiveHub } from './live.ts';
 import { BridgeLink } from './mqtt-link.ts';
+import { NoticeBoard } from './notices.ts';
 import type { Store } from './store/types.ts';
 
 export interface BridgeOptions {
@@ -44,6 +45,7 @@ export interface Bridge {
   http: FastifyInstance;
   link: BridgeLink;
   alerts: AlertEngine;
+  notices: NoticeBoard;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
         hub.eventStored(e, at);
         alerts.event(e);
       },
+      onOnline: (ref) => void notices.counterOnline(ref).catch((err: unknown) => log.error({ err }, 'notices not re-sent')),
       onCounter: (r) => {
         hub.counterChanged(r);
         alerts.soon();
@@ -98,9 +101,13 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     const untrusted = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(err.code ?? '');
     log.warn({ err: err.message, ...(untrusted && { fix: "the broker's certificate is not trusted: give the CA that signed it with --mqtt-ca-file" }) }, 'mqtt error');
   });
+  // Loaded before the link starts: a counter coming online asks it for its notices.
+  const notices = new NoticeBoard(opts.store, (topic, payload) => link.publish(topic, payload, { retain: true }), log);
+  await notices.start();
   link.start();
 
   const http = buildHttp({
+    notices,
     store: opts.store,
     hub,
     ingest,
@@ -131,8 +138,10 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     http,
     link,
     alerts,
+    notices,
     close: async () => {
       alerts.stop();
+      notices.stop();
       if (retention) clearInterval(retention);
       await link.close();
       await http.close();

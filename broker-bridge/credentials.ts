@@ -1,7 +1,7 @@
 import { pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { counterTopic, isValidId, TOPIC_ROOT, type CounterRef } from '@okienko/protocol';
+import { counterTopic, isValidId, TOPIC_ROOT, type CounterRef, type TopicKind } from '@okienko/protocol';
 
 /**
  * Counter credentials. A secret is 128 random bits (22 base64url characters), shown once and
@@ -85,7 +85,7 @@ export function principal(username: string | undefined): { kind: 'bridge' } | { 
 export function mayPublish(username: string | undefined, topic: string): boolean {
   const who = principal(username);
   if (!who) return false;
-  if (who.kind === 'bridge') return /^okienko\/v1\/[^/+#]+\/[^/+#]+\/command$/.test(topic);
+  if (who.kind === 'bridge') return /^okienko\/v1\/[^/+#]+\/[^/+#]+\/(command|notice)$/.test(topic);
   return (['state', 'event', 'availability'] as const).some((k) => topic === counterTopic(who.ref, k)) || isOwnDiscoveryTopic(who.ref, topic);
 }
 
@@ -93,7 +93,7 @@ export function maySubscribe(username: string | undefined, filter: string): bool
   const who = principal(username);
   if (!who) return false;
   if (who.kind === 'bridge') return filter === `${TOPIC_ROOT}/#` || filter.startsWith(`${TOPIC_ROOT}/`);
-  return filter === counterTopic(who.ref, 'command') || filter === `${HA_PREFIX}/status`;
+  return filter === counterTopic(who.ref, 'command') || filter === counterTopic(who.ref, 'notice') || filter === `${HA_PREFIX}/status`;
 }
 
 /**
@@ -114,12 +114,12 @@ export function mosquittoAcl(usernames: Iterable<string>): string {
     const who = principal(u);
     if (!who) continue;
     if (who.kind === 'bridge') {
-      blocks.push(`user ${u}\ntopic read ${TOPIC_ROOT}/#\ntopic write ${TOPIC_ROOT}/+/+/command`);
+      blocks.push(`user ${u}\ntopic read ${TOPIC_ROOT}/#\ntopic write ${TOPIC_ROOT}/+/+/command\ntopic write ${TOPIC_ROOT}/+/+/notice`);
     } else {
-      const t = (k: 'state' | 'event' | 'availability' | 'command') => counterTopic(who.ref, k);
+      const t = (k: TopicKind) => counterTopic(who.ref, k);
       const ha = `${HA_PREFIX}/+/okienko_${who.ref.site}_${who.ref.counter}`.replace(/-/g, '_');
       blocks.push(
-        `user ${u}\ntopic write ${t('state')}\ntopic write ${t('event')}\ntopic write ${t('availability')}\ntopic read ${t('command')}\ntopic write ${ha}/+/config\ntopic read ${HA_PREFIX}/status`,
+        `user ${u}\ntopic write ${t('state')}\ntopic write ${t('event')}\ntopic write ${t('availability')}\ntopic read ${t('command')}\ntopic read ${t('notice')}\ntopic write ${ha}/+/config\ntopic read ${HA_PREFIX}/status`,
       );
     }
   }

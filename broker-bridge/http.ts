@@ -9,6 +9,8 @@ import type { LiveHub, LiveMessage } from './live.ts';
 import type { Ingest } from './ingest.ts';
 import { bridgeMetrics } from './metrics.ts';
 import type { Store } from './store/types.ts';
+import type { NoticeBoard } from './notices.ts';
+import { registerNoticeRoutes } from './notice-routes.ts';
 
 export interface HttpDeps {
   store: Store;
@@ -20,6 +22,8 @@ export interface HttpDeps {
   dashboardDir?: string | undefined;
   /** The office's zone, for days and hours in reports. */
   timeZone?: string | undefined;
+  /** Notices to displays; without one the routes are absent. */
+  notices?: NoticeBoard | undefined;
   /** Lets `okienko start` put the simulated counters' panels on the same port. */
   extraRoutes?: ((app: FastifyInstance) => void) | undefined;
 }
@@ -116,6 +120,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     deps.hub.alertChanged(alert);
     return alert;
   });
+
+  if (deps.notices) registerNoticeRoutes(app, deps.notices);
 
   app.get('/api/stream', (req, reply) => {
     reply.hijack();

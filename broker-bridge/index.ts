@@ -13,3 +13,4 @@ export * from './alerts.ts';
 export * from './alert-engine.ts';
 export * from './reports.ts';
 export * from './mqtt-link.ts';
+export * from './notices.ts';

@@ -31,6 +31,8 @@ interface Valid {
 export interface IngestListener {
   onEvent(event: CounterEvent, receivedAt: number): void;
   onCounter(row: CounterRow): void;
+  /** A counter has just come online (it was offline or unknown). */
+  onOnline?(ref: CounterRef): void;
   /** Events went missing on the way from a counter: ask it to re-send its state. */
   onGap?(ref: CounterRef, missing: number[]): void;
 }
@@ -99,7 +101,8 @@ export class Ingest {
   private classify(topic: string, payload: Buffer): Outcome | Valid {
     const t = parseTopic(topic);
     if (!t.ok) return { kind: 'rejected', reason: t.reason, detail: t.detail };
-    if (t.kind === 'command') return { kind: 'ignored' }; // our own commands to counters
+    // Our own commands and notices to counters.
+    if (t.kind === 'command' || t.kind === 'notice') return { kind: 'ignored' };
     // An empty retained message clears a topic; nothing to store.
     if (payload.length === 0) return { kind: 'ignored' };
     if (payload.length > MAX_PAYLOAD_BYTES) {
@@ -148,7 +151,10 @@ export class Ingest {
 
   /** After the commit: gaps, the event on the live stream, the outcome. */
   private finish(v: Valid, r: WriteResult): Outcome {
-    if (!v.event) return { kind: 'counter', row: r.row };
+    if (!v.event) {
+      if (r.row?.online && !r.previous?.online) this.listener.onOnline?.({ site: r.row.site, counter: r.row.counter });
+      return { kind: 'counter', row: r.row };
+    }
     if (r.outcome === 'duplicate') return { kind: 'duplicate', event: v.event };
     const newlyMissing = (r.row?.missing ?? []).filter((m) => !(r.previous?.missing ?? []).includes(m));
     if (newlyMissing.length > 0) {

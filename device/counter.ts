@@ -10,6 +10,7 @@ import {
   DEFAULT_TIME_ZONE,
   STATUS_LIGHT,
   type CounterCommand,
+  type CounterNotices,
   type CounterEvent,
   type CounterRef,
   type CounterState,
@@ -93,6 +94,8 @@ export class CounterDevice {
   private ticker: NodeJS.Timeout | null = null;
   private shownLight: LightColor | null = null;
   private shownLines = '';
+  /** The office's notices as last received, and when (this device's clock). */
+  private notices: { message: CounterNotices; receivedAt: number } | null = null;
   private gestures: GestureState = initialGestures();
   private holdTimer: NodeJS.Timeout | null = null;
   private healthTimer: NodeJS.Timeout | null = null;
@@ -126,6 +129,10 @@ export class CounterDevice {
     this.link.on('command', (command) => void this.onCommand(command).catch((err: unknown) => this.log.error({ err }, 'command failed')));
     this.link.on('up', () => void this.render());
     this.link.on('down', () => void this.render());
+    this.link.on('notices', (message) => {
+      this.notices = message && { message, receivedAt: this.clock.now() };
+      void this.redraw();
+    });
     this.link.start();
     this.healthTimer = setInterval(() => this.reportHealth(), 60_000);
     // A tick can fail only as a press can (outbox full); it is logged and shown, never fatal.
@@ -133,7 +140,7 @@ export class CounterDevice {
     this.ticker = setInterval(() => {
       this.checkSchedule();
       void this.input({ type: 'tick' }).catch(() => {});
-      this.queue = this.queue.then(() => this.render()).catch(() => {});
+      void this.redraw();
     }, this.options.tickMs);
     this.checkSchedule();
     await this.render();
@@ -201,6 +208,12 @@ export class CounterDevice {
     const run = this.queue.then(() => this.handle(input));
     this.queue = run.catch(() => {});
     return run;
+  }
+
+  /** Draw the display as of now, after what is queued: pages turn and notices run out. */
+  redraw(): Promise<void> {
+    this.queue = this.queue.then(() => this.render()).catch(() => {});
+    return this.queue;
   }
 
   get machineState(): MachineState {
@@ -288,12 +301,25 @@ export class CounterDevice {
     const lines = displayLines(this.state, now, this.options.machine, this.hardware.display.size, {
       linkUp: this.link.isUp,
       timeZone: this.options.timeZone,
+      notices: this.showingNotices(now),
     });
     const key = lines.join('\n');
     if (key !== this.shownLines) {
       this.shownLines = key;
       await this.hardware.display.show(lines);
     }
+  }
+
+  /**
+   * The notices whose time has not run out. With a synchronised clock, by their end time; without
+   * (a Pi before NTP may think it is 1970), by how long they had left when they arrived — a
+   * stale notice must never stay up (S7).
+   */
+  showingNotices(now: number): { text: string; from: string }[] {
+    if (!this.notices) return [];
+    const { message, receivedAt } = this.notices;
+    const synced = this.clock.synced();
+    return message.notices.filter((n) => (synced ? now < n.until : now < receivedAt + (n.until - message.at)));
   }
 
   private get statePath(): string {

@@ -6,6 +6,8 @@ export interface DisplayContext {
   /** False while the counter cannot reach the broker: the display says so, so it is never mistaken for the truth (S7). */
   linkUp: boolean;
   timeZone: string;
+  /** The office's notices showing now (already filtered by their end), after the counter's own message. */
+  notices?: readonly { text: string; from: string }[];
 }
 
 /** How long each page shows when a message needs more than one screen (Polish, then English). */
@@ -23,7 +25,7 @@ export function displayLines(state: MachineState, now: number, config: MachineCo
 
 /** Every page of the current message, each exactly `size.rows` lines of at most `size.cols`. */
 export function displayPages(state: MachineState, now: number, config: MachineConfig, size: DisplaySize, ctx: DisplayContext): string[][] {
-  const pages = paginate(content(state, now, config, ctx.timeZone), size);
+  const pages = paginate(content(state, now, config, ctx), size);
   if (ctx.linkUp) return pages;
   // Without a link, every page carries a mark in its top-right corner and a page of its own says why.
   const marked = pages.map((p) => [mark(p[0]!, size.cols), ...p.slice(1)]);
@@ -48,7 +50,8 @@ const HINTS: Record<NonNullable<MachineState['hint']>['text'], string[][]> = {
  * The message as blocks of lines; a block is kept on one page where it fits (e.g. "meanwhile
  * please go to:" with the substitute's name and place).
  */
-function content(state: MachineState, now: number, config: MachineConfig, tz: string): string[][] {
+function content(state: MachineState, now: number, config: MachineConfig, ctx: DisplayContext): string[][] {
+  // A hint, the thanks and the leaving menu answer a press: they stand alone, briefly.
   if (state.hint && now < state.hint.until) return HINTS[state.hint.text];
   if (state.thanksUntil !== null && now < state.thanksUntil) return [[PHRASES.thanks.pl], [PHRASES.thanks.en]];
   const preset = selectedPreset(state, config);
@@ -57,6 +60,12 @@ function content(state: MachineState, now: number, config: MachineConfig, tz: st
     const when = preset.minutes === null ? '' : `${preset.minutes} min — `;
     return [['Wychodzę / Leaving:', `${when}${label.pl}`], ['Naciśnij ponownie:', 'zmień / change']];
   }
+  const notices = (ctx.notices ?? []).map((n) => [`${PHRASES.notice.pl} / ${PHRASES.notice.en}:`, n.text, `— ${n.from}`]);
+  return [...statusBlocks(state, ctx.timeZone), ...notices];
+}
+
+/** The counter's own message: its status, and the signed away notice. */
+function statusBlocks(state: MachineState, tz: string): string[][] {
   const clerk = state.clerk ? [state.clerk.name] : [];
   switch (state.status) {
     case 'available':

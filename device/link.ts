@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import {
   Availability,
   CounterCommand,
+  CounterNotices,
   counterTopic,
   type CounterRef,
   type CounterState,
@@ -47,6 +48,8 @@ export class CounterLink extends EventEmitter<{
   up: [];
   down: [];
   command: [CounterCommand];
+  /** The notices to show now, as the central side last said (null: none). */
+  notices: [CounterNotices | null];
   rejected: [string];
   acked: [number];
   announced: [];
@@ -74,6 +77,7 @@ export class CounterLink extends EventEmitter<{
       state: counterTopic(ref, 'state'),
       availability: counterTopic(ref, 'availability'),
       command: counterTopic(ref, 'command'),
+      notice: counterTopic(ref, 'notice'),
     };
   }
 
@@ -175,7 +179,7 @@ export class CounterLink extends EventEmitter<{
       ...(this.identity.panelUrl ? { panelUrl: this.identity.panelUrl } : {}),
     };
     client.publish(this.topics.availability, JSON.stringify(online), { qos: 1, retain: true });
-    client.subscribe(this.topics.command, { qos: 1 });
+    client.subscribe([this.topics.command, this.topics.notice], { qos: 1 });
     this.publishState();
     const ha = this.options.homeAssistant;
     if (ha) {
@@ -218,6 +222,7 @@ export class CounterLink extends EventEmitter<{
       if (payload.toString() === 'online') this.announceToHomeAssistant();
       return;
     }
+    if (topic === this.topics.notice) return this.onNotices(payload);
     if (topic !== this.topics.command) return;
     let json: unknown;
     try {
@@ -233,5 +238,23 @@ export class CounterLink extends EventEmitter<{
       return;
     }
     this.emit('command', parsed.data);
+  }
+
+  private onNotices(payload: Buffer): void {
+    // An empty retained message: the central side took every notice down.
+    if (payload.length === 0) return void this.emit('notices', null);
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch {
+      json = null;
+    }
+    const parsed = CounterNotices.safeParse(json);
+    if (!parsed.success || parsed.data.site !== this.identity.ref.site || parsed.data.counter !== this.identity.ref.counter) {
+      this.log.warn('rejected malformed notices');
+      this.emit('rejected', 'notices do not match the schema');
+      return;
+    }
+    this.emit('notices', parsed.data);
   }
 }

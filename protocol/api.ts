@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CounterId, EpochMs, SiteId } from './ids.ts';
-import { AwayNotice, Clerk, CounterEvent, CounterStatus, FleetStatus } from './messages.ts';
+import { AwayNotice, Clerk, CounterEvent, CounterStatus, FleetStatus, Notice } from './messages.ts';
 
 /** A counter as the bridge's HTTP API and live stream describe it to the dashboard. */
 export const CounterView = z.object({
@@ -92,3 +92,26 @@ export const ReportQuery = z
     format: z.enum(['json', 'csv']).default('json'),
   })
   .strict();
+
+/** POST /api/notices: a message for one counter's display, or (no counter) every display at a site. */
+export const NoticeRequest = z
+  .object({
+    site: SiteId,
+    counter: CounterId.nullable().default(null),
+    text: Notice.shape.text,
+    from: Notice.shape.from,
+    /** How long it shows: stale information is a fault (S7), so there is always an end. */
+    minutes: z.number().int().min(1).max(7 * 24 * 60),
+  })
+  .strict();
+export type NoticeRequest = z.infer<typeof NoticeRequest>;
+
+/** A notice as the API lists it: where it shows, until when, and whether it still does. */
+export const NoticeView = Notice.extend({
+  site: SiteId,
+  /** Null: every counter at the site. */
+  counter: CounterId.nullable(),
+  withdrawnAt: EpochMs.nullable(),
+  active: z.boolean(),
+});
+export type NoticeView = z.infer<typeof NoticeView>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Availability, CounterCommand, CounterEvent, CounterState } from './messages.ts';
-import { CounterView, EventsQuery, Health, ReportQuery, StoredEventView } from './api.ts';
+import { Availability, CounterCommand, CounterEvent, CounterNotices, CounterState } from './messages.ts';
+import { CounterView, EventsQuery, Health, NoticeRequest, NoticeView, ReportQuery, StoredEventView } from './api.ts';
 import { TOPIC_ROOT } from './topics.ts';
 
 /** Every message, by the name its JSON Schema file carries. */
@@ -9,6 +9,7 @@ export const MESSAGE_SCHEMAS = {
   CounterEvent,
   Availability,
   CounterCommand,
+  CounterNotices,
 } as const;
 
 /** JSON Schemas generated from the zod schemas, never written by hand. */
@@ -67,6 +68,15 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/api/alerts': { get: { summary: 'Alerts, newest first (open=true: those still holding)', responses: { 200: { description: 'alerts' } } } },
       '/api/alerts/{id}/ack': { post: { summary: 'Acknowledge an alert with a comment', responses: { 200: { description: 'the alert' }, 404: { description: 'no such alert' } } } },
+      '/api/notices': {
+        get: { summary: 'Notices sent to displays, newest first (active=true: those showing now)', responses: { 200: { description: 'notices', content: json(z.array(NoticeView)) } } },
+        post: {
+          summary: "Send a notice to one counter's display, or every display at a site (no counter), for some minutes",
+          requestBody: { required: true, content: { 'application/json': { schema: schema(NoticeRequest, 'input') } } },
+          responses: { 201: { description: 'the notice', content: json(NoticeView) }, 400: { description: 'a bad notice, naming the field' } },
+        },
+      },
+      '/api/notices/{id}': { delete: { summary: 'Take a notice down before its time', responses: { 200: { description: 'the notice', content: json(NoticeView) }, 404: { description: 'no such notice' } } } },
       '/api/stream': { get: { summary: 'Server-Sent Events: `snapshot` (CounterView[]), then `counter` (CounterView) and `event`', responses: { 200: { description: 'text/event-stream' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain; version=0.0.4' } } } },
     },
@@ -90,12 +100,14 @@ export function asyncApiDocument(): Record<string, unknown> {
       event: channel('event', 'CounterEvent', 'QoS 1: every state change, vote and sign-in, once each by id.'),
       availability: channel('availability', 'Availability', 'Retained: online, or offline (also the last will).'),
       command: channel('command', 'CounterCommand', 'QoS 1: from the central side to one counter.'),
+      notice: channel('notice', 'CounterNotices', 'Retained, from the central side: every notice to show on this counter\'s display now.'),
     },
     operations: {
       publishState: { action: 'send', channel: { $ref: '#/channels/state' } },
       publishEvent: { action: 'send', channel: { $ref: '#/channels/event' } },
       publishAvailability: { action: 'send', channel: { $ref: '#/channels/availability' } },
       receiveCommand: { action: 'receive', channel: { $ref: '#/channels/command' } },
+      receiveNotices: { action: 'receive', channel: { $ref: '#/channels/notice' } },
     },
     components: {
       messages: Object.fromEntries(Object.entries(MESSAGE_SCHEMAS).map(([name, s]) => [name, { name, contentType: 'application/json', payload: schema(s, 'input') }])),

@@ -144,10 +144,31 @@ export const CounterCommand = z.discriminatedUnion('type', [
 ]);
 export type CounterCommand = z.infer<typeof CounterCommand>;
 
+/** A message from the office to counters' displays, e.g. "Od 12:00 przerwa techniczna systemu". */
+export const Notice = z.object({
+  id: z.uuid(),
+  text: z.string().trim().min(1).max(200),
+  /** Who it is from, as the display signs it: e.g. "Kierownik BOM". */
+  from: z.string().trim().min(1).max(80),
+  at: EpochMs,
+  /** Never shown after this: stale information is a fault (S7). */
+  until: EpochMs,
+});
+export type Notice = z.infer<typeof Notice>;
+
+/**
+ * Retained on .../notice, sent by the central side: every notice that should be on this counter's
+ * display now (its own and its site's). The whole list each time, so the latest message is the
+ * truth and a counter that reconnects gets it again.
+ */
+export const CounterNotices = z.object({ ...envelope, at: EpochMs, notices: z.array(Notice).max(20) });
+export type CounterNotices = z.infer<typeof CounterNotices>;
+
 /** One schema per topic kind: what the bridge validates each incoming message with. */
 export const SCHEMA_BY_KIND = {
   state: CounterState,
   event: CounterEvent,
   availability: Availability,
   command: CounterCommand,
+  notice: CounterNotices,
 } as const;

@@ -4,7 +4,7 @@ export const PROTOCOL_VERSION = 1;
 export const TOPIC_ROOT = 'okienko/v1';
 
 /** What each per-counter topic carries. */
-export const TOPIC_KINDS = ['state', 'event', 'availability', 'command'] as const;
+export const TOPIC_KINDS = ['state', 'event', 'availability', 'command', 'notice'] as const;
 export type TopicKind = (typeof TOPIC_KINDS)[number];
 
 export interface CounterRef {

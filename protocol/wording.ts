@@ -24,6 +24,7 @@ export const PHRASES = {
   meanwhile: { pl: 'W tym czasie zapraszam do:', en: 'Meanwhile please go to:' },
   howServed: { pl: 'Jak oceniasz obsługę?', en: 'How were you served?' },
   thanks: { pl: 'Dziękujemy za ocenę', en: 'Thank you' },
+  notice: { pl: 'Komunikat', en: 'Notice' },
 } as const;
 
 /** Light colour for each counter state: green free, amber wait, red away, off when closed. */

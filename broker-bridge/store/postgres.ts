@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult } from './types.ts';
+import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult, NoticeRecord } from './types.ts';
 import { writeBatch } from './postgres-batch.ts';
 import type { AlertCondition } from '../alerts.ts';
-import { alertRecord } from './alert-record.ts';
+import { alertRecord, noticeRecord } from './records.ts';
 
 /** Each entry moves the schema one version on; the versions applied are kept in schema_migrations. */
 const MIGRATIONS: string[] = [
@@ -37,6 +37,11 @@ const MIGRATIONS: string[] = [
   // The payload is kept, not queried (its fields that reports need have columns): json stores the
   // text as sent, checked, for about two thirds of jsonb's insert cost — the largest part of ingest.
   `ALTER TABLE events ALTER COLUMN payload TYPE json USING payload::json;`,
+  `CREATE TABLE notices (
+     id uuid PRIMARY KEY, site text NOT NULL, counter text, text text NOT NULL, sender text NOT NULL,
+     at bigint NOT NULL, until bigint NOT NULL, withdrawn_at bigint
+   );
+   CREATE INDEX notices_until ON notices (until);`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -140,6 +145,27 @@ export class PostgresStore implements Store {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
     const r = await this.pool.query('UPDATE alerts SET acked_at = $1, acked_by = $2, comment = $3 WHERE id = $4 RETURNING *', [at, by, comment, id]);
     return r.rows[0] ? alertRecord(r.rows[0]) : null;
+  }
+
+  async addNotice(n: NoticeRecord): Promise<void> {
+    await this.pool.query('INSERT INTO notices (id, site, counter, text, sender, at, until, withdrawn_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+      n.id, n.site, n.counter, n.text, n.from, n.at, n.until, n.withdrawnAt,
+    ]);
+  }
+
+  async withdrawNotice(id: string, at: number): Promise<NoticeRecord | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    await this.pool.query('UPDATE notices SET withdrawn_at = $1 WHERE id = $2 AND withdrawn_at IS NULL', [at, id]);
+    const r = await this.pool.query('SELECT * FROM notices WHERE id = $1', [id]);
+    return r.rows[0] ? noticeRecord(r.rows[0]) : null;
+  }
+
+  async listNotices(f: { activeAt?: number | undefined; limit: number }): Promise<NoticeRecord[]> {
+    const r =
+      f.activeAt === undefined
+        ? await this.pool.query('SELECT * FROM notices ORDER BY at DESC LIMIT $1', [f.limit])
+        : await this.pool.query('SELECT * FROM notices WHERE until > $1 AND withdrawn_at IS NULL ORDER BY at DESC LIMIT $2', [f.activeAt, f.limit]);
+    return r.rows.map(noticeRecord);
   }
 
   async close(): Promise<void> {

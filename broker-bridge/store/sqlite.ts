@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult } from './types.ts';
+import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult, NoticeRecord } from './types.ts';
 import type { AlertCondition } from '../alerts.ts';
-import { alertRecord, type AlertRow } from './alert-record.ts';
+import { alertRecord, noticeRecord, type AlertRow, type NoticeRow } from './records.ts';
 import { planBatch } from './batch.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 
@@ -61,6 +61,17 @@ const MIGRATIONS: string[] = [
      comment TEXT
    );
    CREATE INDEX alerts_open ON alerts(cleared_at, raised_at);`,
+  `CREATE TABLE notices (
+     id TEXT PRIMARY KEY,
+     site TEXT NOT NULL,
+     counter TEXT,
+     text TEXT NOT NULL,
+     sender TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     until INTEGER NOT NULL,
+     withdrawn_at INTEGER
+   );
+   CREATE INDEX notices_until ON notices(until);`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -226,6 +237,26 @@ export class SqliteStore implements Store {
     this.db.prepare('UPDATE alerts SET acked_at = ?, acked_by = ?, comment = ? WHERE id = ?').run(at, by, comment, id);
     const r = this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow | undefined;
     return r ? alertRecord(r) : null;
+  }
+
+  async addNotice(n: NoticeRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO notices (id, site, counter, text, sender, at, until, withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(n.id, n.site, n.counter, n.text, n.from, n.at, n.until, n.withdrawnAt);
+  }
+
+  async withdrawNotice(id: string, at: number): Promise<NoticeRecord | null> {
+    this.db.prepare('UPDATE notices SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL').run(at, id);
+    const r = this.db.prepare('SELECT * FROM notices WHERE id = ?').get(id) as NoticeRow | undefined;
+    return r ? noticeRecord(r) : null;
+  }
+
+  async listNotices(f: { activeAt?: number | undefined; limit: number }): Promise<NoticeRecord[]> {
+    const rows =
+      f.activeAt === undefined
+        ? this.db.prepare('SELECT * FROM notices ORDER BY at DESC LIMIT ?').all(f.limit)
+        : this.db.prepare('SELECT * FROM notices WHERE until > ? AND withdrawn_at IS NULL ORDER BY at DESC LIMIT ?').all(f.activeAt, f.limit);
+    return (rows as NoticeRow[]).map(noticeRecord);
   }
 
   async close(): Promise<void> {

@@ -112,7 +112,25 @@ export interface Store {
   listAlerts(filter: { open?: boolean | undefined; limit: number }): Promise<AlertRecord[]>;
   /** A manager has seen it: who, and what they did about it. Null when there is no such alert. */
   ackAlert(id: string, by: string, comment: string, at: number): Promise<AlertRecord | null>;
+  /** Notices to displays (notices.ts): kept, so what was shown where stays on record. */
+  addNotice(notice: NoticeRecord): Promise<void>;
+  /** Take a notice down before its time; null when there is no such notice. */
+  withdrawNotice(id: string, at: number): Promise<NoticeRecord | null>;
+  /** Newest first; with `activeAt`, only those neither expired nor withdrawn then. */
+  listNotices(filter: { activeAt?: number | undefined; limit: number }): Promise<NoticeRecord[]>;
   close(): Promise<void>;
+}
+
+export interface NoticeRecord {
+  id: string;
+  site: string;
+  /** Null: every counter at the site. */
+  counter: string | null;
+  text: string;
+  from: string;
+  at: number;
+  until: number;
+  withdrawnAt: number | null;
 }
 
 export interface AlertRecord extends AlertCondition {

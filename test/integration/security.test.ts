@@ -81,12 +81,26 @@ describe.each(Object.entries(brokers))('who may say what, on %s', (_name, start)
     // Mosquitto drops a forbidden publish silently; the embedded broker also hangs up on the client.
     c1.publish('okienko/v1/ratusz/okienko-2/event', 'forged', { qos: 1 });
     c1.publish('okienko/v1/ratusz/okienko-1/command', 'self-command', { qos: 1 });
+    c1.publish('okienko/v1/ratusz/okienko-1/notice', 'self-notice', { qos: 1 });
     c1.publish('okienko/v1/ratusz/okienko-1/event', 'own-1', { qos: 1 });
     const again = await connect('ratusz/okienko-1', secrets.c1);
     await again.publishAsync('okienko/v1/ratusz/okienko-1/event', 'own-2', { qos: 1 });
     await arrived('own-2');
     await new Promise((r) => setTimeout(r, 200));
-    expect(seen.filter((s) => s.includes('forged') || s.includes('self-command'))).toEqual([]);
+    expect(seen.filter((s) => s.includes('forged') || s.includes('self-command') || s.includes('self-notice'))).toEqual([]);
+  });
+
+  it("lets a counter read its own notices and not another counter's", async () => {
+    const c1 = await connect('ratusz/okienko-1', secrets.c1);
+    const got: string[] = [];
+    c1.on('message', (t, p) => got.push(`${t} ${p.toString()}`));
+    await c1.subscribeAsync('okienko/v1/ratusz/okienko-2/notice', { qos: 1 }).catch(() => {});
+    await c1.subscribeAsync('okienko/v1/ratusz/okienko-1/notice', { qos: 1 });
+    await bridge.publishAsync('okienko/v1/ratusz/okienko-2/notice', 'for-c2', { qos: 1 });
+    await bridge.publishAsync('okienko/v1/ratusz/okienko-1/notice', 'for-c1', { qos: 1 });
+    await waitFor(() => got.length > 0, { what: 'its own notice' });
+    await arrived('for-c1'); // the bridge saw both; c1 got only its own, in order
+    expect(got).toEqual(['okienko/v1/ratusz/okienko-1/notice for-c1']);
   });
 
   it('gives a counter subscribing to # nothing but its own commands', async () => {

@@ -149,4 +149,46 @@ describe('CounterDevice', () => {
     expect(hw.snapshot().light).toBe('off');
     expect(hw.snapshot().lines[0]).toMatch(/^Stanowisko nieczynne/);
   });
+
+  it.each([
+    ['a synchronised clock: by its end time', true, T0 + 10 * 60_000],
+    ['an unsynchronised clock (a Pi before NTP): by the time it had left', false, Date.UTC(1970, 0, 1)],
+  ])('shows an office notice after its own message and takes it down at its end, with %s', async (_name, synced, start) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-dev-'));
+    const hw = new SimulatedHardware({ cols: 40, rows: 8 });
+    const clock = manualClock(start);
+    clock.synced = () => synced;
+    device = makeDevice(dir, clock, hw);
+    await device.start();
+    const sentAt = T0; // the bridge's clock
+    const notice = { id: '5a1d1f44-4b7e-4d53-9a3c-1f0a0d7c2b11', text: 'Od 12:00 przerwa techniczna systemu', from: 'Kierownik BOM', at: sentAt, until: sentAt + 15 * 60_000 };
+    // Synchronised, the device is 10 minutes into the notice's 15; unsynchronised, it counts 15 from now.
+    device.link.emit('notices', { v: 1, site: 'ratusz', counter: 'okienko-1', at: sentAt, notices: [notice] });
+    await device.redraw();
+    const shown = (): string => hw.snapshot().lines.join(' ');
+    await waitFor(() => shown().includes('Komunikat / Notice:'), { what: 'the notice on the display' });
+    expect(shown()).toContain('Od 12:00 przerwa techniczna systemu');
+    expect(shown()).toContain('— Kierownik BOM');
+    expect(shown().indexOf('Stanowisko wolne')).toBeLessThan(shown().indexOf('Komunikat'));
+    clock.advance(synced ? 4 * 60_000 : 14 * 60_000);
+    await device.redraw();
+    expect(shown()).toContain('Komunikat / Notice:');
+    clock.advance(60_000 + 1);
+    await device.redraw();
+    expect(shown()).not.toContain('Komunikat');
+    expect(device.showingNotices(clock.now())).toEqual([]);
+  });
+
+  it('drops every notice when the office takes them all down (an empty retained message)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-dev-'));
+    const hw = new SimulatedHardware({ cols: 40, rows: 8 });
+    device = makeDevice(dir, manualClock(T0), hw);
+    await device.start();
+    device.link.emit('notices', { v: 1, site: 'ratusz', counter: 'okienko-1', at: T0, notices: [{ id: '5a1d1f44-4b7e-4d53-9a3c-1f0a0d7c2b11', text: 'Awaria drukarki', from: 'IT', at: T0, until: T0 + 60_000 }] });
+    await device.redraw();
+    expect(hw.snapshot().lines.join(' ')).toContain('Awaria drukarki');
+    device.link.emit('notices', null);
+    await device.redraw();
+    expect(hw.snapshot().lines.join(' ')).not.toContain('Awaria drukarki');
+  });
 });

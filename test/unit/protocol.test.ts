@@ -114,7 +114,7 @@ describe('message schemas', () => {
 describe('JSON Schema', () => {
   it('is generated for every message, with the OpenAPI and AsyncAPI documents, and the committed files are up to date', () => {
     const generated = generatedDocuments();
-    expect(Object.keys(jsonSchemas()).sort()).toEqual(['Availability', 'CounterCommand', 'CounterEvent', 'CounterState']);
+    expect(Object.keys(jsonSchemas()).sort()).toEqual(['Availability', 'CounterCommand', 'CounterEvent', 'CounterNotices', 'CounterState']);
     expect(Object.keys(generated)).toEqual(expect.arrayContaining(['openapi', 'asyncapi']));
     for (const [name, schema] of Object.entries(generated)) {
       const file = path.join(SCHEMA_DIR, `${name}.json`);

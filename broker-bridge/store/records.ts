@@ -1,4 +1,6 @@
-import type { AlertRecord } from './types.ts';
+import type { AlertRecord, NoticeRecord } from './types.ts';
+
+// Rows as both stores return them (PostgreSQL's bigint comes back as a string), made into records.
 
 export interface AlertRow {
   id: string;
@@ -28,5 +30,29 @@ export function alertRecord(r: AlertRow): AlertRecord {
     ackedAt: r.acked_at === null ? null : Number(r.acked_at),
     ackedBy: r.acked_by,
     comment: r.comment,
+  };
+}
+
+export interface NoticeRow {
+  id: string;
+  site: string;
+  counter: string | null;
+  text: string;
+  sender: string;
+  at: number | string;
+  until: number | string;
+  withdrawn_at: number | string | null;
+}
+
+export function noticeRecord(r: NoticeRow): NoticeRecord {
+  return {
+    id: r.id,
+    site: r.site,
+    counter: r.counter,
+    text: r.text,
+    from: r.sender,
+    at: Number(r.at),
+    until: Number(r.until),
+    withdrawnAt: r.withdrawn_at === null ? null : Number(r.withdrawn_at),
   };
 }

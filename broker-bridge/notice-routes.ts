@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import { NoticeRequest } from '@okienko/protocol';
+import type { NoticeBoard } from './notices.ts';
+
+/** POST /api/notices, GET /api/notices?active=true, DELETE /api/notices/:id. */
+export function registerNoticeRoutes(app: FastifyInstance, notices: NoticeBoard): void {
+  app.post('/api/notices', async (req, reply) => {
+    const body = NoticeRequest.safeParse(req.body);
+    if (!body.success) {
+      return reply.code(400).send({ error: 'bad_notice', message: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    }
+    return reply.code(201).send(await notices.send(body.data));
+  });
+  app.get<{ Querystring: { active?: string } }>('/api/notices', async (req) => notices.list(req.query.active === 'true'));
+  app.delete<{ Params: { id: string } }>('/api/notices/:id', async (req, reply) => {
+    const notice = await notices.withdraw(req.params.id);
+    return notice ?? reply.code(404).send({ error: 'no such notice' });
+  });
+}
