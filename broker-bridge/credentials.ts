@@ -18,6 +18,17 @@ import { counterTopic, isValidId, TOPIC_ROOT, type CounterRef, type TopicKind } 
 export const HASH_ITERATIONS = 1000;
 export const BRIDGE_USER = 'okienko-bridge';
 
+/**
+ * A bridge instance's username: `okienko-bridge`, or `okienko-bridge-<name>` for each further
+ * instance sharing the stream. Each needs its own: with use_username_as_clientid, two
+ * connections of one user are one client id, and the second would take the first's session over.
+ */
+export function bridgeUsername(name?: string): string {
+  if (name === undefined) return BRIDGE_USER;
+  if (!isValidId(name)) throw new Error(`invalid bridge name ${name}`);
+  return `${BRIDGE_USER}-${name}`;
+}
+
 /** A counter's broker username: "<site>/<counter>", which its topics contain verbatim. */
 export function counterUsername(ref: CounterRef): string {
   return `${ref.site}/${ref.counter}`;
@@ -71,7 +82,7 @@ export class PasswordFile {
 /** Who a username is: the bridge, a counter, or nobody we know. Ids with MQTT syntax are nobody. */
 export function principal(username: string | undefined): { kind: 'bridge' } | { kind: 'counter'; ref: CounterRef } | null {
   if (!username) return null;
-  if (username === BRIDGE_USER) return { kind: 'bridge' };
+  if (username === BRIDGE_USER || (username.startsWith(`${BRIDGE_USER}-`) && isValidId(username.slice(BRIDGE_USER.length + 1)))) return { kind: 'bridge' };
   const parts = username.split('/');
   if (parts.length !== 2 || !isValidId(parts[0]!) || !isValidId(parts[1]!)) return null;
   return { kind: 'counter', ref: { site: parts[0]!, counter: parts[1]! } };

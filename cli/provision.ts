@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { CounterId, SiteId } from '@okienko/protocol';
-import { BRIDGE_USER, PasswordFile, counterUsername, mosquittoAcl } from '@okienko/broker-bridge';
+import { PasswordFile, bridgeUsername, counterUsername, mosquittoAcl } from '@okienko/broker-bridge';
 import type { Command } from './options.ts';
 
 export const provisionCommand: Command = {
@@ -12,6 +12,7 @@ export const provisionCommand: Command = {
     site: { flag: 'site', schema: SiteId.optional(), help: 'The counter\'s site id.' },
     counter: { flag: 'counter', schema: CounterId.optional(), help: 'The counter\'s id.' },
     bridge: { flag: 'bridge', boolean: true, schema: z.boolean().default(false), help: 'Create the bridge\'s credentials instead of a counter\'s.' },
+    name: { flag: 'name', schema: CounterId.optional(), help: 'With --bridge: a further bridge instance\'s name (user okienko-bridge-<name>); each instance sharing the stream needs its own user.' },
     json: { flag: 'json', boolean: true, schema: z.boolean().default(false), help: 'Print the credentials as JSON ({ "username", "password" }).' },
     mosquitto: { flag: 'mosquitto', schema: z.string().min(1).optional(), help: 'Write passwd and acl for Mosquitto into this folder, for every provisioned user.' },
     passwordFile: { flag: 'password-file', env: 'OKIENKO_PASSWORD_FILE', default: './data/broker/passwd', schema: z.string().min(1), help: 'Where the hashed secrets are kept (the embedded broker reads it too).' },
@@ -32,7 +33,7 @@ export const provisionCommand: Command = {
       process.exit(0);
     }
     let username: string;
-    if (v.bridge) username = BRIDGE_USER;
+    if (v.bridge) username = bridgeUsername(v.name as string | undefined);
     else if (v.site && v.counter) username = counterUsername({ site: v.site as string, counter: v.counter as string });
     else {
       process.stderr.write('okienko provision: give --site and --counter (or --bridge, or --mosquitto DIR)\n');

@@ -3,8 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
+import { counterTopic } from '@okienko/protocol';
 import { freePort, waitFor } from '../helpers/net.ts';
 import { okienko } from '../helpers/okienko.ts';
+import { startMosquitto } from '../helpers/mosquitto.ts';
+import { feedback } from '../helpers/messages.ts';
 
 async function run(args: string[]): Promise<string> {
   const p = okienko(args);
@@ -46,6 +49,43 @@ describe('okienko provision', () => {
       bridge.child.kill('SIGTERM');
       broker.child.kill('SIGTERM');
       await Promise.all([bridge.exited, broker.exited]);
+    }
+  });
+
+  it('gives each bridge instance its own user, so two share the stream through a locked-down Mosquitto', { timeout: 60_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-prov-'));
+    fs.chmodSync(dir, 0o755);
+    const passwd = path.join(dir, 'passwd');
+    const creds = async (args: string[]) => JSON.parse(await run(['provision', ...args, '--json', '--password-file', passwd])) as { username: string; password: string };
+    const counter = await creds(['--site', 'ratusz', '--counter', 'okienko-1']);
+    const bridges = [await creds(['--bridge']), await creds(['--bridge', '--name', 'b2'])];
+    expect(bridges.map((b) => b.username)).toEqual(['okienko-bridge', 'okienko-bridge-b2']);
+    await run(['provision', '--mosquitto', path.join(dir, 'mosq'), '--password-file', passwd]);
+    const m = path.join(dir, 'mosq');
+    const mosq = await startMosquitto([`password_file ${m}/passwd`, `acl_file ${m}/acl`, 'allow_anonymous false', 'use_username_as_clientid true'], { anonymous: false });
+    const ports = [await freePort(), await freePort()];
+    const procs = bridges.map((b, i) => {
+      const secret = path.join(dir, `bridge-${i}.secret`);
+      fs.writeFileSync(secret, b.password);
+      return okienko(['bridge', '--mqtt-url', mosq.url, '--mqtt-username', b.username, '--mqtt-password-file', secret, '--shared-group', 'okienko',
+        '--store', `sqlite:${path.join(dir, `b${i}.db`)}`, '--http-port', String(ports[i])]);
+    });
+    const health = (port: number) => fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.json() as Promise<{ mqtt: string; stored: number }>);
+    try {
+      for (const port of ports) await waitFor(async () => (await health(port).catch(() => null))?.mqtt === 'connected', { timeoutMs: 20_000, what: 'both bridges logged in' });
+      const sender = await mqtt.connectAsync(mosq.url, { username: counter.username, password: counter.password, reconnectPeriod: 0 });
+      await Promise.all(Array.from({ length: 400 }, (_, i) => sender.publishAsync(counterTopic(feedback(i + 1), 'event'), JSON.stringify(feedback(i + 1)), { qos: 1 })));
+      await sender.endAsync();
+      await waitFor(async () => (await health(ports[0]!)).stored + (await health(ports[1]!)).stored === 400, { timeoutMs: 30_000, what: '400 stored between the two' });
+      const [a, b] = [await health(ports[0]!), await health(ports[1]!)];
+      // Shared, and neither pushed the other off the broker.
+      expect(a.stored).toBeGreaterThan(0);
+      expect(b.stored).toBeGreaterThan(0);
+      expect([a.mqtt, b.mqtt]).toEqual(['connected', 'connected']);
+    } finally {
+      for (const p of procs) p.child.kill('SIGTERM');
+      await Promise.all(procs.map((p) => p.exited));
+      await mosq.stop();
     }
   });
 });
