@@ -59,11 +59,12 @@ export function alertConditions(
     }
   }
   // S5: a resident must never face only empty counters. The site is open when any counter is not
-  // closed (counters close themselves outside their hours); nobody is there when none is free or serving.
+  // closed (counters close themselves outside their hours) or any counter's own hours say it should
+  // be open (closed by hand during hours); nobody is there when none is free or serving.
   const sites = new Map<string, CounterView[]>();
   for (const c of counters) sites.set(c.site, [...(sites.get(c.site) ?? []), c]);
   for (const [site, list] of sites) {
-    const open = list.some((c) => c.lastStatus !== 'closed');
+    const open = list.some((c) => c.lastStatus !== 'closed' || c.inHours === true);
     const staffed = list.some((c) => c.status === 'available' || c.status === 'serving');
     if (open && !staffed) {
       out.push({ key: `${site}/no_counter_available`, kind: 'no_counter_available', site, counter: null, message: `${site}: no counter is free or serving while the office is open` });

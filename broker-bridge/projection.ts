@@ -27,8 +27,8 @@ function blank(ref: CounterRef, receivedAt: number): CounterRow {
 export function projectState(row: CounterRow | null, s: CounterState, receivedAt: number): CounterRow | null {
   const base = row ?? blank(s, receivedAt);
   // A retained state older than what the events already told us must not roll the picture back.
-  // Health and clock are about the device now, whatever its sequence says.
-  const device = { health: s.health ?? null, clockSynced: s.clockSynced };
+  // Health, clock and hours are about the device now, whatever its sequence says.
+  const device = { health: s.health ?? null, clockSynced: s.clockSynced, inHours: s.inHours ?? null };
   if (row && s.seq < row.seq) return { ...base, ...device, lastSeen: receivedAt };
   return {
     ...device,

@@ -178,7 +178,8 @@ export class CounterDevice {
     const open = isOpen(this.options.schedule, this.clock.now(), this.options.timeZone);
     if (open === this.scheduledOpen) return;
     this.scheduledOpen = open;
-    void this.input({ type: 'schedule', open }).catch(() => {});
+    // The central side hears the hours turn even when the status does not (closed by hand already).
+    void this.input({ type: 'schedule', open }).then(() => this.link.publishState()).catch(() => {});
   }
 
   /** A raw button edge: recognise the gesture, and arm a timer for a hold that may come. */
@@ -233,6 +234,7 @@ export class CounterDevice {
       at: this.clock.now(),
       clockSynced: this.clock.synced(),
       scale: this.options.machine.scale,
+      inHours: this.options.schedule ? this.scheduledOpen : null,
       health: { outboxPending: this.outbox.size, outboxRefused: this.refused },
     };
   }

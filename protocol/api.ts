@@ -24,6 +24,8 @@ export const CounterView = z.object({
   /** What the device last reported of itself. */
   health: z.object({ outboxPending: z.number().int().nonnegative(), outboxRefused: z.number().int().nonnegative() }).nullable().optional(),
   clockSynced: z.boolean().nullable().optional(),
+  /** Whether its opening hours say it should be open now (null: it has none). */
+  inHours: z.boolean().nullable().optional(),
 });
 export type CounterView = z.infer<typeof CounterView>;
 

@@ -54,6 +54,11 @@ export const CounterState = z.object({
   clockSynced: z.boolean(),
   /** How many smiley faces this counter offers (3-5). */
   scale: z.number().int().min(3).max(5),
+  /**
+   * Whether the counter's opening hours say it should be open now; null when it has none. Lets
+   * the central side tell "closed for the day" from "closed during hours, nobody there" (S5).
+   */
+  inHours: z.boolean().nullable().optional(),
   /** The device's own health: what waits in its outbox, and what it had to refuse when full. */
   health: z
     .object({

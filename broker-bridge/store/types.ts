@@ -26,6 +26,8 @@ export interface CounterRow {
   /** What the device last said of its own health, and whether its clock is synchronised. */
   health?: { outboxPending: number; outboxRefused: number } | null;
   clockSynced?: boolean | null;
+  /** Whether the counter's own opening hours say it should be open now (null: it has none). */
+  inHours?: boolean | null;
   /** Highest event sequence number stored (the retained state's `seq` may run ahead of it). */
   lastEventSeq?: number;
   /** Event sequence numbers skipped below it: a gap, until they arrive. */

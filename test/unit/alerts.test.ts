@@ -30,6 +30,10 @@ describe('alert rules', () => {
     // All closed: the office is shut, nobody should be there.
     const shut = [counter({ status: 'closed', lastStatus: 'closed' }), counter({ counter: 'okienko-2', status: 'closed', lastStatus: 'closed' })];
     expect(alertConditions(shut, new Map(), T)).toEqual([]);
+    // All closed by hand while the counters' own hours say open: nobody is there for residents.
+    const walkedOut = shut.map((c) => ({ ...c, inHours: true }));
+    expect(kinds(alertConditions(walkedOut, new Map(), T))).toEqual(['no_counter_available']);
+    expect(alertConditions(shut.map((c) => ({ ...c, inHours: false })), new Map(), T)).toEqual([]);
   });
 
   it('raises "offline" after its grace, device backlog and unsynchronised clocks', () => {

@@ -148,6 +148,14 @@ describe('CounterDevice', () => {
     await waitFor(() => device!.machineState.status === 'closed', { what: 'closed by the schedule' });
     expect(hw.snapshot().light).toBe('off');
     expect(hw.snapshot().lines[0]).toMatch(/^Stanowisko nieczynne/);
+    // What it tells the central side: closed, and out of its hours — not a clerk who walked out (S5).
+    expect(device.counterState()).toMatchObject({ status: 'closed', inHours: false });
+  });
+
+  it('says it has no hours when it has no schedule', async () => {
+    device = makeDevice(fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-dev-')), manualClock(T0), new SimulatedHardware());
+    await device.start();
+    expect(device.counterState().inHours).toBeNull();
   });
 
   it.each([
