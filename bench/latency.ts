@@ -7,14 +7,19 @@ import type { Logger } from 'pino';
 import { SqliteStore, startBridge } from '@okienko/broker-bridge';
 import { figure, percentile, type Figure } from './stats.ts';
 import { readSse } from './sse.ts';
-import { RAW_TOPIC, nowUs, type LoadRequest } from './load-child.ts';
+import { RAW_TOPIC, nowUs, type LoadRequest, type LoadResult } from './load-child.ts';
 
 const CHILD = fileURLToPath(new URL('./load-child.ts', import.meta.url));
 
-/** Run the load in its own process; `received` maps each key to when it arrived here (µs). */
-async function runLoad(req: LoadRequest, received: Map<string, number>): Promise<number[]> {
+/**
+ * Run the load in its own process; `received` maps each key to when it arrived here (µs). Returns
+ * the latencies (ms) from the send, and for counters also from the moment the event went out.
+ */
+async function runLoad(req: LoadRequest, received: Map<string, number>): Promise<{ fromSend: number[]; fromPublish: number[] }> {
   const child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = (): Promise<{ type: string; sent?: [string, number][] }> => new Promise((r) => child.once('message', r as never));
+  // Listened for from the start: the child may be gone before the last event is counted here.
+  const exited = new Promise((r) => child.once('exit', r));
+  const next = (): Promise<{ type: string } & Partial<LoadResult>> => new Promise((r) => child.once('message', r as never));
   child.send(req);
   await next(); // ready
   child.send({ type: 'go' });
@@ -25,8 +30,11 @@ async function runLoad(req: LoadRequest, received: Map<string, number>): Promise
     if (Date.now() > deadline) throw new Error(`bench: ${[...sent.keys()].filter((k) => !received.has(k)).length} of ${sent.size} never arrived`);
     await new Promise((r) => setTimeout(r, 20));
   }
-  await new Promise((r) => child.once('exit', r));
-  return [...sent].map(([k, t0]) => (received.get(k)! - t0) / 1000);
+  await exited;
+  return {
+    fromSend: [...sent].map(([k, t0]) => (received.get(k)! - t0) / 1000),
+    fromPublish: (done.published ?? []).filter(([k]) => received.has(k)).map(([k, t0]) => (received.get(k)! - t0) / 1000),
+  };
 }
 
 export async function latencyFigures(url: string, dir: string, log: Logger, opts = { total: 10_000, rate: 1000 }): Promise<Figure[]> {
@@ -38,7 +46,7 @@ export async function latencyFigures(url: string, dir: string, log: Logger, opts
   await sub.subscribeAsync(RAW_TOPIC, { qos: 1 });
   const rawReceived = new Map<string, number>();
   sub.on('message', (_t, p) => rawReceived.set(String(p.readUInt32BE(0)), nowUs()));
-  const raw = await runLoad({ ...base, mode: 'raw' }, rawReceived);
+  const raw = (await runLoad({ ...base, mode: 'raw' }, rawReceived)).fromSend;
   await sub.endAsync();
 
   const full = await ourLatency(base, 'FULL', log);
@@ -46,16 +54,22 @@ export async function latencyFigures(url: string, dir: string, log: Logger, opts
 
   const floorIs = `raw MQTT QoS 1 publish → subscribe through the same broker, ${opts.rate}/s`;
   const at = `at ${opts.rate} events/s`;
-  return [
-    figure({ figure: `press → live stream latency p50 ${at}, SQLite FULL`, unit: 'ms', ours: percentile(full, 50), floor: percentile(raw, 50), floorIs }),
-    figure({ figure: `press → live stream latency p99 ${at}, SQLite FULL`, unit: 'ms', ours: percentile(full, 99), floor: percentile(raw, 99), floorIs, goal: 'within 3 ms of the floor (issue 4)' }),
-    figure({ figure: `press → live stream latency p50 ${at}, SQLite NORMAL`, unit: 'ms', ours: percentile(normal, 50), floor: percentile(raw, 50), floorIs }),
-    figure({ figure: `press → live stream latency p99 ${at}, SQLite NORMAL`, unit: 'ms', ours: percentile(normal, 99), floor: percentile(raw, 99), floorIs }),
-  ];
+  const rows: Figure[] = [];
+  for (const [name, r] of [['SQLite FULL', full], ['SQLite NORMAL', normal]] as const) {
+    // Issue 4's figure: from the counter's publish, as the floor is from the raw publish.
+    rows.push(
+      figure({ figure: `device publish → live stream latency p50 ${at}, ${name}`, unit: 'ms', ours: percentile(r.fromPublish, 50), floor: percentile(raw, 50), floorIs }),
+      figure({ figure: `device publish → live stream latency p99 ${at}, ${name}`, unit: 'ms', ours: percentile(r.fromPublish, 99), floor: percentile(raw, 99), floorIs, goal: 'within 3 ms of the floor (issue 4)' }),
+      // What a resident's press costs in all: the counter's own work (outbox fsync, display) too.
+      figure({ figure: `press → live stream latency p50 ${at}, ${name}`, unit: 'ms', ours: percentile(r.fromSend, 50), floor: percentile(raw, 50), floorIs }),
+      figure({ figure: `press → live stream latency p99 ${at}, ${name}`, unit: 'ms', ours: percentile(r.fromSend, 99), floor: percentile(raw, 99), floorIs }),
+    );
+  }
+  return rows;
 }
 
 /** Press (load process: durable outbox, MQTT) → bridge (validate, store, project) → SSE (here). */
-async function ourLatency(base: Omit<LoadRequest, 'mode'>, synchronous: 'FULL' | 'NORMAL', log: Logger): Promise<number[]> {
+async function ourLatency(base: Omit<LoadRequest, 'mode'>, synchronous: 'FULL' | 'NORMAL', log: Logger): Promise<{ fromSend: number[]; fromPublish: number[] }> {
   const bridge = await startBridge({
     mqtt: { url: base.url, protocolVersion: 4, clientId: `bench-bridge-lat-${synchronous}-${process.pid}` },
     store: new SqliteStore(path.join(base.dir, `latency-${synchronous}.db`), { synchronous }),

@@ -36,7 +36,13 @@ async function paced(total: number, rate: number, send: (i: number) => void): Pr
   });
 }
 
-async function raw(req: LoadRequest): Promise<{ go(): Promise<[string, number][]>; close(): Promise<void> }> {
+/** Each key with when it was sent (µs); for counters also when its event went out to the broker. */
+export interface LoadResult {
+  sent: [string, number][];
+  published?: [string, number][];
+}
+
+async function raw(req: LoadRequest): Promise<{ go(): Promise<LoadResult>; close(): Promise<void> }> {
   const pub = await mqtt.connectAsync(req.url, { clientId: `bench-load-raw-${process.pid}` });
   return {
     async go() {
@@ -48,13 +54,13 @@ async function raw(req: LoadRequest): Promise<{ go(): Promise<[string, number][]
         sent.push([String(i), nowUs()]);
         pub.publish(RAW_TOPIC, p, { qos: 1 });
       });
-      return sent;
+      return { sent };
     },
     close: () => pub.endAsync(),
   };
 }
 
-async function devices(req: LoadRequest): Promise<{ go(): Promise<[string, number][]>; close(): Promise<void> }> {
+async function devices(req: LoadRequest): Promise<{ go(): Promise<LoadResult>; close(): Promise<void> }> {
   const log = pino({ level: 'warn' });
   const list: { device: CounterDevice; hw: SimulatedHardware; nextSeq: number; name: string; presses: Promise<void> }[] = [];
   for (let c = 0; c < req.counters; c++) {
@@ -72,6 +78,8 @@ async function devices(req: LoadRequest): Promise<{ go(): Promise<[string, numbe
     list.push({ device, hw, nextSeq: device.outbox.lastSeq + 1, name: `c${c}`, presses: Promise.resolve() });
   }
   while (!list.every((d) => d.device.link.isUp)) await new Promise((r) => setTimeout(r, 10));
+  const published: [string, number][] = [];
+  for (const d of list) d.device.link.on('publishing', (seq) => published.push([`${d.name}/${seq}`, nowUs()]));
   return {
     async go() {
       const sent: [string, number][] = [];
@@ -84,7 +92,7 @@ async function devices(req: LoadRequest): Promise<{ go(): Promise<[string, numbe
         d.presses = d.presses.then(() => d.hw.press(`face-${(i % 4) + 1}` as 'face-1'));
       });
       await Promise.all(list.map((d) => d.presses));
-      return sent;
+      return { sent, published };
     },
     close: async () => {
       await Promise.all(list.map((d) => d.device.stop()));
@@ -99,8 +107,8 @@ if (process.send) {
       process.send!({ type: 'ready' });
       process.once('message', () => {
         void (async () => {
-          const sent = await load.go();
-          process.send!({ type: 'done', sent });
+          const result = await load.go();
+          process.send!({ type: 'done', ...result });
           await load.close();
           process.disconnect();
         })();

@@ -52,6 +52,8 @@ export class CounterLink extends EventEmitter<{
   notices: [CounterNotices | null];
   rejected: [string];
   acked: [number];
+  /** An event (by sequence number) is going out to the broker now. */
+  publishing: [number];
   announced: [];
 }> {
   private client: MqttClient | null = null;
@@ -118,6 +120,7 @@ export class CounterLink extends EventEmitter<{
       this.inflight.add(event.seq);
       // Recorded before this connection came up: it was queued while offline, so it is history.
       const payload = event.at < this.connectedAt ? { ...event, historical: true } : event;
+      this.emit('publishing', event.seq);
       client.publish(this.topics.event, JSON.stringify(payload), { qos: 1 }, (err) => {
         this.inflight.delete(event.seq);
         if (err) return; // re-sent from the outbox on the next connect
