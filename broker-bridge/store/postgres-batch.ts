@@ -4,6 +4,7 @@ import type { CounterRow, WriteOp, WriteResult } from './types.ts';
 import { planBatch } from './batch.ts';
 
 const HOUR_MS = 3_600_000;
+const EVENT_COLUMNS = 'id, site, counter, seq, type, at, clock_synced, received_at, effective_at, face, flagged, payload';
 
 const key = (site: string, counter: string): string => `${site}/${counter}`;
 
@@ -60,18 +61,17 @@ export async function writeBatch(db: pg.PoolClient, ops: readonly WriteOp[]): Pr
   );
 
   if (events.length > 0) {
-    const col = <T>(f: (x: (typeof events)[number]) => T): T[] => events.map(f);
+    // One JSON parameter, unpacked by PostgreSQL into rows: about half again as fast as twelve
+    // parallel arrays (each element quoted by node-postgres and parsed back by the server).
+    const rows = events.map(({ event: e, receivedAt, effectiveAt }) => ({
+      id: e.id, site: e.site, counter: e.counter, seq: e.seq, type: e.type, at: e.at, clock_synced: e.clockSynced,
+      received_at: receivedAt, effective_at: effectiveAt, face: e.type === 'feedback' ? e.face : null,
+      flagged: e.type === 'feedback' ? e.flagged : null, payload: e,
+    }));
     await db.query(
-      `INSERT INTO events (id, site, counter, seq, type, at, clock_synced, received_at, effective_at, face, flagged, payload)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::boolean[],
-                            $8::bigint[], $9::bigint[], $10::smallint[], $11::boolean[], $12::json[])
+      `INSERT INTO events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM json_populate_recordset(null::events, $1::json)
        ON CONFLICT (id) DO NOTHING`,
-      [
-        col((x) => x.event.id), col((x) => x.event.site), col((x) => x.event.counter), col((x) => x.event.seq),
-        col((x) => x.event.type), col((x) => x.event.at), col((x) => x.event.clockSynced), col((x) => x.receivedAt),
-        col((x) => x.effectiveAt), col((x) => (x.event.type === 'feedback' ? x.event.face : null)),
-        col((x) => (x.event.type === 'feedback' ? x.event.flagged : null)), col((x) => JSON.stringify(x.event)),
-      ],
+      [JSON.stringify(rows)],
     );
   }
   if (votes.size > 0) {
