@@ -11,6 +11,7 @@ import { bridgeMetrics } from './metrics.ts';
 import type { Store } from './store/types.ts';
 import type { NoticeBoard } from './notices.ts';
 import { registerNoticeRoutes } from './notice-routes.ts';
+import { lobbyView } from './lobby.ts';
 
 export interface HttpDeps {
   store: Store;
@@ -122,6 +123,17 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   });
 
   if (deps.notices) registerNoticeRoutes(app, deps.notices);
+
+  // The one public endpoint (issue 5): the lobby board's data. Hall screens poll it; no login.
+  const notices = deps.notices;
+  app.get('/api/public/lobby', async (_req, reply) => {
+    const view = lobbyView(await deps.hub.snapshot(), notices ? await notices.list(true) : [], Date.now());
+    return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send(view);
+  });
+  app.get('/lobby', async (_req, reply) => {
+    if (!deps.dashboardDir) return reply.code(404).send({ error: 'dashboard not built' });
+    return reply.type('text/html; charset=utf-8').send(fs.createReadStream(`${deps.dashboardDir}/lobby.html`));
+  });
 
   app.get('/api/stream', (req, reply) => {
     reply.hijack();

@@ -14,3 +14,4 @@ export * from './alert-engine.ts';
 export * from './reports.ts';
 export * from './mqtt-link.ts';
 export * from './notices.ts';
+export * from './lobby.ts';

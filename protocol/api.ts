@@ -117,3 +117,31 @@ export const NoticeView = Notice.extend({
   active: z.boolean(),
 });
 export type NoticeView = z.infer<typeof NoticeView>;
+
+/**
+ * One counter on the lobby board (GET /api/public/lobby): only what its own display already tells
+ * anyone standing in front of it — status, the clerk's name, the away notice. Nothing about
+ * clients, votes or devices.
+ */
+export const LobbyCounter = z
+  .object({
+    site: SiteId,
+    counter: CounterId,
+    /** `unknown`: the counter is offline, so the lobby does not guess. */
+    status: z.enum(['available', 'serving', 'away', 'closed', 'unknown']),
+    clerk: z.string().nullable(),
+    away: z.object({ backAt: EpochMs, reason: AwayNotice.shape.reason, substitute: AwayNotice.shape.substitute }).strict().nullable(),
+  })
+  .strict();
+export type LobbyCounter = z.infer<typeof LobbyCounter>;
+
+/** GET /api/public/lobby: the hall screen's data, public and read-only. */
+export const LobbyView = z
+  .object({
+    at: EpochMs,
+    counters: z.array(LobbyCounter),
+    /** The office's notices showing now, as the counters' displays show them. */
+    notices: z.array(z.object({ site: SiteId, counter: CounterId.nullable(), text: Notice.shape.text, from: Notice.shape.from, until: EpochMs }).strict()),
+  })
+  .strict();
+export type LobbyView = z.infer<typeof LobbyView>;

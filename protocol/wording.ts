@@ -25,6 +25,9 @@ export const PHRASES = {
   howServed: { pl: 'Jak oceniasz obsługę?', en: 'How were you served?' },
   thanks: { pl: 'Dziękujemy za ocenę', en: 'Thank you' },
   notice: { pl: 'Komunikat', en: 'Notice' },
+  /** The lobby board, for a counter that is offline: it says so rather than guess. */
+  unknown: { pl: 'Brak informacji', en: 'No information' },
+  counter: (n: string) => ({ pl: `Stanowisko ${n}`, en: `Counter ${n}` }),
 } as const;
 
 /** Light colour for each counter state: green free, amber wait, red away, off when closed. */

@@ -82,8 +82,10 @@ describe('a press on a virtual panel reaches the dashboard live', () => {
     await expect.poll(() => page.locator('article[data-counter="ratusz/okienko-2"]').getAttribute('data-status'), { timeout: 10_000 }).toBe('away');
 
     expect(navigations).toBe(0); // all of it live, no reload
-    fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
-    await page.screenshot({ path: path.join(ROOT, 'test-results/live-board.png'), fullPage: true });
-    await panel.screenshot({ path: path.join(ROOT, 'test-results/panel.png'), fullPage: true });
+    // README's pictures come from here: OKIENKO_SCREENSHOTS=docs/screenshots refreshes them.
+    const shots = path.join(ROOT, process.env.OKIENKO_SCREENSHOTS ?? 'test-results');
+    fs.mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, 'live-board.png'), fullPage: true });
+    await panel.screenshot({ path: path.join(shots, 'panel.png'), fullPage: true });
   });
 });

@@ -1,0 +1,25 @@
+import type { CounterView, LobbyCounter, LobbyView, NoticeView } from '@okienko/protocol';
+
+/**
+ * What the lobby board may show of a counter: exactly what its own display shows anyone in
+ * front of it. Pure, and the one place that decides it: the public endpoint carries nothing else.
+ */
+export function lobbyCounter(c: CounterView): LobbyCounter {
+  const status = c.online ? c.lastStatus : 'unknown';
+  const notice = status === 'away' ? c.notice : null;
+  return {
+    site: c.site,
+    counter: c.counter,
+    status,
+    clerk: status === 'available' || status === 'serving' || status === 'away' ? (c.clerk?.name ?? null) : null,
+    away: notice ? { backAt: notice.backAt, reason: notice.reason, substitute: notice.substitute } : null,
+  };
+}
+
+export function lobbyView(counters: CounterView[], notices: NoticeView[], at: number): LobbyView {
+  return {
+    at,
+    counters: counters.map(lobbyCounter),
+    notices: notices.filter((n) => n.active).map(({ site, counter, text, from, until }) => ({ site, counter, text, from, until })),
+  };
+}
