@@ -22,7 +22,10 @@ function useLobby(): { view: LobbyView | null; stale: boolean } {
       try {
         const res = await fetch('/api/public/lobby', { cache: 'no-store' });
         if (!res.ok) throw new Error(String(res.status));
-        if (!stopped) (setView((await res.json()) as LobbyView), setStale(false));
+        const view = (await res.json()) as LobbyView;
+        if (stopped) return;
+        setView(view);
+        setStale(false);
       } catch {
         if (!stopped) setStale(true);
       }
