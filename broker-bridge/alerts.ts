@@ -1,11 +1,11 @@
-import type { CounterEvent, CounterView } from '@okienko/protocol';
+import type { AlertKind, CounterEvent, CounterView } from '@okienko/protocol';
 
 /**
  * What managers are told about (DESIGN "Manager"; STANDARDS S1, S5, M1, M4). Pure: the rules
  * look at the counters and the recent votes at a time `now` and say which alerts hold; the
  * engine around them raises what is new and clears what no longer holds.
  */
-export type AlertKind = 'away_overdue' | 'no_counter_available' | 'offline' | 'unhappy_run' | 'outbox_backlog' | 'clock_unsynced';
+export type { AlertKind };
 
 export interface AlertCondition {
   /** Stable while the same situation lasts: one alert per situation, not one per check. */

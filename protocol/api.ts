@@ -145,3 +145,25 @@ export const LobbyView = z
   })
   .strict();
 export type LobbyView = z.infer<typeof LobbyView>;
+
+/** What managers are alerted to (DESIGN "Manager"; STANDARDS S1, S5, M1, M4). */
+export const AlertKind = z.enum(['away_overdue', 'no_counter_available', 'offline', 'unhappy_run', 'outbox_backlog', 'clock_unsynced']);
+export type AlertKind = z.infer<typeof AlertKind>;
+
+/** An alert as GET /api/alerts and the live stream's `alert` messages carry it. */
+export const AlertView = z.object({
+  id: z.string(),
+  /** Stable while the same situation lasts: one alert per situation, not one per check. */
+  key: z.string(),
+  kind: AlertKind,
+  site: SiteId,
+  counter: CounterId.nullable(),
+  message: z.string(),
+  raisedAt: EpochMs,
+  /** When the situation ended by itself (the clerk came back, the counter reconnected…). */
+  clearedAt: EpochMs.nullable(),
+  ackedAt: EpochMs.nullable(),
+  ackedBy: z.string().nullable(),
+  comment: z.string().nullable(),
+});
+export type AlertView = z.infer<typeof AlertView>;

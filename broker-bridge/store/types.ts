@@ -1,4 +1,4 @@
-import type { AwayNotice, Clerk, CounterEvent, CounterRef, CounterStatus } from '@okienko/protocol';
+import type { AlertView, AwayNotice, Clerk, CounterEvent, CounterRef, CounterStatus } from '@okienko/protocol';
 import type { AlertCondition } from '../alerts.ts';
 
 export type Projector = (row: CounterRow | null) => CounterRow | null;
@@ -135,12 +135,5 @@ export interface NoticeRecord {
   withdrawnAt: number | null;
 }
 
-export interface AlertRecord extends AlertCondition {
-  id: string;
-  raisedAt: number;
-  /** When the situation ended by itself (the clerk came back, the counter reconnected…). */
-  clearedAt: number | null;
-  ackedAt: number | null;
-  ackedBy: string | null;
-  comment: string | null;
-}
+/** A stored alert: the protocol's AlertView (one definition for the API and the dashboard). */
+export type AlertRecord = AlertView;

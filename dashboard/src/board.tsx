@@ -4,15 +4,19 @@ import { AWAY_REASON_TEXT, PHRASES, STATUS_TEXT, faceLabels } from '@okienko/pro
 import type { CounterView } from './live.ts';
 import { hhmm } from './format.ts';
 import { Face } from './face.tsx';
+import { AlertsPanel, useAlerts } from './alerts.tsx';
+import { NoticesPanel } from './notices.tsx';
 
 type Connection = 'connecting' | 'live' | 'lost';
 
-function useLiveCounters(): { counters: Map<string, CounterView>; connection: Connection } {
+function useLiveCounters(): { counters: Map<string, CounterView>; connection: Connection; source: EventSource | null } {
   const [counters, setCounters] = useState(new Map<string, CounterView>());
   const [connection, setConnection] = useState<Connection>('connecting');
+  const [stream, setStream] = useState<EventSource | null>(null);
   useEffect(() => {
     // EventSource reconnects by itself; each reconnect starts with a fresh snapshot.
     const source = new EventSource('/api/stream');
+    setStream(source);
     source.addEventListener('snapshot', (e) => {
       const list = JSON.parse((e as MessageEvent<string>).data) as CounterView[];
       setCounters(new Map(list.map((c) => [`${c.site}/${c.counter}`, c])));
@@ -25,7 +29,7 @@ function useLiveCounters(): { counters: Map<string, CounterView>; connection: Co
     source.onerror = () => setConnection('lost');
     return () => source.close();
   }, []);
-  return { counters, connection };
+  return { counters, connection, source: stream };
 }
 
 /** Re-render every few seconds so "overdue" appears when the announced time passes. */
@@ -99,7 +103,8 @@ function Card({ c, now }: { c: CounterView; now: number }) {
 }
 
 function App() {
-  const { counters, connection } = useLiveCounters();
+  const { counters, connection, source } = useLiveCounters();
+  const { alerts, refresh } = useAlerts(source);
   const now = useNow(5000);
   const bySite = new Map<string, CounterView[]>();
   for (const c of counters.values()) bySite.set(c.site, [...(bySite.get(c.site) ?? []), c]);
@@ -112,6 +117,7 @@ function App() {
         </span>
         <a href="/sim">wirtualne panele</a>
       </header>
+      <div class="layout">
       <main>
         {counters.size === 0 && <p>Brak stanowisk — czekam na pierwsze zgłoszenie. / No counters yet.</p>}
         {[...bySite.entries()]
@@ -129,6 +135,11 @@ function App() {
             </section>
           ))}
       </main>
+      <aside>
+        <AlertsPanel alerts={alerts} refresh={refresh} />
+        <NoticesPanel counters={[...counters.values()]} />
+      </aside>
+      </div>
     </>
   );
 }

@@ -1,0 +1,97 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { NoticeView } from '@okienko/protocol/api';
+import { hhmm } from './format.ts';
+
+/** Send a notice to one counter's or a whole site's displays, for some minutes; see what shows where. */
+export function NoticesPanel({ counters }: { counters: { site: string; counter: string }[] }) {
+  const [notices, setNotices] = useState<NoticeView[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const sites = [...new Set(counters.map((c) => c.site))].sort();
+  const [site, setSite] = useState('');
+  const [counter, setCounter] = useState('');
+  const [text, setText] = useState('');
+  const [minutes, setMinutes] = useState(30);
+  const [from, setFrom] = useState('Kierownik BOM');
+  const chosenSite = site || sites[0] || '';
+  const load = (): void => {
+    void fetch('/api/notices?active=true')
+      .then((r) => r.json() as Promise<NoticeView[]>)
+      .then(setNotices)
+      .catch(() => {});
+  };
+  useEffect(() => {
+    load();
+    // Notices run out by themselves: look again now and then.
+    const t = setInterval(load, 30_000);
+    return () => clearInterval(t);
+  }, []);
+  const send = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const res = await fetch('/api/notices', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ site: chosenSite, counter: counter || null, text, from, minutes }),
+    });
+    if (!res.ok) return setError(((await res.json()) as { message: string }).message);
+    setError(null);
+    setText('');
+    load();
+  };
+  const withdraw = async (id: string): Promise<void> => {
+    await fetch(`/api/notices/${id}`, { method: 'DELETE' });
+    load();
+  };
+  return (
+    <section class="panel notices" aria-labelledby="notices-h">
+      <h2 id="notices-h">Komunikaty na wyświetlacze</h2>
+      <form onSubmit={(e) => void send(e)}>
+        <label>
+          Biuro / site
+          <select value={chosenSite} onChange={(e) => {
+              setSite((e.target as HTMLSelectElement).value);
+              setCounter('');
+            }}>
+            {sites.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Stanowisko / counter
+          <select value={counter} onChange={(e) => setCounter((e.target as HTMLSelectElement).value)}>
+            <option value="">wszystkie / whole site</option>
+            {counters
+              .filter((c) => c.site === chosenSite)
+              .map((c) => (
+                <option key={c.counter}>{c.counter}</option>
+              ))}
+          </select>
+        </label>
+        <label>
+          Treść / text
+          <textarea required maxLength={200} rows={2} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+        </label>
+        <label>
+          Od kogo / from
+          <input required maxLength={80} value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Minut / minutes
+          <input type="number" min={1} max={10080} required value={minutes} onInput={(e) => setMinutes(Number((e.target as HTMLInputElement).value))} />
+        </label>
+        <button type="submit">Wyślij / send</button>
+        {error ? <p role="alert" class="error">{error}</p> : null}
+      </form>
+      <ul>
+        {notices.map((n) => (
+          <li key={n.id} data-notice={n.id}>
+            <strong>{n.counter ? `${n.site}/${n.counter}` : `${n.site} (wszystkie)`}</strong> do {hhmm(n.until)}: {n.text} — {n.from}{' '}
+            <button type="button" onClick={() => void withdraw(n.id)}>
+              Wycofaj / withdraw
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
+import { freePort, waitFor } from '../helpers/net.ts';
+import { okienko, type Proc } from '../helpers/okienko.ts';
+
+let system: Proc;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  const [httpPort, mqttPort] = [await freePort(), await freePort()];
+  base = `http://127.0.0.1:${httpPort}`;
+  system = okienko(['start'], {
+    OKIENKO_HTTP_PORT: String(httpPort),
+    OKIENKO_MQTT_PORT: String(mqttPort),
+    OKIENKO_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-manager-')),
+    OKIENKO_AWAY_COMMIT_MS: '600',
+  });
+  await waitFor(() => system.output().includes('okienko is running'), { timeoutMs: 30_000, what: `okienko start; output: ${system.output()}` });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  system?.child.kill('SIGINT');
+  await system?.exited;
+});
+
+async function board(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`${base}/`);
+  await page.getByTestId('connection').filter({ hasText: 'na żywo' }).waitFor();
+  await expect.poll(() => page.locator('article.card').count(), { timeout: 10_000 }).toBe(6);
+  return page;
+}
+
+describe('the manager\'s dashboard', () => {
+  it('sends a notice to one counter\'s display and lists it until withdrawn', { timeout: 60_000 }, async () => {
+    const page = await board();
+    const form = page.locator('section.notices form');
+    await form.getByLabel('Biuro / site').selectOption('ratusz');
+    await form.getByLabel('Stanowisko / counter').selectOption('okienko-3');
+    await form.getByLabel('Treść / text').fill('Awaria drukarki, wydruki przy stanowisku 1');
+    await form.getByLabel('Minut / minutes').fill('10');
+    await form.getByRole('button', { name: 'Wyślij / send' }).click();
+    const listed = page.locator('section.notices li', { hasText: 'Awaria drukarki' });
+    await listed.waitFor({ timeout: 10_000 });
+    expect(await listed.textContent()).toContain('ratusz/okienko-3');
+
+    // On the counter's own display (its pages turn every 4 s).
+    const panel = await browser.newPage();
+    await panel.goto(`${base}/sim/ratusz/okienko-3`);
+    await expect.poll(() => panel.getByTestId('display').textContent(), { timeout: 15_000, interval: 250 }).toContain('Awaria drukarki');
+    // Not on another's.
+    const other = await (await fetch(`${base}/sim/api/ratusz/okienko-2`)).json() as { hardware: { lines: string[] } };
+    expect(other.hardware.lines.join(' ')).not.toContain('Awaria');
+
+    await listed.getByRole('button', { name: 'Wycofaj / withdraw' }).click();
+    await listed.waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
+  it('shows a new alert at once and records its acknowledgement with a comment', { timeout: 60_000 }, async () => {
+    const page = await board();
+    // Everyone at "filia" leaves the desk: a resident there would find no one (S5).
+    for (const n of [1, 2, 3]) {
+      const panel = await browser.newPage();
+      await panel.goto(`${base}/sim/filia/okienko-${n}`);
+      await panel.getByTestId('btn-away').click();
+      await panel.close();
+    }
+    const alert = page.locator('li[data-alert="no_counter_available"][data-site="filia"]');
+    await alert.waitFor({ timeout: 15_000 });
+    expect(await alert.textContent()).toContain('filia: no counter is free or serving');
+    await alert.getByRole('button', { name: 'Potwierdź / acknowledge' }).click();
+    await alert.getByLabel('Komentarz / comment').fill('Pani Ewa wraca z przerwy, dzwoniłem');
+    await alert.getByRole('button', { name: 'Zapisz potwierdzenie' }).click();
+    await expect.poll(() => alert.getByTestId('acked').textContent(), { timeout: 10_000 }).toContain('Pani Ewa wraca z przerwy, dzwoniłem');
+    // Kept as history in the API.
+    const history = (await (await fetch(`${base}/api/alerts?limit=50`)).json()) as { kind: string; comment: string | null }[];
+    expect(history.find((a) => a.kind === 'no_counter_available')?.comment).toBe('Pani Ewa wraca z przerwy, dzwoniłem');
+  });
+
+  it('has no serious or critical accessibility violations (axe-core, WCAG 2.1 AA)', async () => {
+    const page = await board();
+    await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
+      const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
+    });
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+  });
+});
