@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import type { Logger } from 'pino';
-import { SqliteStore, startBridge } from '@okienko/broker-bridge';
+import { SqliteStore, createUser, startBridge } from '@okienko/broker-bridge';
 import { figure, percentile, type Figure } from './stats.ts';
 import { readSse } from './sse.ts';
 import { RAW_TOPIC, nowUs, type LoadRequest, type LoadResult } from './load-child.ts';
@@ -79,6 +79,10 @@ async function ourLatency(base: Omit<LoadRequest, 'mode'>, synchronous: 'FULL' |
   });
   const received = new Map<string, number>();
   const abort = new AbortController();
+  // The live stream is for signed-in managers: sign in as one.
+  const password = await createUser(bridge.store, 'bench', 'viewer');
+  const login = await fetch(`${bridge.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password }) });
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   await readSse(
     `${bridge.url}/api/stream`,
     (event, data) => {
@@ -87,6 +91,7 @@ async function ourLatency(base: Omit<LoadRequest, 'mode'>, synchronous: 'FULL' |
       received.set(`${e.counter}/${e.seq}`, nowUs());
     },
     abort.signal,
+    { cookie },
   );
   // Each run gets fresh counters, so their sequence numbers start from 1 again. Counters are
   // separate machines with their own SD cards: their outboxes go to memory (/dev/shm) where there

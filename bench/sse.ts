@@ -1,6 +1,6 @@
 /** A minimal SSE reader for the bench: calls back with (event, data) for each message. */
-export async function readSse(url: string, onMessage: (event: string, data: string) => void, signal: AbortSignal): Promise<void> {
-  const res = await fetch(url, { signal });
+export async function readSse(url: string, onMessage: (event: string, data: string) => void, signal: AbortSignal, headers: Record<string, string> = {}): Promise<void> {
+  const res = await fetch(url, { signal, headers });
   if (!res.body) throw new Error(`no body from ${url}`);
   const decoder = new TextDecoder();
   let buffer = '';

@@ -9,6 +9,7 @@ import type { AlertRules } from './alerts.ts';
 import { LiveHub } from './live.ts';
 import { BridgeLink } from './mqtt-link.ts';
 import { NoticeBoard } from './notices.ts';
+import { sessionSigner } from './auth-routes.ts';
 import type { Store } from './store/types.ts';
 
 export interface BridgeOptions {
@@ -33,6 +34,8 @@ export interface BridgeOptions {
   dashboardDir?: string | undefined;
   extraRoutes?: ((app: FastifyInstance) => void) | undefined;
   alertRules?: AlertRules | undefined;
+  /** Mark login cookies Secure: the dashboard is served over HTTPS (e.g. behind a reverse proxy). */
+  secureCookies?: boolean | undefined;
   /** Keep raw events this many days (hourly vote counts and alerts are kept regardless); none: keep all. */
   retentionDays?: number | undefined;
   log: Logger;
@@ -44,6 +47,7 @@ export interface Bridge {
   hub: LiveHub;
   http: FastifyInstance;
   link: BridgeLink;
+  store: Store;
   alerts: AlertEngine;
   notices: NoticeBoard;
   close(): Promise<void>;
@@ -107,6 +111,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   link.start();
 
   const http = buildHttp({
+    auth: { store: opts.store, signer: await sessionSigner(opts.store), secureCookies: opts.secureCookies },
     notices,
     store: opts.store,
     hub,
@@ -137,6 +142,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     hub,
     http,
     link,
+    store: opts.store,
     alerts,
     notices,
     close: async () => {

@@ -12,6 +12,7 @@ import type { Store } from './store/types.ts';
 import type { NoticeBoard } from './notices.ts';
 import { registerNoticeRoutes } from './notice-routes.ts';
 import { lobbyView } from './lobby.ts';
+import { registerAuth, type AuthOptions } from './auth-routes.ts';
 
 export interface HttpDeps {
   store: Store;
@@ -23,6 +24,8 @@ export interface HttpDeps {
   dashboardDir?: string | undefined;
   /** The office's zone, for days and hours in reports. */
   timeZone?: string | undefined;
+  /** Logins and roles; the bridge always passes it (unit tests of the API itself may not). */
+  auth?: AuthOptions | undefined;
   /** Notices to displays; without one the routes are absent. */
   notices?: NoticeBoard | undefined;
   /** Lets `okienko start` put the simulated counters' panels on the same port. */
@@ -35,6 +38,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   const httpLog = deps.log.child({ component: 'http' }, { level: 'warn' });
   const app = Fastify({ loggerInstance: httpLog as FastifyBaseLogger });
   const started = Date.now();
+  if (deps.auth) registerAuth(app, deps.auth);
 
   app.get('/api/health', async (): Promise<Health> => ({
     status: deps.mqttConnected() ? 'ok' : 'degraded',
@@ -114,8 +118,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
 
   app.post<{ Params: { id: string }; Body: { comment?: unknown; by?: unknown } }>('/api/alerts/:id/ack', async (req, reply) => {
     const comment = typeof req.body?.comment === 'string' ? req.body.comment.slice(0, 2000) : '';
-    // Who acknowledged comes from the login once dashboards have one (issue 5); until then, as given.
-    const by = typeof req.body?.by === 'string' && req.body.by ? req.body.by.slice(0, 80) : 'manager';
+    // Who acknowledged: the signed-in user (without logins, in unit tests of the API, as given).
+    const by = req.session?.username ?? (typeof req.body?.by === 'string' && req.body.by ? req.body.by.slice(0, 80) : 'manager');
     const alert = await deps.store.ackAlert(req.params.id, by, comment, Date.now());
     if (!alert) return reply.code(404).send({ error: 'no such alert' });
     deps.hub.alertChanged(alert);
@@ -129,6 +133,10 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   app.get('/api/public/lobby', async (_req, reply) => {
     const view = lobbyView(await deps.hub.snapshot(), notices ? await notices.list(true) : [], Date.now());
     return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send(view);
+  });
+  app.get('/login', async (_req, reply) => {
+    if (!deps.dashboardDir) return reply.code(404).send({ error: 'dashboard not built' });
+    return reply.type('text/html; charset=utf-8').send(fs.createReadStream(`${deps.dashboardDir}/login.html`));
   });
   app.get('/lobby', async (_req, reply) => {
     if (!deps.dashboardDir) return reply.code(404).send({ error: 'dashboard not built' });

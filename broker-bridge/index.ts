@@ -15,3 +15,5 @@ export * from './reports.ts';
 export * from './mqtt-link.ts';
 export * from './notices.ts';
 export * from './lobby.ts';
+export * from './auth.ts';
+export * from './auth-routes.ts';

@@ -41,6 +41,9 @@ export const bridgeCommand: Command = {
       log,
     });
     onShutdown(log, [bridge.close]);
+    if ((await bridge.store.countUsers()) === 0) {
+      log.warn({ fix: `npx okienko user --store ${v.store as string} --username admin --role admin` }, 'no dashboard users yet: create the first admin');
+    }
     process.stdout.write(`okienko bridge: ${v.mqttUrl} → ${v.store}; API at ${bridge.url}\n`);
   },
 };

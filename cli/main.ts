@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   bridge: { summary: 'the bridge alone, against an external broker', load: async () => (await import('./bridge.ts')).bridgeCommand },
   sim: { summary: 'simulated counters with virtual panels, against any broker', load: async () => (await import('./sim.ts')).simCommand },
   provision: { summary: 'counter and bridge credentials; Mosquitto password and ACL files', load: async () => (await import('./provision.ts')).provisionCommand },
+  user: { summary: 'dashboard users: the first admin, a new password', load: async () => (await import('./user.ts')).userCommand },
   broker: { summary: 'the embedded MQTT broker alone', load: async () => (await import('./broker.ts')).brokerCommand },
   build: { summary: 'build the dashboard and the JSON Schemas', load: async () => (await import('./build.ts')).buildCommand },
   bench: { summary: 'run the benchmarks and write bench/results/latest.json', load: async () => (await import('../bench/command.ts')).benchCommand },

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE } from '@okienko/protocol';
-import { startBridge, startEmbeddedBroker, SqliteStore } from '@okienko/broker-bridge';
+import { createUser, startBridge, startEmbeddedBroker, SqliteStore } from '@okienko/broker-bridge';
 import { buildDashboard, DASHBOARD_DIST } from '@okienko/dashboard';
 import { SimFleet, demoCounters, registerSimRoutes } from '@okienko/sim';
 import { host, logLevel, port, positiveInt, type Command } from './options.ts';
@@ -30,9 +30,12 @@ export const startCommand: Command = {
     const broker = await startEmbeddedBroker({ host: bindHost, port: v.mqttPort as number, log });
     const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
     let fleet: SimFleet | null = null;
+    const store = new SqliteStore(path.join(dataDir, 'okienko.db'));
+    // The demo's admin, made on the first start only; its password is printed this once.
+    const demoAdmin = (await store.countUsers()) === 0 ? await createUser(store, 'admin', 'admin') : null;
     const bridge = await startBridge({
       mqtt: { url: mqttUrl, protocolVersion: 4, clientId: 'okienko-bridge' },
-      store: new SqliteStore(path.join(dataDir, 'okienko.db')),
+      store,
       http: { host: bindHost, port: v.httpPort as number },
       timeZone: DEFAULT_TIME_ZONE,
       dashboardDir: DASHBOARD_DIST,
@@ -59,6 +62,10 @@ export const startCommand: Command = {
         '',
         'okienko is running.',
         `  Dashboard:       ${base}/`,
+        demoAdmin
+          ? `  Sign in as:      admin / ${demoAdmin}   (shown this once; \`npx okienko user --username admin --role admin\` sets a new one)`
+          : '  Sign in as:      the users you made (`npx okienko user --username NAME --role admin|manager|viewer`)',
+        `  Lobby board:     ${base}/lobby  (for a hall screen; no login)`,
         `  Virtual panels:  ${base}/sim  (${v.simCounters} simulated counters)`,
         `  MQTT broker:     mqtt://${shownHost}:${broker.port}`,
         `  Data:            ${dataDir}`,

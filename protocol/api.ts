@@ -167,3 +167,15 @@ export const AlertView = z.object({
   comment: z.string().nullable(),
 });
 export type AlertView = z.infer<typeof AlertView>;
+
+/** Who may do what on the dashboard: viewers look, managers also act (alerts, notices), admins also manage users. */
+export const Role = z.enum(['viewer', 'manager', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+/** POST /api/auth/login. */
+export const LoginRequest = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }).strict();
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+/** GET /api/auth/me, and the answer to a login: who is signed in, and the token state-changing requests must echo (CSRF). */
+export const Me = z.object({ username: z.string(), role: Role, csrf: z.string() });
+export type Me = z.infer<typeof Me>;

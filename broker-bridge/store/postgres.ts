@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult, NoticeRecord } from './types.ts';
+import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult, NoticeRecord, UserRecord } from './types.ts';
 import { writeBatch } from './postgres-batch.ts';
 import type { AlertCondition } from '../alerts.ts';
-import { alertRecord, noticeRecord } from './records.ts';
+import { alertRecord, noticeRecord, userRecord } from './records.ts';
 
 /** Each entry moves the schema one version on; the versions applied are kept in schema_migrations. */
 const MIGRATIONS: string[] = [
@@ -42,6 +42,8 @@ const MIGRATIONS: string[] = [
      at bigint NOT NULL, until bigint NOT NULL, withdrawn_at bigint
    );
    CREATE INDEX notices_until ON notices (until);`,
+  `CREATE TABLE users (username text PRIMARY KEY, password_hash text NOT NULL, role text NOT NULL, created_at bigint NOT NULL);
+   CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -166,6 +168,27 @@ export class PostgresStore implements Store {
         ? await this.pool.query('SELECT * FROM notices ORDER BY at DESC LIMIT $1', [f.limit])
         : await this.pool.query('SELECT * FROM notices WHERE until > $1 AND withdrawn_at IS NULL ORDER BY at DESC LIMIT $2', [f.activeAt, f.limit]);
     return r.rows.map(noticeRecord);
+  }
+
+  async getUser(username: string): Promise<UserRecord | null> {
+    const r = await this.pool.query('SELECT * FROM users WHERE username = $1', [username]);
+    return r.rows[0] ? userRecord(r.rows[0]) : null;
+  }
+
+  async putUser(u: UserRecord): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO users (username, password_hash, role, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role',
+      [u.username, u.passwordHash, u.role, u.createdAt],
+    );
+  }
+
+  async countUsers(): Promise<number> {
+    return Number((await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM users')).rows[0]!.n);
+  }
+
+  async setting(key: string, initial: () => string): Promise<string> {
+    await this.pool.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, initial()]);
+    return (await this.pool.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key])).rows[0]!.value;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { AlertRecord, NoticeRecord } from './types.ts';
+import type { AlertRecord, NoticeRecord, UserRecord } from './types.ts';
 
 // Rows as both stores return them (PostgreSQL's bigint comes back as a string), made into records.
 
@@ -55,4 +55,15 @@ export function noticeRecord(r: NoticeRow): NoticeRecord {
     until: Number(r.until),
     withdrawnAt: r.withdrawn_at === null ? null : Number(r.withdrawn_at),
   };
+}
+
+export interface UserRow {
+  username: string;
+  password_hash: string;
+  role: string;
+  created_at: number | string;
+}
+
+export function userRecord(r: UserRow): UserRecord {
+  return { username: r.username, passwordHash: r.password_hash, role: r.role as UserRecord['role'], createdAt: Number(r.created_at) };
 }

@@ -36,6 +36,8 @@ export class SqliteCheckpointer {
       this.worker.on('message', (m: { stopped?: boolean }) => m.stopped && resolve());
       this.worker.once('exit', () => resolve());
     });
+    // Unref'd while it runs in the background; waited for now, so it must keep the process up.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await stopped;
     await this.worker.terminate();

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult, NoticeRecord } from './types.ts';
+import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult, NoticeRecord, UserRecord } from './types.ts';
 import type { AlertCondition } from '../alerts.ts';
-import { alertRecord, noticeRecord, type AlertRow, type NoticeRow } from './records.ts';
+import { alertRecord, noticeRecord, userRecord, type AlertRow, type NoticeRow, type UserRow } from './records.ts';
 import { planBatch } from './batch.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 
@@ -72,6 +72,8 @@ const MIGRATIONS: string[] = [
      withdrawn_at INTEGER
    );
    CREATE INDEX notices_until ON notices(until);`,
+  `CREATE TABLE users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL);
+   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -257,6 +259,26 @@ export class SqliteStore implements Store {
         ? this.db.prepare('SELECT * FROM notices ORDER BY at DESC LIMIT ?').all(f.limit)
         : this.db.prepare('SELECT * FROM notices WHERE until > ? AND withdrawn_at IS NULL ORDER BY at DESC LIMIT ?').all(f.activeAt, f.limit);
     return (rows as NoticeRow[]).map(noticeRecord);
+  }
+
+  async getUser(username: string): Promise<UserRecord | null> {
+    const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    return r ? userRecord(r) : null;
+  }
+
+  async putUser(u: UserRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role')
+      .run(u.username, u.passwordHash, u.role, u.createdAt);
+  }
+
+  async countUsers(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  async setting(key: string, initial: () => string): Promise<string> {
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(key, initial());
+    return (this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string }).value;
   }
 
   async close(): Promise<void> {

@@ -120,7 +120,20 @@ export interface Store {
   withdrawNotice(id: string, at: number): Promise<NoticeRecord | null>;
   /** Newest first; with `activeAt`, only those neither expired nor withdrawn then. */
   listNotices(filter: { activeAt?: number | undefined; limit: number }): Promise<NoticeRecord[]>;
+  /** Dashboard users (auth.ts): the hash only, never a password. */
+  getUser(username: string): Promise<UserRecord | null>;
+  putUser(user: UserRecord): Promise<void>;
+  countUsers(): Promise<number>;
+  /** A setting shared by every bridge on this store; the first value written stays. */
+  setting(key: string, initial: () => string): Promise<string>;
   close(): Promise<void>;
+}
+
+export interface UserRecord {
+  username: string;
+  passwordHash: string;
+  role: 'viewer' | 'manager' | 'admin';
+  createdAt: number;
 }
 
 export interface NoticeRecord {

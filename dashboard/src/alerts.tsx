@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AlertView } from '@okienko/protocol/api';
 import { hhmm } from './format.ts';
+import { send } from './api.ts';
 
 /** Open alerts from /api/alerts, kept current by the live stream's `alert` messages. */
 export function useAlerts(source: EventSource | null): { alerts: AlertView[]; refresh(): void } {
@@ -49,7 +50,7 @@ function AlertItem({ a, onAcked }: { a: AlertView; onAcked(): void }) {
   const [comment, setComment] = useState('');
   const ack = async (e: Event): Promise<void> => {
     e.preventDefault();
-    const res = await fetch(`/api/alerts/${a.id}/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ comment }) });
+    const res = await send('POST', `/api/alerts/${a.id}/ack`, { comment });
     if (!res.ok) return;
     setOpen(false);
     onAcked();

@@ -6,6 +6,8 @@ import { hhmm } from './format.ts';
 import { Face } from './face.tsx';
 import { AlertsPanel, useAlerts } from './alerts.tsx';
 import { NoticesPanel } from './notices.tsx';
+import { send } from './api.ts';
+import type { Me } from '@okienko/protocol/api';
 
 type Connection = 'connecting' | 'live' | 'lost';
 
@@ -102,6 +104,23 @@ function Card({ c, now }: { c: CounterView; now: number }) {
   );
 }
 
+/** Who is signed in, and the way out. */
+function Who() {
+  const [me, setMe] = useState<Me | null>(null);
+  useEffect(() => {
+    void fetch('/api/auth/me').then(async (r) => r.ok && setMe((await r.json()) as Me));
+  }, []);
+  if (!me) return null;
+  return (
+    <span class="who-am-i" data-testid="me">
+      {me.username} ({me.role}){' '}
+      <button type="button" onClick={() => void send('POST', '/api/auth/logout').then(() => (location.href = '/login'))}>
+        wyloguj / sign out
+      </button>
+    </span>
+  );
+}
+
 function App() {
   const { counters, connection, source } = useLiveCounters();
   const { alerts, refresh } = useAlerts(source);
@@ -115,7 +134,9 @@ function App() {
         <span class={`connection ${connection}`} data-testid="connection">
           {connection === 'live' ? 'na żywo' : connection === 'lost' ? 'brak połączenia — ponawiam' : 'łączenie…'}
         </span>
+        <a href="/lobby">tablica w holu</a>
         <a href="/sim">wirtualne panele</a>
+        <Who />
       </header>
       <div class="layout">
       <main>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { NoticeView } from '@okienko/protocol/api';
 import { hhmm } from './format.ts';
+import { send as call } from './api.ts';
 
 /** Send a notice to one counter's or a whole site's displays, for some minutes; see what shows where. */
 export function NoticesPanel({ counters }: { counters: { site: string; counter: string }[] }) {
@@ -27,18 +28,14 @@ export function NoticesPanel({ counters }: { counters: { site: string; counter: 
   }, []);
   const send = async (e: Event): Promise<void> => {
     e.preventDefault();
-    const res = await fetch('/api/notices', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ site: chosenSite, counter: counter || null, text, from, minutes }),
-    });
+    const res = await call('POST', '/api/notices', { site: chosenSite, counter: counter || null, text, from, minutes });
     if (!res.ok) return setError(((await res.json()) as { message: string }).message);
     setError(null);
     setText('');
     load();
   };
   const withdraw = async (id: string): Promise<void> => {
-    await fetch(`/api/notices/${id}`, { method: 'DELETE' });
+    await call('DELETE', `/api/notices/${id}`);
     load();
   };
   return (

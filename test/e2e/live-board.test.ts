@@ -6,6 +6,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.ts';
 import { freePort, waitFor } from '../helpers/net.ts';
 import { ROOT, okienko, type Proc } from '../helpers/okienko.ts';
+import { demoAdminPassword, signInPage } from '../helpers/session.ts';
 
 let system: Proc;
 let browser: Browser;
@@ -36,6 +37,7 @@ describe('a press on a virtual panel reaches the dashboard live', () => {
     const page = await browser.newPage();
     // The browser's clock is ours to move, so "overdue" can be checked without waiting.
     await page.clock.install();
+    await signInPage(page, base, 'admin', demoAdminPassword(system.output()));
     await page.goto(`${base}/`);
     await page.getByTestId('connection').filter({ hasText: 'na żywo' }).waitFor();
     await expect.poll(() => page.locator('article.card').count(), { timeout: 10_000 }).toBe(6);

@@ -8,6 +8,7 @@ import { LobbyView } from '@okienko/protocol';
 import { launchChromium } from '../helpers/browser.ts';
 import { freePort, waitFor } from '../helpers/net.ts';
 import { ROOT, okienko, type Proc } from '../helpers/okienko.ts';
+import { demoAdminPassword, signIn } from '../helpers/session.ts';
 
 let system: Proc;
 let browser: Browser;
@@ -70,7 +71,8 @@ describe('the lobby board for residents', () => {
     expect(await tile('ratusz/okienko-2').textContent()).toContain('Trwa obsługa — proszę czekać');
 
     // An office notice shows on the hall screen too.
-    const sent = await fetch(`${base}/api/notices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: 'ratusz', text: 'Od 14:00 kasa nieczynna', from: 'Kierownik BOM', minutes: 30 }) });
+    const api = await signIn(base, 'admin', demoAdminPassword(system.output()));
+    const sent = await api.post('/api/notices', { site: 'ratusz', text: 'Od 14:00 kasa nieczynna', from: 'Kierownik BOM', minutes: 30 });
     expect(sent.status).toBe(201);
     await page.locator('.lobby-notice', { hasText: 'Od 14:00 kasa nieczynna' }).waitFor({ timeout: 10_000 });
 

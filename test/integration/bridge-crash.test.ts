@@ -8,6 +8,7 @@ import { useMosquittoAndPostgres } from '../helpers/servers.ts';
 import { freePort, waitFor } from '../helpers/net.ts';
 import { okienko, type Proc } from '../helpers/okienko.ts';
 import { freshDatabase } from '../helpers/postgres.ts';
+import { signInWithCli } from '../helpers/session.ts';
 import { REF, feedback } from '../helpers/messages.ts';
 
 const servers = useMosquittoAndPostgres();
@@ -24,9 +25,11 @@ describe.each(Object.entries(stores))('the bridge killed mid-stream (%s)', (name
     const api = `http://127.0.0.1:${httpPort}`;
     const clientId = `okienko-bridge-crash-${name}`;
     const startBridge = (): Proc => okienko(['bridge', '--mqtt-url', servers.mosquitto().url, '--store', store, '--http-port', String(httpPort), '--client-id', clientId]);
-    const stored = async (): Promise<number> => ((await (await fetch(`${api}/api/events?limit=10000`)).json()) as unknown[]).length;
     let bridge = startBridge();
     await waitFor(async () => ((await (await fetch(`${api}/api/health`)).json()) as { mqtt: string }).mqtt === 'connected', { timeoutMs: 20_000, what: 'bridge up' });
+    // Signed sessions outlive the bridge: the same one reads after the restart.
+    const session = await signInWithCli(api, store);
+    const stored = async (): Promise<number> => (await session.json<unknown[]>('/api/events?limit=10000')).length;
 
     const total = 2000;
     const events = Array.from({ length: total }, (_, i) => feedback(i + 1));
@@ -41,7 +44,7 @@ describe.each(Object.entries(stores))('the bridge killed mid-stream (%s)', (name
     expect(acked).toBe(total);
     bridge = startBridge();
     await waitFor(async () => (await stored().catch(() => 0)) >= total, { timeoutMs: 60_000, what: `all ${total} stored` });
-    const rows = (await (await fetch(`${api}/api/events?limit=10000`)).json()) as { id: string; seq: number }[];
+    const rows = await session.json<{ id: string; seq: number }[]>('/api/events?limit=10000');
     expect(rows).toHaveLength(total);
     expect(new Set(rows.map((r) => r.id)).size).toBe(total);
     await counter.endAsync();

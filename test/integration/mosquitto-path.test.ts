@@ -5,15 +5,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { counterTopic } from '@okienko/protocol';
-import type { Bridge } from '@okienko/broker-bridge';
 import { startTestBridge } from '../helpers/bridge.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { freePort, waitFor } from '../helpers/net.ts';
 import { okienko, type Proc } from '../helpers/okienko.ts';
 import { REF, buf, feedback } from '../helpers/messages.ts';
+import { signInWithCli } from '../helpers/session.ts';
 
 let mosq: Mosquitto;
-let bridge: Bridge;
+let bridge: Awaited<ReturnType<typeof startTestBridge>>;
 let sim: Proc;
 let simUrl: string;
 
@@ -48,7 +48,7 @@ describe('device → Mosquitto → bridge', () => {
   it('stores every press exactly once, in sequence', async () => {
     for (const b of ['face-4', 'clerk', 'clerk', 'face-1', 'clerk']) await press(b);
     await waitFor(() => bridge.ingest.stored === 5, { what: '5 stored events' });
-    const events = (await (await fetch(`${bridge.url}/api/events?counter=okienko-1`)).json()) as { id: string; seq: number; type: string }[];
+    const events = await bridge.api.json<{ id: string; seq: number; type: string }[]>('/api/events?counter=okienko-1');
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(new Set(events.map((e) => e.id)).size).toBe(5);
     expect(events.map((e) => e.type)).toEqual(['feedback', 'state_changed', 'state_changed', 'feedback', 'state_changed']);
@@ -98,16 +98,17 @@ describe('device → Mosquitto → bridge', () => {
     try {
       const api = `http://127.0.0.1:${httpPort}`;
       await waitFor(async () => ((await (await fetch(`${api}/api/health`)).json()) as { status: string }).status === 'ok', { timeoutMs: 20_000, what: 'okienko bridge healthy' });
+      const session = await signInWithCli(api, `sqlite:${path.join(dir, 'b.db')}`);
       // The bridge process sees the device process through the broker (retained state and availability).
       const seen = await waitFor(async () => {
-        const list = (await (await fetch(`${api}/api/counters`)).json()) as { site: string; counter: string; status: string; clerk: { name: string } | null }[];
+        const list = await session.json<{ site: string; counter: string; status: string; clerk: { name: string } | null }[]>('/api/counters');
         return list.find((c) => c.site === 'filia' && c.counter === 'okienko-7' && c.status === 'available');
       }, { timeoutMs: 20_000, what: 'the device seen by the bridge process' });
       expect(seen.clerk?.name).toBe('Ewa Mazur');
       device.child.kill('SIGTERM'); // a clean stop says offline at once
       expect(await device.exited).toBe(0);
       await waitFor(async () => {
-        const list = (await (await fetch(`${api}/api/counters`)).json()) as { counter: string; status: string }[];
+        const list = await session.json<{ counter: string; status: string }[]>('/api/counters');
         return list.find((c) => c.counter === 'okienko-7')?.status === 'offline';
       }, { what: 'offline after a clean stop' });
     } finally {

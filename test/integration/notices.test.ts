@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { CounterNotices, type NoticeView, type PanelView } from '@okienko/protocol';
-import type { Bridge } from '@okienko/broker-bridge';
 import { CounterDevice, counterDeviceOptions, systemClock } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 import { startTestBridge } from '../helpers/bridge.ts';
@@ -14,7 +13,7 @@ import { freePort, waitFor } from '../helpers/net.ts';
 import { okienko, type Proc } from '../helpers/okienko.ts';
 
 let mosq: Mosquitto;
-let bridge: Bridge;
+let bridge: Awaited<ReturnType<typeof startTestBridge>>;
 let sim: Proc;
 let simUrl: string;
 let dir: string;
@@ -35,8 +34,7 @@ afterAll(async () => {
   await mosq?.stop();
 });
 
-const post = (body: unknown): Promise<Response> =>
-  fetch(`${bridge.url}/api/notices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown): Promise<Response> => bridge.api.post('/api/notices', body);
 
 /** What the broker holds, retained, on every counter's notice topic: counter → notice texts. */
 async function retainedNotices(): Promise<Record<string, string[]>> {
@@ -73,7 +71,7 @@ describe('notices to displays (real Mosquitto, simulated counters)', () => {
     });
     // Pages turn every 4 s; the notice comes after the counter's own message.
     await waitFor(async () => (await panelText('ratusz', 'okienko-1')).includes('przerwa techniczna'), { timeoutMs: 15_000, intervalMs: 250, what: 'the notice on the display' });
-    const active = (await (await fetch(`${bridge.url}/api/notices?active=true`)).json()) as NoticeView[];
+    const active = await bridge.api.json<NoticeView[]>('/api/notices?active=true');
     expect(active.map((n) => n.counter)).toEqual(['okienko-2', null]);
   });
 
@@ -92,14 +90,14 @@ describe('notices to displays (real Mosquitto, simulated counters)', () => {
   });
 
   it('takes a withdrawn notice down everywhere, keeping it on record', async () => {
-    const res = await fetch(`${bridge.url}/api/notices/${siteNotice.id}`, { method: 'DELETE' });
+    const res = await bridge.api.del(`/api/notices/${siteNotice.id}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id: siteNotice.id, active: false });
     await waitFor(async () => !('ratusz/okienko-1' in (await retainedNotices())), { what: 'the site notice gone from the broker' });
     expect(await retainedNotices()).toEqual({ 'ratusz/okienko-2': ['Okienko 2: tylko dowody osobiste'] });
-    const all = (await (await fetch(`${bridge.url}/api/notices`)).json()) as NoticeView[];
+    const all = await bridge.api.json<NoticeView[]>('/api/notices');
     expect(all.find((n) => n.id === siteNotice.id)).toMatchObject({ active: false, withdrawnAt: expect.any(Number) });
-    expect((await fetch(`${bridge.url}/api/notices/00000000-0000-4000-8000-000000000000`, { method: 'DELETE' })).status).toBe(404);
+    expect((await bridge.api.del('/api/notices/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
   it('refuses a notice without an end or text, naming the field', async () => {

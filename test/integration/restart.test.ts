@@ -2,14 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Bridge } from '@okienko/broker-bridge';
 import { startTestBridge } from '../helpers/bridge.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { freePort, waitFor } from '../helpers/net.ts';
 import { okienko, type Proc } from '../helpers/okienko.ts';
 
 let mosq: Mosquitto | undefined;
-let bridge: Bridge | undefined;
+let bridge: Awaited<ReturnType<typeof startTestBridge>> | undefined;
 let sim: Proc | undefined;
 
 afterAll(async () => {
@@ -55,7 +54,7 @@ describe('power cut while the broker is down', () => {
     await waitFor(() => bridge!.ingest.stored === 23, { timeoutMs: 30_000, what: 'all 23 events stored' });
     await waitFor(() => panel().then((p) => p.linkUp && p.pendingEvents === 0), { what: 'the outbox drained' });
 
-    const events = (await (await fetch(`${bridge.url}/api/events?counter=okienko-1`)).json()) as { id: string; seq: number; historical?: boolean }[];
+    const events = await bridge!.api.json<{ id: string; seq: number; historical?: boolean }[]>('/api/events?counter=okienko-1');
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
     // What was recorded during the outage arrives marked as history.
     expect(events.map((e) => e.historical === true)).toEqual([...Array(3).fill(false), ...Array(20).fill(true)]);

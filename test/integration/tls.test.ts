@@ -5,6 +5,7 @@ import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { freePort, waitFor } from '../helpers/net.ts';
 import { okienko, type Proc } from '../helpers/okienko.ts';
 import { makeTestCa, type TestCa } from '../helpers/tls.ts';
+import { signInWithCli } from '../helpers/session.ts';
 
 let ca: TestCa;
 let mosq: Mosquitto;
@@ -22,27 +23,29 @@ afterAll(async () => {
   await mosq?.stop();
 });
 
-async function bridge(args: string[]): Promise<{ api: string; proc: Proc }> {
+async function bridge(args: string[]): Promise<{ api: string; proc: Proc; store: string }> {
   const port = await freePort();
-  const proc = okienko(['bridge', '--mqtt-url', url, '--store', `sqlite:${path.join(ca.dir, `b-${port}.db`)}`, '--http-port', String(port), '--client-id', `tls-bridge-${port}`, ...args]);
+  const store = `sqlite:${path.join(ca.dir, `b-${port}.db`)}`;
+  const proc = okienko(['bridge', '--mqtt-url', url, '--store', store, '--http-port', String(port), '--client-id', `tls-bridge-${port}`, ...args]);
   procs.push(proc);
   const api = `http://127.0.0.1:${port}`;
   await waitFor(() => proc.output().includes('okienko bridge:'), { timeoutMs: 20_000, what: 'the bridge started' });
-  return { api, proc };
+  return { api, proc, store };
 }
 
 const health = async (api: string): Promise<{ mqtt: string }> => (await fetch(`${api}/api/health`)).json() as Promise<{ mqtt: string }>;
 
 describe('MQTT over TLS (real Mosquitto, the office CA)', () => {
   it('carries a press from a counter to the bridge when both trust the office CA (both speaking MQTT 5)', async () => {
-    const { api } = await bridge(['--mqtt-ca-file', ca.caFile, '--mqtt-version', '5']);
+    const { api, store } = await bridge(['--mqtt-ca-file', ca.caFile, '--mqtt-version', '5']);
+    const session = await signInWithCli(api, store);
     await waitFor(async () => (await health(api)).mqtt === 'connected', { timeoutMs: 20_000, what: 'bridge connected over TLS' });
     const simPort = await freePort();
     const sim = okienko(['sim', '--mqtt-url', url, '--mqtt-ca-file', ca.caFile, '--mqtt-version', '5', '--counters', '1', '--data-dir', fs.mkdtempSync(path.join(ca.dir, 'sim-')), '--http-port', String(simPort)]);
     procs.push(sim);
     const press = `http://127.0.0.1:${simPort}/sim/api/ratusz/okienko-1/press`;
     await waitFor(async () => (await fetch(press, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"button":"face-4"}' }).catch(() => null))?.status === 200, { timeoutMs: 20_000, what: 'the simulated counter' });
-    await waitFor(async () => ((await (await fetch(`${api}/api/events?counter=okienko-1`)).json()) as unknown[]).length === 1, { timeoutMs: 20_000, what: 'the press stored' });
+    await waitFor(async () => (await session.json<unknown[]>('/api/events?counter=okienko-1')).length === 1, { timeoutMs: 20_000, what: 'the press stored' });
   });
 
   it('does not connect to a broker whose certificate it cannot trust, and says why', async () => {

@@ -1,0 +1,150 @@
+import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { Role } from '@okienko/protocol';
+
+/**
+ * Dashboard passwords: scrypt with N = 2^15 (≈ 50 ms and 32 MB per check here) — slow on purpose,
+ * so a stolen table costs an attacker that much per guess; logins are rare, so we can afford it.
+ * Stored as `$scrypt$N$r$p$salt$hash` (base64url), so the cost can be raised later per user.
+ */
+const N = 2 ** 15;
+const R = 8;
+const P = 1;
+const KEYLEN = 32;
+const MAXMEM = 64 * 1024 * 1024;
+
+function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => scrypt(password, salt, KEYLEN, { N: n, r, p, maxmem: MAXMEM }, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, N, R, P);
+  return `$scrypt$${N}$${R}$${P}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [, kind, n, r, p, salt, hash] = stored.split('$');
+  if (kind !== 'scrypt' || !salt || !hash) return false;
+  const key = await derive(password, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p));
+  const expected = Buffer.from(hash, 'base64url');
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/** A random password to print once: 96 bits, easy to type (no look-alike characters). */
+export function newPassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  return Array.from(randomBytes(20), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+export interface Session {
+  username: string;
+  role: Role;
+  /** Echoed in the x-csrf-token header of every state-changing request. */
+  csrf: string;
+  /** Epoch ms. */
+  expires: number;
+}
+
+/**
+ * Sessions are signed cookies (HMAC-SHA256 with a secret kept in the store, so every bridge on it
+ * accepts them): nothing to look up per request, and a restart signs no one out.
+ */
+export class SessionSigner {
+  constructor(private readonly secret: Buffer) {}
+
+  sign(s: Session): string {
+    const body = Buffer.from(JSON.stringify(s)).toString('base64url');
+    return `${body}.${this.mac(body)}`;
+  }
+
+  verify(token: string | undefined, now: number): Session | null {
+    if (!token) return null;
+    const [body, mac] = token.split('.');
+    if (!body || !mac) return null;
+    const expected = Buffer.from(this.mac(body));
+    const given = Buffer.from(mac);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    try {
+      const s = JSON.parse(Buffer.from(body, 'base64url').toString()) as Session;
+      return s.expires > now ? s : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private mac(body: string): string {
+    return createHmac('sha256', this.secret).update(body).digest('base64url');
+  }
+}
+
+/**
+ * Failed logins per username and per address: after `max` failures in the window, further tries
+ * are refused without checking the password (429), which also spares the CPU scrypt would cost.
+ */
+export class LoginLimiter {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(
+    private readonly max = 5,
+    private readonly windowMs = 15 * 60_000,
+  ) {}
+
+  blocked(keys: string[], now: number): boolean {
+    return keys.some((k) => this.recent(k, now).length >= this.max);
+  }
+
+  failed(keys: string[], now: number): void {
+    for (const k of keys) this.failures.set(k, [...this.recent(k, now), now]);
+  }
+
+  succeeded(keys: string[]): void {
+    for (const k of keys) this.failures.delete(k);
+  }
+
+  private recent(key: string, now: number): number[] {
+    return (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
+  }
+}
+
+/** The least role a request needs; null: public. */
+export function requiredRole(method: string, url: string): Role | null {
+  const path = url.split('?')[0]!;
+  if (isPublic(path)) return null;
+  if (path === '/api/auth/logout') return 'viewer';
+  if (method === 'GET' || method === 'HEAD') return path.startsWith('/api/users') ? 'admin' : 'viewer';
+  if (path.startsWith('/api/users')) return 'admin';
+  return 'manager';
+}
+
+const RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
+export const mayAct = (role: Role, needed: Role): boolean => RANK[role] >= RANK[needed];
+
+/**
+ * What anyone may reach: the lobby board and its data, the login page, health for monitoring,
+ * metrics for Prometheus (counts only), and the demo's virtual panels.
+ */
+function isPublic(path: string): boolean {
+  return (
+    path === '/lobby' ||
+    /^\/lobby\.(html|js|css)(\.map)?$/.test(path) ||
+    path.startsWith('/api/public/') ||
+    path === '/login' ||
+    /^\/login\.(html|js)(\.map)?$/.test(path) ||
+    path === '/styles.css' ||
+    path === '/api/auth/login' ||
+    path === '/api/health' ||
+    path === '/metrics' ||
+    path === '/sim' ||
+    path.startsWith('/sim/') ||
+    /^\/panel\.(html|js)(\.map)?$/.test(path)
+  );
+}
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { Ingest, LiveHub, NoticeBoard, SqliteStore, buildHttp, createUser, hashPassword, sessionSigner, verifyPassword } from '@okienko/broker-bridge';
+
+const log = pino({ level: 'silent' });
+let app: FastifyInstance;
+let store: SqliteStore;
+let now: number;
+const passwords: Record<string, string> = {};
+
+beforeEach(async () => {
+  store = new SqliteStore(':memory:');
+  now = Date.UTC(2026, 10, 23, 8, 0);
+  const hub = new LiveHub(store, 'Europe/Warsaw');
+  const ingest = new Ingest(store, { onEvent: () => {}, onCounter: () => {} }, log);
+  const notices = new NoticeBoard(store, async () => {}, log);
+  app = buildHttp({ store, hub, ingest, mqttConnected: () => true, log, notices, auth: { store, signer: await sessionSigner(store), now: () => now } });
+  await app.ready();
+  for (const role of ['viewer', 'manager', 'admin'] as const) passwords[role] = await createUser(store, role, role);
+});
+afterEach(() => app.close());
+
+async function login(username: string, password = passwords[username]!): Promise<{ cookie: string; csrf: string; status: number }> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  const set = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  return { status: res.statusCode, cookie: set.map((c) => c.split(';')[0]).join('; '), csrf: res.statusCode === 200 ? (res.json() as { csrf: string }).csrf : '' };
+}
+
+const notice = { site: 'ratusz', text: 'Przerwa techniczna', from: 'BOM', minutes: 5 };
+
+describe('dashboard login', () => {
+  it('keeps passwords only as slow salted hashes', async () => {
+    const h = await hashPassword('tajne hasło');
+    expect(h).toMatch(/^\$scrypt\$32768\$8\$1\$/);
+    expect(h).not.toContain('tajne');
+    expect(await hashPassword('tajne hasło')).not.toBe(h); // salted
+    expect(await verifyPassword('tajne hasło', h)).toBe(true);
+    expect(await verifyPassword('tajne haslo', h)).toBe(false);
+  });
+
+  it('refuses every manager route without a session; the lobby, health and login stay public', async () => {
+    for (const url of ['/api/counters', '/api/events', '/api/alerts', '/api/notices', '/api/reports/feedback', '/api/stream', '/api/auth/me']) {
+      expect((await app.inject(url)).statusCode, url).toBe(401);
+    }
+    expect((await app.inject({ method: 'POST', url: '/api/notices', payload: notice })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/api/users', payload: { username: 'x', role: 'admin' } })).statusCode).toBe(401);
+    const page = await app.inject('/');
+    expect(page.statusCode).toBe(302);
+    expect(page.headers.location).toBe('/login?next=%2F');
+    expect((await app.inject('/api/public/lobby')).statusCode).toBe(200);
+    expect((await app.inject('/api/health')).statusCode).toBe(200);
+  });
+
+  it('sets an HttpOnly, SameSite=Strict session cookie; a forged or expired one is refused', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'viewer', password: passwords.viewer } });
+    const set = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    expect(set.find((c) => c.startsWith('okienko_session='))).toMatch(/HttpOnly; SameSite=Strict; Path=\/; Max-Age=43200/);
+    const { cookie } = await login('viewer');
+    expect((await app.inject({ url: '/api/counters', headers: { cookie } })).statusCode).toBe(200);
+    const forged = cookie.replace(/okienko_session=([^.]+)\.(\S+)/, (_m, body: string) => {
+      const s = JSON.parse(Buffer.from(body, 'base64url').toString()) as { role: string };
+      return `okienko_session=${Buffer.from(JSON.stringify({ ...s, role: 'admin' })).toString('base64url')}.AAAA`;
+    });
+    expect((await app.inject({ url: '/api/counters', headers: { cookie: forged } })).statusCode).toBe(401);
+    now += 13 * 3_600_000;
+    expect((await app.inject({ url: '/api/counters', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it('needs the CSRF token on every change, and the right role', async () => {
+    const manager = await login('manager');
+    const post = (s: { cookie: string }, csrf?: string) =>
+      app.inject({ method: 'POST', url: '/api/notices', payload: notice, headers: { cookie: s.cookie, ...(csrf ? { 'x-csrf-token': csrf } : {}) } });
+    expect((await post(manager)).statusCode).toBe(403); // no token: a forged cross-site form
+    expect((await post(manager, 'wrong')).statusCode).toBe(403);
+    expect((await post(manager, manager.csrf)).statusCode).toBe(201);
+    const viewer = await login('viewer');
+    expect((await post(viewer, viewer.csrf)).statusCode).toBe(403); // viewers look only
+    const users = (s: { cookie: string; csrf: string }) =>
+      app.inject({ method: 'POST', url: '/api/users', payload: { username: 'ewa', role: 'manager' }, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+    expect((await users(manager)).statusCode).toBe(403);
+    const admin = await login('admin');
+    const made = await users(admin);
+    expect(made.statusCode).toBe(201);
+    expect((await login('ewa', (made.json() as { password: string }).password)).status).toBe(200);
+  });
+
+  it('limits failed logins per user and per address: refused even with the right password', async () => {
+    for (let i = 0; i < 5; i++) expect((await login('manager', 'wrong')).status).toBe(401);
+    expect((await login('manager')).status).toBe(429);
+    expect((await login('nobody', 'x')).status).toBe(429); // same address
+    now += 16 * 60_000;
+    expect((await login('manager')).status).toBe(200);
+  });
+});
