@@ -52,6 +52,12 @@ function Notice({ c, now }: { c: CounterView; now: number }) {
     <div class="notice">
       <div class="back-at">
         {PHRASES.backAt(hhmm(n.backAt)).pl}
+        {!overdue && (
+          <span class="countdown" data-testid="countdown">
+            {' '}
+            (za {Math.max(1, Math.ceil((n.backAt - now) / 60_000))} min)
+          </span>
+        )}
         {overdue && (
           <span class="overdue" data-testid="overdue" title="Minął zapowiedziany czas powrotu / past the announced return">
             spóźnienie
@@ -125,8 +131,15 @@ function App() {
   const { counters, connection, source } = useLiveCounters();
   const { alerts, refresh } = useAlerts(source);
   const now = useNow(5000);
+  const [siteFilter, setSiteFilter] = useState(new URLSearchParams(location.search).get('site') ?? '');
+  const [stateFilter, setStateFilter] = useState(new URLSearchParams(location.search).get('status') ?? '');
+  const allSites = [...new Set([...counters.values()].map((c) => c.site))].sort();
   const bySite = new Map<string, CounterView[]>();
-  for (const c of counters.values()) bySite.set(c.site, [...(bySite.get(c.site) ?? []), c]);
+  for (const c of counters.values()) {
+    if (siteFilter && c.site !== siteFilter) continue;
+    if (stateFilter && c.status !== stateFilter) continue;
+    bySite.set(c.site, [...(bySite.get(c.site) ?? []), c]);
+  }
   return (
     <>
       <header class="top">
@@ -140,6 +153,28 @@ function App() {
       </header>
       <div class="layout">
       <main>
+        <form class="filters" onSubmit={(e) => e.preventDefault()}>
+          <label>
+            Biuro / site{' '}
+            <select data-testid="filter-site" value={siteFilter} onChange={(e) => setSiteFilter((e.target as HTMLSelectElement).value)}>
+              <option value="">wszystkie / all</option>
+              {allSites.map((site) => (
+                <option key={site}>{site}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Stan / state{' '}
+            <select data-testid="filter-state" value={stateFilter} onChange={(e) => setStateFilter((e.target as HTMLSelectElement).value)}>
+              <option value="">wszystkie / all</option>
+              {(['available', 'serving', 'away', 'closed', 'offline'] as const).map((st) => (
+                <option key={st} value={st}>
+                  {STATUS_TEXT[st].pl}
+                </option>
+              ))}
+            </select>
+          </label>
+        </form>
         {counters.size === 0 && <p>Brak stanowisk — czekam na pierwsze zgłoszenie. / No counters yet.</p>}
         {[...bySite.entries()]
           .sort(([a], [b]) => a.localeCompare(b))

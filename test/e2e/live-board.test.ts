@@ -67,6 +67,7 @@ describe('a press on a virtual panel reaches the dashboard live', () => {
 
     // The first preset announces a return in about five minutes; six minutes on, it is overdue.
     expect(await card.getByTestId('overdue').count()).toBe(0);
+    expect(await card.getByTestId('countdown').textContent()).toMatch(/za [1-6] min/);
     await page.clock.fastForward('06:05');
     await card.getByTestId('overdue').waitFor({ timeout: 10_000 });
 
@@ -82,6 +83,14 @@ describe('a press on a virtual panel reaches the dashboard live', () => {
     await expect.poll(() => panel2.getByTestId('display').textContent(), { timeout: 5_000 }).toContain('Wychodzę');
     await panel2.mouse.up();
     await expect.poll(() => page.locator('article[data-counter="ratusz/okienko-2"]').getAttribute('data-status'), { timeout: 10_000 }).toBe('away');
+
+    // Filters: only the counters that are away, then only one site.
+    await page.getByTestId('filter-state').selectOption('away');
+    await expect.poll(() => page.locator('article.card').count()).toBe(2);
+    await page.getByTestId('filter-state').selectOption('');
+    await page.getByTestId('filter-site').selectOption('filia');
+    await expect.poll(() => page.locator('article.card').count()).toBe(3);
+    await page.getByTestId('filter-site').selectOption('');
 
     expect(navigations).toBe(0); // all of it live, no reload
     // README's pictures come from here: OKIENKO_SCREENSHOTS=docs/screenshots refreshes them.
