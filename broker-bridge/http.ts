@@ -98,7 +98,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     if (q.groupBy !== 'counter' && q.groupBy !== 'clerk') return reply.code(400).send({ error: 'bad_query', message: 'groupBy: use counter or clerk' });
     // The state at the start of the period was set by an earlier change: look back a month for it.
     const events = await deps.store.listEvents({ type: 'state_changed', from: q.from - 31 * 86_400_000, to: q.to, limit: MAX_REPORT_EVENTS });
-    const rows = availabilityReport(events, q.from, q.to, q.groupBy);
+    // Time not yet lived is no one's: a period reaching into the future ends now.
+    const rows = availabilityReport(events, q.from, Math.min(q.to, Date.now()), q.groupBy);
     if (q.format === 'json') return { from: q.from, to: q.to, groupBy: q.groupBy, rows };
     const min = (ms: number) => Math.round(ms / 60_000);
     return reply
@@ -133,6 +134,10 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   app.get('/api/public/lobby', async (_req, reply) => {
     const view = lobbyView(await deps.hub.snapshot(), notices ? await notices.list(true) : [], Date.now());
     return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send(view);
+  });
+  app.get('/reports', async (_req, reply) => {
+    if (!deps.dashboardDir) return reply.code(404).send({ error: 'dashboard not built' });
+    return reply.type('text/html; charset=utf-8').send(fs.createReadStream(`${deps.dashboardDir}/reports.html`));
   });
   app.get('/login', async (_req, reply) => {
     if (!deps.dashboardDir) return reply.code(404).send({ error: 'dashboard not built' });

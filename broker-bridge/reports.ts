@@ -5,7 +5,10 @@ import type { StoredEvent } from './store/types.ts';
  * Reports for managers (M1, M3, M7), pure over stored events: satisfaction by counter, clerk,
  * site, day or hour, and how counters spent their time. Days and hours are the office's.
  */
-export type FeedbackGroup = 'counter' | 'clerk' | 'site' | 'day' | 'hour';
+export type FeedbackGroup = 'counter' | 'clerk' | 'site' | 'day' | 'hour' | 'weekday_hour';
+
+/** Monday first, as Polish calendars are: "1 mon 09:00" sorts Monday 9 o'clock before Tuesday. */
+const WEEK_ORDER = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export interface FeedbackRow {
   group: string;
@@ -26,6 +29,7 @@ export function feedbackReport(events: readonly StoredEvent[], groupBy: Feedback
       : groupBy === 'site' ? e.site
       : groupBy === 'clerk' ? (e.clerk?.name ?? '(nikt nie zalogowany)')
       : groupBy === 'day' ? local.date
+      : groupBy === 'weekday_hour' ? `${WEEK_ORDER.indexOf(local.weekday) + 1} ${local.weekday} ${String(Math.floor(local.minutes / 60)).padStart(2, '0')}:00`
       : `${String(Math.floor(local.minutes / 60)).padStart(2, '0')}:00`;
     const row = rows.get(group) ?? { votes: 0, faces: {}, sum: 0 };
     row.votes += 1;

@@ -88,7 +88,8 @@ export const ReportQuery = z
   .object({
     from: TimeParam.optional(),
     to: TimeParam.optional(),
-    groupBy: z.enum(['counter', 'clerk', 'site', 'day', 'hour']).default('counter'),
+    /** weekday_hour: "1 mon 09:00" … for an hour × weekday heat map. */
+    groupBy: z.enum(['counter', 'clerk', 'site', 'day', 'hour', 'weekday_hour']).default('counter'),
     /** Include votes flagged as misuse (left out by default). */
     includeFlagged: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     format: z.enum(['json', 'csv']).default('json'),

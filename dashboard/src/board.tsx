@@ -147,6 +147,7 @@ function App() {
         <span class={`connection ${connection}`} data-testid="connection">
           {connection === 'live' ? 'na żywo' : connection === 'lost' ? 'brak połączenia — ponawiam' : 'łączenie…'}
         </span>
+        <a href="/reports">raporty</a>
         <a href="/lobby">tablica w holu</a>
         <a href="/sim">wirtualne panele</a>
         <Who />

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.ts';
 import { freePort, waitFor } from '../helpers/net.ts';
-import { okienko, type Proc } from '../helpers/okienko.ts';
+import { ROOT, okienko, type Proc } from '../helpers/okienko.ts';
 import { demoAdminPassword, signIn, signInPage } from '../helpers/session.ts';
 
 let system: Proc;
@@ -31,6 +31,17 @@ afterAll(async () => {
   system?.child.kill('SIGINT');
   await system?.exited;
 });
+
+/** axe-core's WCAG 2.1 A/AA rules in the page; what it finds serious or critical. */
+async function seriousViolations(page: Page): Promise<{ id: string; impact: string; targets: string[] }[]> {
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
 
 async function board(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -88,14 +99,33 @@ describe('the manager\'s dashboard', () => {
     expect(history.find((a) => a.kind === 'no_counter_available')).toMatchObject({ comment: 'Pani Ewa wraca z przerwy, dzwoniłem', ackedBy: 'admin' });
   });
 
-  it('has no serious or critical accessibility violations (axe-core, WCAG 2.1 AA)', async () => {
+  it('draws the reports for a period, and exports what is on screen as CSV', { timeout: 60_000 }, async () => {
+    const panel = await browser.newPage();
+    await panel.goto(`${base}/sim/ratusz/okienko-3`);
+    for (const face of ['face-4', 'face-4', 'face-1']) {
+      await panel.getByTestId(`btn-${face}`).click();
+      await expect.poll(() => panel.getByTestId('display').textContent()).toContain('Dziękujemy');
+    }
     const page = await board();
-    await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
-      const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
-    });
-    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+    await page.goto(`${base}/reports`);
+    await page.getByTestId('trend').locator('rect').first().waitFor({ timeout: 10_000 });
+    const heat = page.getByTestId('heatmap');
+    await expect.poll(() => heat.locator('td', { hasText: '(' }).count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('shares').textContent()).toContain('ratusz');
+    const csvHref = await page.locator('section', { hasText: 'Stanowiska / counters' }).locator('a.csv').getAttribute('href');
+    const api = await signIn(base, 'admin', demoAdminPassword(system.output()));
+    const bytes = Buffer.from(await (await api.get(csvHref!)).arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // a BOM, so spreadsheets read Polish letters
+    const csv = bytes.subarray(3).toString('utf8');
+    expect(csv.startsWith('counter,votes,score')).toBe(true);
+    expect(csv).toContain('ratusz/okienko-3');
+    expect(await seriousViolations(page)).toEqual([]);
+    const shots = path.join(ROOT, process.env.OKIENKO_SCREENSHOTS ?? 'test-results');
+    fs.mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, 'report.png'), fullPage: true });
+  });
+
+  it('has no serious or critical accessibility violations on the board (axe-core, WCAG 2.1 AA)', async () => {
+    expect(await seriousViolations(await board())).toEqual([]);
   });
 });

@@ -26,6 +26,13 @@ describe('satisfaction report', () => {
   it('groups by the office\'s hour and day', () => {
     expect(feedbackReport(events, 'hour', 'Europe/Warsaw').map((r) => [r.group, r.votes])).toEqual([['09:00', 1], ['10:00', 2]]);
     expect(feedbackReport(events, 'day', 'Europe/Warsaw').map((r) => r.group)).toEqual(['2026-11-20']);
+    // 2026-11-20 is a Friday: the heat map's cells, Monday first.
+    const monday = stored(feedback(5, { face: 4 }), T - 4 * 86_400_000);
+    expect(feedbackReport([...events, monday], 'weekday_hour', 'Europe/Warsaw').map((r) => [r.group, r.votes])).toEqual([
+      ['1 mon 09:00', 1],
+      ['5 fri 09:00', 1],
+      ['5 fri 10:00', 2],
+    ]);
   });
 });
 
