@@ -111,8 +111,9 @@ export function requiredRole(method: string, url: string): Role | null {
   const path = url.split('?')[0]!;
   if (isPublic(path)) return null;
   if (path === '/api/auth/logout') return 'viewer';
-  if (method === 'GET' || method === 'HEAD') return path.startsWith('/api/users') ? 'admin' : 'viewer';
-  if (path.startsWith('/api/users')) return 'admin';
+  const adminOnly = path.startsWith('/api/users') || path.startsWith('/api/devices');
+  if (method === 'GET' || method === 'HEAD') return adminOnly ? 'admin' : 'viewer';
+  if (adminOnly) return 'admin';
   return 'manager';
 }
 

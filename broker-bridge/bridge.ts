@@ -34,6 +34,8 @@ export interface BridgeOptions {
   dashboardDir?: string | undefined;
   extraRoutes?: ((app: FastifyInstance) => void) | undefined;
   alertRules?: AlertRules | undefined;
+  /** The broker's password file, when this bridge may add counters to it (POST /api/devices). */
+  passwordFile?: string | undefined;
   /** Mark login cookies Secure: the dashboard is served over HTTPS (e.g. behind a reverse proxy). */
   secureCookies?: boolean | undefined;
   /** Keep raw events this many days (hourly vote counts and alerts are kept regardless); none: keep all. */
@@ -111,6 +113,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   link.start();
 
   const http = buildHttp({
+    passwordFile: opts.passwordFile,
     auth: { store: opts.store, signer: await sessionSigner(opts.store), secureCookies: opts.secureCookies },
     notices,
     store: opts.store,

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
-import { DEFAULT_TIME_ZONE, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health } from '@okienko/protocol';
+import { DEFAULT_TIME_ZONE, isValidId, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health } from '@okienko/protocol';
 import { availabilityReport, feedbackReport, toCsv } from './reports.ts';
 import type { LiveHub, LiveMessage } from './live.ts';
 import type { Ingest } from './ingest.ts';
@@ -12,6 +12,7 @@ import type { Store } from './store/types.ts';
 import type { NoticeBoard } from './notices.ts';
 import { registerNoticeRoutes } from './notice-routes.ts';
 import { lobbyView } from './lobby.ts';
+import { PasswordFile, counterUsername } from './credentials.ts';
 import { registerAuth, type AuthOptions } from './auth-routes.ts';
 
 export interface HttpDeps {
@@ -26,6 +27,8 @@ export interface HttpDeps {
   timeZone?: string | undefined;
   /** Logins and roles; the bridge always passes it (unit tests of the API itself may not). */
   auth?: AuthOptions | undefined;
+  /** The broker's password file, when this bridge may add counters to it (the embedded broker's). */
+  passwordFile?: string | undefined;
   /** Notices to displays; without one the routes are absent. */
   notices?: NoticeBoard | undefined;
   /** Lets `okienko start` put the simulated counters' panels on the same port. */
@@ -134,6 +137,20 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   app.get('/api/public/lobby', async (_req, reply) => {
     const view = lobbyView(await deps.hub.snapshot(), notices ? await notices.list(true) : [], Date.now());
     return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send(view);
+  });
+  app.get('/devices', async (_req, reply) => {
+    if (!deps.dashboardDir) return reply.code(404).send({ error: 'dashboard not built' });
+    return reply.type('text/html; charset=utf-8').send(fs.createReadStream(`${deps.dashboardDir}/devices.html`));
+  });
+  // A new counter's broker credentials, where this bridge keeps the broker's password file.
+  app.post<{ Body: { site?: unknown; counter?: unknown } }>('/api/devices', async (req, reply) => {
+    const ref = { site: String(req.body?.site ?? ''), counter: String(req.body?.counter ?? '') };
+    if (!isValidId(ref.site) || !isValidId(ref.counter)) return reply.code(400).send({ error: 'bad_device', message: 'site and counter: lowercase letters, digits and "-"' });
+    if (!deps.passwordFile) {
+      return reply.code(409).send({ error: 'no_password_file', message: `this bridge keeps no broker passwords: run \`npx okienko provision --site ${ref.site} --counter ${ref.counter}\` where the broker's password file is` });
+    }
+    const username = counterUsername(ref);
+    return reply.code(201).send({ username, password: new PasswordFile(deps.passwordFile).set(username) });
   });
   app.get('/reports', async (_req, reply) => {
     if (!deps.dashboardDir) return reply.code(404).send({ error: 'dashboard not built' });

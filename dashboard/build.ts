@@ -12,7 +12,7 @@ export const DASHBOARD_DIST = path.join(here, 'dist');
 export async function buildDashboard(outDir = DASHBOARD_DIST): Promise<void> {
   fs.mkdirSync(outDir, { recursive: true });
   const result = await esbuild.build({
-    entryPoints: { board: path.join(here, 'src/board.tsx'), panel: path.join(here, 'src/panel.tsx'), lobby: path.join(here, 'src/lobby.tsx'), login: path.join(here, 'src/login.tsx'), reports: path.join(here, 'src/reports.tsx') },
+    entryPoints: { board: path.join(here, 'src/board.tsx'), panel: path.join(here, 'src/panel.tsx'), lobby: path.join(here, 'src/lobby.tsx'), login: path.join(here, 'src/login.tsx'), reports: path.join(here, 'src/reports.tsx'), devices: path.join(here, 'src/devices.tsx') },
     bundle: true,
     format: 'esm',
     target: 'es2022',

@@ -148,6 +148,7 @@ function App() {
           {connection === 'live' ? 'na żywo' : connection === 'lost' ? 'brak połączenia — ponawiam' : 'łączenie…'}
         </span>
         <a href="/reports">raporty</a>
+        <a href="/devices">urządzenia</a>
         <a href="/lobby">tablica w holu</a>
         <a href="/sim">wirtualne panele</a>
         <Who />

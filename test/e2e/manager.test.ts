@@ -125,6 +125,22 @@ describe('the manager\'s dashboard', () => {
     await page.screenshot({ path: path.join(shots, 'report.png'), fullPage: true });
   });
 
+  it('lists the counters as devices for IT, and says how to provision a new one', async () => {
+    const page = await board();
+    await page.goto(`${base}/devices`);
+    const rows = page.getByTestId('devices').locator('tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(6);
+    const row = (await page.locator('tr[data-counter="ratusz/okienko-1"]').textContent())!;
+    expect(row).toContain('tak / yes');
+    expect(row).toMatch(/\d+\.\d+\.\d+/); // its software version
+    await page.getByLabel('Biuro / site').fill('ratusz');
+    await page.getByLabel('Stanowisko / counter').fill('okienko-9');
+    await page.getByRole('button', { name: 'Utwórz dane logowania / create credentials' }).click();
+    // The demo's embedded broker is open; the way to real credentials is the provision command.
+    await expect.poll(() => page.getByTestId('credentials').textContent()).toContain('npx okienko provision --site ratusz --counter okienko-9');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it('has no serious or critical accessibility violations on the board (axe-core, WCAG 2.1 AA)', async () => {
     expect(await seriousViolations(await board())).toEqual([]);
   });

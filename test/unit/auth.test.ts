@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
@@ -7,6 +10,7 @@ const log = pino({ level: 'silent' });
 let app: FastifyInstance;
 let store: SqliteStore;
 let now: number;
+let passwordFile: string;
 const passwords: Record<string, string> = {};
 
 beforeEach(async () => {
@@ -15,7 +19,8 @@ beforeEach(async () => {
   const hub = new LiveHub(store, 'Europe/Warsaw');
   const ingest = new Ingest(store, { onEvent: () => {}, onCounter: () => {} }, log);
   const notices = new NoticeBoard(store, async () => {}, log);
-  app = buildHttp({ store, hub, ingest, mqttConnected: () => true, log, notices, auth: { store, signer: await sessionSigner(store), now: () => now } });
+  passwordFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-auth-')), 'passwd');
+  app = buildHttp({ store, hub, ingest, mqttConnected: () => true, log, notices, passwordFile, auth: { store, signer: await sessionSigner(store), now: () => now } });
   await app.ready();
   for (const role of ['viewer', 'manager', 'admin'] as const) passwords[role] = await createUser(store, role, role);
 });
@@ -83,6 +88,16 @@ describe('dashboard login', () => {
     const made = await users(admin);
     expect(made.statusCode).toBe(201);
     expect((await login('ewa', (made.json() as { password: string }).password)).status).toBe(200);
+    // A new counter's broker credentials: admins only; only the hash is kept.
+    const device = (s: { cookie: string; csrf: string }) =>
+      app.inject({ method: 'POST', url: '/api/devices', payload: { site: 'ratusz', counter: 'okienko-9' }, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+    expect((await device(manager)).statusCode).toBe(403);
+    const creds = await device(admin);
+    expect(creds.statusCode).toBe(201);
+    const { username, password } = creds.json() as { username: string; password: string };
+    expect(username).toBe('ratusz/okienko-9');
+    expect(fs.readFileSync(passwordFile, 'utf8')).toMatch(/^ratusz\/okienko-9:\$7\$/);
+    expect(fs.readFileSync(passwordFile, 'utf8')).not.toContain(password);
   });
 
   it('limits failed logins per user and per address: refused even with the right password', async () => {
