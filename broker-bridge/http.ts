@@ -39,7 +39,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   // Request lines are info-level; the API is polled by dashboards, so only warnings and errors are kept.
   // (pino's Logger and fastify's base logger type differ only in generics; the instance is the same.)
   const httpLog = deps.log.child({ component: 'http' }, { level: 'warn' });
-  const app = Fastify({ loggerInstance: httpLog as FastifyBaseLogger });
+  // Live streams never end by themselves: closing must cut them, or a stop waits on open dashboards.
+  const app = Fastify({ loggerInstance: httpLog as FastifyBaseLogger, forceCloseConnections: true });
   const started = Date.now();
   if (deps.auth) registerAuth(app, deps.auth);
 
