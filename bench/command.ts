@@ -11,6 +11,7 @@ import { ingestFigures } from './ingest.ts';
 import { latencyFigures } from './latency.ts';
 import { deviceFigures } from './device.ts';
 import { authFigures } from './auth.ts';
+import { boardFigures } from './board.ts';
 import type { Figure } from './stats.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
@@ -22,7 +23,7 @@ export const benchCommand: Command = {
     events: { flag: 'events', env: 'OKIENKO_BENCH_EVENTS', default: '10000', schema: positiveInt, help: 'Events in the latency run (at 1,000/s).' },
     presses: { flag: 'presses', env: 'OKIENKO_BENCH_PRESSES', default: '10000', schema: positiveInt, help: 'Presses in the device memory run.' },
     ingest: { flag: 'ingest', env: 'OKIENKO_BENCH_INGEST', default: '20000', schema: positiveInt, help: 'Events in each ingest run.' },
-    only: { flag: 'only', env: 'OKIENKO_BENCH_ONLY', schema: z.string().regex(/^(latency|ingest|auth|device)(,(latency|ingest|auth|device))*$/, 'a comma-separated list of latency, ingest, auth, device').optional(), help: 'Run only these parts (latency,ingest,auth,device); results then go to stdout, not latest.json.' },
+    only: { flag: 'only', env: 'OKIENKO_BENCH_ONLY', schema: z.string().regex(/^(latency|ingest|auth|device|board)(,(latency|ingest|auth|device|board))*$/, 'a comma-separated list of latency, ingest, auth, device, board').optional(), help: 'Run only these parts (latency,ingest,auth,device,board); results then go to stdout, not latest.json.' },
   },
   async run(v) {
     const log = pino({ level: 'warn' });
@@ -40,6 +41,7 @@ export const benchCommand: Command = {
       await part('ingest', 'ingest rate', () => ingestFigures(broker.url, path.join(dir, 'ingest'), log, v.ingest as number));
       await part('auth', 'secrets on connect', () => authFigures());
       await part('device', 'the counter device', () => deviceFigures(broker.url, v.presses as number));
+      await part('board', 'the live board with 1,000 counters in Chromium', () => boardFigures(broker.url, path.join(dir, 'board'), log));
     } finally {
       await broker.stop();
       fs.rmSync(dir, { recursive: true, force: true });
