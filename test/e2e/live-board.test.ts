@@ -1,44 +1,19 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.ts';
-import { freePort, waitFor } from '../helpers/net.ts';
-import { ROOT, okienko, type Proc } from '../helpers/okienko.ts';
-import { demoAdminPassword, signInPage } from '../helpers/session.ts';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/okienko.ts';
+import { signInPage } from '../helpers/session.ts';
+import { useStartedSystem } from '../helpers/started.ts';
 
-let system: Proc;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  const [httpPort, mqttPort] = [await freePort(), await freePort()];
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-e2e-'));
-  base = `http://127.0.0.1:${httpPort}`;
-  system = okienko(['start'], {
-    OKIENKO_HTTP_PORT: String(httpPort),
-    OKIENKO_MQTT_PORT: String(mqttPort),
-    OKIENKO_DATA_DIR: dataDir,
-    OKIENKO_AWAY_COMMIT_MS: '600',
-  });
-  await waitFor(() => system.output().includes('okienko is running'), { timeoutMs: 30_000, what: `okienko start; output: ${system.output()}` });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  system?.child.kill('SIGINT');
-  await system?.exited;
-});
+const sys = useStartedSystem('e2e');
 
 describe('a press on a virtual panel reaches the dashboard live', () => {
   it('shows a smiley vote and the away notice without reload', async () => {
-    const page = await browser.newPage();
+    const page = await sys.browser.newPage();
     // The browser's clock is ours to move, so "overdue" can be checked without waiting.
     await page.clock.install();
-    await signInPage(page, base, 'admin', demoAdminPassword(system.output()));
-    await page.goto(`${base}/`);
+    await signInPage(page, sys.base, 'admin', sys.adminPassword());
+    await page.goto(`${sys.base}/`);
     await page.getByTestId('connection').filter({ hasText: 'na żywo' }).waitFor();
     await expect.poll(() => page.locator('article.card').count(), { timeout: 10_000 }).toBe(6);
     const card = page.locator('article[data-counter="ratusz/okienko-1"]');
@@ -49,8 +24,8 @@ describe('a press on a virtual panel reaches the dashboard live', () => {
 
     // The card links to its virtual panel.
     const panelHref = await card.locator('a.panel-link').getAttribute('href');
-    expect(panelHref).toBe(`${base}/sim/ratusz/okienko-1`);
-    const panel = await browser.newPage();
+    expect(panelHref).toBe(`${sys.base}/sim/ratusz/okienko-1`);
+    const panel = await sys.browser.newPage();
     await panel.goto(panelHref!);
     await panel.getByTestId('btn-face-4').click();
     await expect.poll(() => card.getByTestId('face-4').textContent(), { timeout: 10_000 }).toBe('1');
@@ -76,8 +51,8 @@ describe('a press on a virtual panel reaches the dashboard live', () => {
     await expect.poll(() => card.getByTestId('clerk').textContent(), { timeout: 10_000 }).toBe('Piotr Wójcik');
 
     // One button is enough: holding the clerk button picks "leaving" on another counter.
-    const panel2 = await browser.newPage();
-    await panel2.goto(`${base}/sim/ratusz/okienko-2`);
+    const panel2 = await sys.browser.newPage();
+    await panel2.goto(`${sys.base}/sim/ratusz/okienko-2`);
     await panel2.getByTestId('btn-clerk').hover();
     await panel2.mouse.down();
     await expect.poll(() => panel2.getByTestId('display').textContent(), { timeout: 5_000 }).toContain('Wychodzę');

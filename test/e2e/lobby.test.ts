@@ -1,60 +1,25 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { LobbyView } from '@okienko/protocol';
-import { launchChromium } from '../helpers/browser.ts';
-import { freePort, waitFor } from '../helpers/net.ts';
-import { ROOT, okienko, type Proc } from '../helpers/okienko.ts';
-import { demoAdminPassword, signIn } from '../helpers/session.ts';
+import { ROOT } from '../helpers/okienko.ts';
+import { signIn } from '../helpers/session.ts';
+import { seriousViolations, useStartedSystem } from '../helpers/started.ts';
 
-let system: Proc;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  const [httpPort, mqttPort] = [await freePort(), await freePort()];
-  base = `http://127.0.0.1:${httpPort}`;
-  system = okienko(['start'], {
-    OKIENKO_HTTP_PORT: String(httpPort),
-    OKIENKO_MQTT_PORT: String(mqttPort),
-    OKIENKO_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-lobby-')),
-    OKIENKO_AWAY_COMMIT_MS: '600',
-  });
-  await waitFor(() => system.output().includes('okienko is running'), { timeoutMs: 30_000, what: `okienko start; output: ${system.output()}` });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  system?.child.kill('SIGINT');
-  await system?.exited;
-});
-
-/** axe-core's WCAG 2.1 A/AA rules in the page; what it finds serious or critical. */
-async function seriousViolations(page: Page): Promise<{ id: string; impact: string; nodes: number }[]> {
-  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-  });
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-}
+const sys = useStartedSystem('lobby');
 
 describe('the lobby board for residents', () => {
   it('shows, with no login, where to go: free, serving, away with the return time and who helps meanwhile', { timeout: 60_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    await page.goto(`${base}/lobby`);
+    const page = await sys.browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await page.goto(`${sys.base}/lobby`);
     const tile = (c: string) => page.locator(`li[data-counter="${c}"]`);
     await expect.poll(() => page.locator('li.tile').count(), { timeout: 10_000 }).toBe(6);
     await expect.poll(() => tile('ratusz/okienko-1').getAttribute('data-status')).toBe('available');
     expect(await tile('ratusz/okienko-1').textContent()).toContain('Stanowisko wolne — zapraszam');
     expect(await tile('ratusz/okienko-1').textContent()).toContain('Free, please come');
 
-    const panel = await browser.newPage();
-    await panel.goto(`${base}/sim/ratusz/okienko-1`);
+    const panel = await sys.browser.newPage();
+    await panel.goto(`${sys.base}/sim/ratusz/okienko-1`);
     await panel.getByTestId('btn-face-4').click(); // a vote: never on the lobby
     await panel.getByTestId('btn-away').click();
     await expect.poll(() => tile('ratusz/okienko-1').getAttribute('data-status'), { timeout: 10_000 }).toBe('away');
@@ -64,21 +29,21 @@ describe('the lobby board for residents', () => {
     expect(away).toContain('Jan Kowalski, stanowisko 2'); // the substitute at the next counter
     expect(away).toContain('— Anna Nowak');
 
-    const panel2 = await browser.newPage();
-    await panel2.goto(`${base}/sim/ratusz/okienko-2`);
+    const panel2 = await sys.browser.newPage();
+    await panel2.goto(`${sys.base}/sim/ratusz/okienko-2`);
     await panel2.getByTestId('btn-clerk').click();
     await expect.poll(() => tile('ratusz/okienko-2').getAttribute('data-status'), { timeout: 10_000 }).toBe('serving');
     expect(await tile('ratusz/okienko-2').textContent()).toContain('Trwa obsługa — proszę czekać');
 
     // An office notice shows on the hall screen too.
-    const api = await signIn(base, 'admin', demoAdminPassword(system.output()));
+    const api = await signIn(sys.base, 'admin', sys.adminPassword());
     const sent = await api.post('/api/notices', { site: 'ratusz', text: 'Od 14:00 kasa nieczynna', from: 'Kierownik BOM', minutes: 30 });
     expect(sent.status).toBe(201);
     await page.locator('.lobby-notice', { hasText: 'Od 14:00 kasa nieczynna' }).waitFor({ timeout: 10_000 });
 
     // One site per screen with ?site=.
-    const one = await browser.newPage();
-    await one.goto(`${base}/lobby?site=filia`);
+    const one = await sys.browser.newPage();
+    await one.goto(`${sys.base}/lobby?site=filia`);
     await expect.poll(() => one.locator('li.tile').count(), { timeout: 10_000 }).toBe(3);
 
     expect(await seriousViolations(page)).toEqual([]);
@@ -89,7 +54,7 @@ describe('the lobby board for residents', () => {
   });
 
   it('serves only what the counters\' displays show: no votes, no devices, nothing about clients', async () => {
-    const res = await fetch(`${base}/api/public/lobby`);
+    const res = await fetch(`${sys.base}/api/public/lobby`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as unknown;
     // Strict: any field beyond the lobby's own would fail here.

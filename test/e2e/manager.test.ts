@@ -1,51 +1,16 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.ts';
-import { freePort, waitFor } from '../helpers/net.ts';
-import { ROOT, okienko, type Proc } from '../helpers/okienko.ts';
-import { demoAdminPassword, signIn, signInPage } from '../helpers/session.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ROOT } from '../helpers/okienko.ts';
+import { signIn, signInPage } from '../helpers/session.ts';
+import { seriousViolations, useStartedSystem } from '../helpers/started.ts';
 
-let system: Proc;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  const [httpPort, mqttPort] = [await freePort(), await freePort()];
-  base = `http://127.0.0.1:${httpPort}`;
-  system = okienko(['start'], {
-    OKIENKO_HTTP_PORT: String(httpPort),
-    OKIENKO_MQTT_PORT: String(mqttPort),
-    OKIENKO_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-manager-')),
-    OKIENKO_AWAY_COMMIT_MS: '600',
-  });
-  await waitFor(() => system.output().includes('okienko is running'), { timeoutMs: 30_000, what: `okienko start; output: ${system.output()}` });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  system?.child.kill('SIGINT');
-  await system?.exited;
-});
-
-/** axe-core's WCAG 2.1 A/AA rules in the page; what it finds serious or critical. */
-async function seriousViolations(page: Page): Promise<{ id: string; impact: string; targets: string[] }[]> {
-  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
+const sys = useStartedSystem('manager');
 
 async function board(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await signInPage(page, base, 'admin', demoAdminPassword(system.output()));
+  const page = await sys.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await signInPage(page, sys.base, 'admin', sys.adminPassword());
   await page.getByTestId('connection').filter({ hasText: 'na żywo' }).waitFor();
   await expect.poll(() => page.locator('article.card').count(), { timeout: 10_000 }).toBe(6);
   return page;
@@ -65,11 +30,11 @@ describe('the manager\'s dashboard', () => {
     expect(await listed.textContent()).toContain('ratusz/okienko-3');
 
     // On the counter's own display (its pages turn every 4 s).
-    const panel = await browser.newPage();
-    await panel.goto(`${base}/sim/ratusz/okienko-3`);
+    const panel = await sys.browser.newPage();
+    await panel.goto(`${sys.base}/sim/ratusz/okienko-3`);
     await expect.poll(() => panel.getByTestId('display').textContent(), { timeout: 15_000, interval: 250 }).toContain('Awaria drukarki');
     // Not on another's.
-    const other = await (await fetch(`${base}/sim/api/ratusz/okienko-2`)).json() as { hardware: { lines: string[] } };
+    const other = await (await fetch(`${sys.base}/sim/api/ratusz/okienko-2`)).json() as { hardware: { lines: string[] } };
     expect(other.hardware.lines.join(' ')).not.toContain('Awaria');
 
     await listed.getByRole('button', { name: 'Wycofaj / withdraw' }).click();
@@ -80,8 +45,8 @@ describe('the manager\'s dashboard', () => {
     const page = await board();
     // Everyone at "filia" leaves the desk: a resident there would find no one (S5).
     for (const n of [1, 2, 3]) {
-      const panel = await browser.newPage();
-      await panel.goto(`${base}/sim/filia/okienko-${n}`);
+      const panel = await sys.browser.newPage();
+      await panel.goto(`${sys.base}/sim/filia/okienko-${n}`);
       await panel.getByTestId('btn-away').click();
       await panel.close();
     }
@@ -93,27 +58,27 @@ describe('the manager\'s dashboard', () => {
     await alert.getByRole('button', { name: 'Zapisz potwierdzenie' }).click();
     await expect.poll(() => alert.getByTestId('acked').textContent(), { timeout: 10_000 }).toContain('Pani Ewa wraca z przerwy, dzwoniłem');
     // Kept as history in the API.
-    const api = await signIn(base, 'admin', demoAdminPassword(system.output()));
+    const api = await signIn(sys.base, 'admin', sys.adminPassword());
     const history = await api.json<{ kind: string; comment: string | null; ackedBy: string | null }[]>('/api/alerts?limit=50');
     // Who acknowledged is the signed-in user, not something the request claims.
     expect(history.find((a) => a.kind === 'no_counter_available')).toMatchObject({ comment: 'Pani Ewa wraca z przerwy, dzwoniłem', ackedBy: 'admin' });
   });
 
   it('draws the reports for a period, and exports what is on screen as CSV', { timeout: 60_000 }, async () => {
-    const panel = await browser.newPage();
-    await panel.goto(`${base}/sim/ratusz/okienko-3`);
+    const panel = await sys.browser.newPage();
+    await panel.goto(`${sys.base}/sim/ratusz/okienko-3`);
     for (const face of ['face-4', 'face-4', 'face-1']) {
       await panel.getByTestId(`btn-${face}`).click();
       await expect.poll(() => panel.getByTestId('display').textContent()).toContain('Dziękujemy');
     }
     const page = await board();
-    await page.goto(`${base}/reports`);
+    await page.goto(`${sys.base}/reports`);
     await page.getByTestId('trend').locator('rect').first().waitFor({ timeout: 10_000 });
     const heat = page.getByTestId('heatmap');
     await expect.poll(() => heat.locator('td', { hasText: '(' }).count()).toBeGreaterThan(0);
     expect(await page.getByTestId('shares').textContent()).toContain('ratusz');
     const csvHref = await page.locator('section', { hasText: 'Stanowiska / counters' }).locator('a.csv').getAttribute('href');
-    const api = await signIn(base, 'admin', demoAdminPassword(system.output()));
+    const api = await signIn(sys.base, 'admin', sys.adminPassword());
     const bytes = Buffer.from(await (await api.get(csvHref!)).arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // a BOM, so spreadsheets read Polish letters
     const csv = bytes.subarray(3).toString('utf8');
@@ -127,7 +92,7 @@ describe('the manager\'s dashboard', () => {
 
   it('lists the counters as devices for IT, and says how to provision a new one', async () => {
     const page = await board();
-    await page.goto(`${base}/devices`);
+    await page.goto(`${sys.base}/devices`);
     const rows = page.getByTestId('devices').locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(6);
     const row = (await page.locator('tr[data-counter="ratusz/okienko-1"]').textContent())!;
