@@ -1,6 +1,6 @@
 // The entry of the bundled device program (device/dist/okienko-device.mjs): what a Raspberry Pi
 // runs under systemd, plain JavaScript with no TypeScript loader in memory.
-import { OkienkoError } from '@okienko/protocol';
+import { OkienkoError } from '@okienko/protocol/errors';
 import { deviceCommand } from './device.ts';
 import { helpText, resolveSettings } from './options.ts';
 import { VERSION } from './version.ts';

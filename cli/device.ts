@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '@okienko/protocol';
+import { ConfigError } from '@okienko/protocol/errors';
 import { CounterDevice, linkOptions, machineConfigFrom, parseDeviceConfig, systemClock, systemdWatchdog } from '@okienko/device';
 import { checkHardware, createHardware, loadProfile } from '@okienko/hardware';
 import { logLevel, type Command } from './options.ts';

@@ -1,4 +1,4 @@
-import { OkienkoError } from '@okienko/protocol';
+import { OkienkoError } from '@okienko/protocol/errors';
 import { helpText, resolveSettings, type Command } from './options.ts';
 import { VERSION } from './version.ts';
 

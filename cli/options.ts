@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ConfigError } from '@okienko/protocol';
+import { ConfigError } from '@okienko/protocol/errors';
 
 /** One setting of a subcommand: a flag, the environment variable behind it, a default and a fix hint. */
 export interface Setting {

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { Clerk, ConfigError, CounterId, DEFAULT_TIME_ZONE, SiteId, Substitute, parseConfig } from '@okienko/protocol';
+import { Clerk, Substitute } from '@okienko/protocol/messages';
+import { ConfigError, parseConfig } from '@okienko/protocol/errors';
+import { CounterId, SiteId } from '@okienko/protocol/ids';
+import { DEFAULT_TIME_ZONE } from '@okienko/protocol/time';
 import { machineConfig, type MachineConfig } from './machine.ts';
 import type { LinkOptions } from './link.ts';
 import { Schedule } from './schedule.ts';

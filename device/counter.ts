@@ -3,19 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import {
-  AwayNotice,
-  Clerk,
-  CounterStatus,
-  DEFAULT_TIME_ZONE,
-  STATUS_LIGHT,
-  type CounterCommand,
-  type CounterNotices,
-  type CounterEvent,
-  type CounterRef,
-  type CounterState,
-  type UnsequencedEvent,
-} from '@okienko/protocol';
+import { AwayNotice, Clerk, CounterStatus, type CounterCommand, type CounterNotices, type CounterEvent, type CounterState, type UnsequencedEvent } from '@okienko/protocol/messages';
+import { DEFAULT_TIME_ZONE } from '@okienko/protocol/time';
+import { STATUS_LIGHT } from '@okienko/protocol/wording';
+import { type CounterRef } from '@okienko/protocol/topics';
 import type { ButtonEdge, CounterHardware, LightColor } from '@okienko/hardware';
 import { edge as gestureEdge, initialGestures, nextHoldAt, tick as gestureTick, type GestureState } from './gestures.ts';
 import { displayLines } from './display-text.ts';

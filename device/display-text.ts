@@ -1,4 +1,5 @@
-import { AWAY_REASON_TEXT, PHRASES, STATUS_TEXT, formatHhMm } from '@okienko/protocol';
+import { AWAY_REASON_TEXT, PHRASES, STATUS_TEXT } from '@okienko/protocol/wording';
+import { formatHhMm } from '@okienko/protocol/time';
 import type { DisplaySize } from '@okienko/hardware';
 import { selectedPreset, type MachineConfig, type MachineState } from './machine.ts';
 

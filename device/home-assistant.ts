@@ -1,4 +1,4 @@
-import { counterTopic, type CounterRef } from '@okienko/protocol';
+import { counterTopic, type CounterRef } from '@okienko/protocol/topics';
 
 /**
  * Home Assistant MQTT discovery: an office that already runs Home Assistant sees each counter

@@ -1,14 +1,8 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import {
-  Availability,
-  CounterCommand,
-  CounterNotices,
-  counterTopic,
-  type CounterRef,
-  type CounterState,
-} from '@okienko/protocol';
+import { Availability, CounterCommand, CounterNotices, type CounterState } from '@okienko/protocol/messages';
+import { counterTopic, type CounterRef } from '@okienko/protocol/topics';
 import type { FileOutbox } from './outbox.ts';
 import { discoveryMessages, type HomeAssistantOptions } from './home-assistant.ts';
 

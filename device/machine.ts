@@ -1,4 +1,4 @@
-import type { AwayNotice, AwayReason, Clerk, CounterStatus, Substitute } from '@okienko/protocol';
+import type { AwayNotice, AwayReason, Clerk, CounterStatus, Substitute } from '@okienko/protocol/messages';
 import type { ButtonId } from '@okienko/hardware';
 
 /**

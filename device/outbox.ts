@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CounterEvent, ERROR_CODES, type UnsequencedEvent } from '@okienko/protocol';
+import { CounterEvent, type UnsequencedEvent } from '@okienko/protocol/messages';
+import { ERROR_CODES } from '@okienko/protocol/errors';
 
 export type FsyncPolicy = 'always' | 'never';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { localParts, type Weekday } from '@okienko/protocol';
+import { localParts, type Weekday } from '@okienko/protocol/time';
 
 /**
  * Opening hours and days off (M5). Outside them a counter is `closed`, whatever the clerk does.

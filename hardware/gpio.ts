@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { ButtonId, ButtonListener, Buttons, Light, LightColor } from './interfaces.ts';
 import { BlinkingLight } from './blink.ts';
-import { HardwareError } from '@okienko/protocol';
+import { HardwareError } from '@okienko/protocol/errors';
 
 /** The part of onoff's `Gpio` we use; tests pass a fake that behaves the same way. */
 export interface GpioPin {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { ButtonId, ButtonListener, Buttons, Display, DisplaySize, Light, LightColor } from './interfaces.ts';
 import { hd44780Screen, POLISH_GLYPHS } from './text.ts';
 import { BlinkingLight } from './blink.ts';
-import { HardwareError } from '@okienko/protocol';
+import { HardwareError } from '@okienko/protocol/errors';
 
 // johnny-five is CommonJS without types of its own; these are the few members we use.
 export interface J5Board {

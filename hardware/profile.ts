@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ConfigError, parseConfig } from '@okienko/protocol';
+import { ConfigError, parseConfig } from '@okienko/protocol/errors';
 
 /**
  * A board profile says which driver serves which part of a counter, on which pins and ports.

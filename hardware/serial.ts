@@ -1,6 +1,6 @@
 import type { BadgeReader, Display, DisplaySize } from './interfaces.ts';
 import { toAscii } from './text.ts';
-import { HardwareError } from '@okienko/protocol';
+import { HardwareError } from '@okienko/protocol/errors';
 
 /** The part of a serialport stream we use; tests pass one on @serialport/binding-mock. */
 export interface SerialLink {
