@@ -139,10 +139,13 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     const view = lobbyView(await deps.hub.snapshot(), notices ? await notices.list(true) : [], Date.now());
     return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send(view);
   });
-  app.get('/devices', async (_req, reply) => {
-    if (!deps.dashboardDir) return reply.code(404).send({ error: 'dashboard not built' });
-    return reply.type('text/html; charset=utf-8').send(fs.createReadStream(`${deps.dashboardDir}/devices.html`));
-  });
+  // The dashboard's pages at their plain paths (the login guard decides who may see which).
+  for (const page of ['lobby', 'login', 'reports', 'devices']) {
+    app.get(`/${page}`, async (_req, reply) => {
+      if (!deps.dashboardDir) return reply.code(404).send({ error: 'dashboard not built' });
+      return reply.type('text/html; charset=utf-8').send(fs.createReadStream(`${deps.dashboardDir}/${page}.html`));
+    });
+  }
   // A new counter's broker credentials, where this bridge keeps the broker's password file.
   app.post<{ Body: { site?: unknown; counter?: unknown } }>('/api/devices', async (req, reply) => {
     const ref = { site: String(req.body?.site ?? ''), counter: String(req.body?.counter ?? '') };
@@ -152,18 +155,6 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     }
     const username = counterUsername(ref);
     return reply.code(201).send({ username, password: new PasswordFile(deps.passwordFile).set(username) });
-  });
-  app.get('/reports', async (_req, reply) => {
-    if (!deps.dashboardDir) return reply.code(404).send({ error: 'dashboard not built' });
-    return reply.type('text/html; charset=utf-8').send(fs.createReadStream(`${deps.dashboardDir}/reports.html`));
-  });
-  app.get('/login', async (_req, reply) => {
-    if (!deps.dashboardDir) return reply.code(404).send({ error: 'dashboard not built' });
-    return reply.type('text/html; charset=utf-8').send(fs.createReadStream(`${deps.dashboardDir}/login.html`));
-  });
-  app.get('/lobby', async (_req, reply) => {
-    if (!deps.dashboardDir) return reply.code(404).send({ error: 'dashboard not built' });
-    return reply.type('text/html; charset=utf-8').send(fs.createReadStream(`${deps.dashboardDir}/lobby.html`));
   });
 
   app.get('/api/stream', (req, reply) => {
