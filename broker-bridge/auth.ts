@@ -95,6 +95,8 @@ export class LoginLimiter {
 
   failed(keys: string[], now: number): void {
     for (const k of keys) this.failures.set(k, [...this.recent(k, now), now]);
+    // Made-up usernames must not grow this forever: forget what is past the window.
+    if (this.failures.size > 10_000) for (const k of [...this.failures.keys()]) if (this.recent(k, now).length === 0) this.failures.delete(k);
   }
 
   succeeded(keys: string[]): void {

@@ -136,7 +136,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   // The one public endpoint (issue 5): the lobby board's data. Hall screens poll it; no login.
   const notices = deps.notices;
   app.get('/api/public/lobby', async (_req, reply) => {
-    const view = lobbyView(await deps.hub.snapshot(), notices ? await notices.list(true) : [], Date.now());
+    const view = lobbyView(await deps.store.listCounters(), notices ? await notices.list(true) : [], Date.now());
     return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send(view);
   });
   // The dashboard's pages at their plain paths (the login guard decides who may see which).

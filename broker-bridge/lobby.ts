@@ -1,11 +1,12 @@
-import type { CounterView, LobbyCounter, LobbyView, NoticeView } from '@okienko/protocol';
+import type { LobbyCounter, LobbyView, NoticeView } from '@okienko/protocol';
+import type { CounterRow } from './store/types.ts';
 
 /**
  * What the lobby board may show of a counter: exactly what its own display shows anyone in
  * front of it. Pure, and the one place that decides it: the public endpoint carries nothing else.
  */
-export function lobbyCounter(c: CounterView): LobbyCounter {
-  const status = c.online ? c.lastStatus : 'unknown';
+export function lobbyCounter(c: CounterRow): LobbyCounter {
+  const status = c.online ? c.status : 'unknown';
   const notice = status === 'away' ? c.notice : null;
   return {
     site: c.site,
@@ -16,7 +17,8 @@ export function lobbyCounter(c: CounterView): LobbyCounter {
   };
 }
 
-export function lobbyView(counters: CounterView[], notices: NoticeView[], at: number): LobbyView {
+/** From the stored rows as they are: hall screens poll, and they need no vote counts. */
+export function lobbyView(counters: CounterRow[], notices: NoticeView[], at: number): LobbyView {
   return {
     at,
     counters: counters.map(lobbyCounter),
