@@ -1,4 +1,4 @@
-import type { AlertKind, CounterEvent, CounterView } from '@okienko/protocol';
+import { alertText, type AlertFacts, type AlertKind, type CounterEvent, type CounterView } from '@okienko/protocol';
 
 /**
  * What managers are told about (DESIGN "Manager"; STANDARDS S1, S5, M1, M4). Pure: the rules
@@ -13,6 +13,7 @@ export interface AlertCondition {
   kind: AlertKind;
   site: string;
   counter: string | null;
+  facts: AlertFacts;
   message: string;
 }
 
@@ -29,7 +30,12 @@ export interface AlertRules {
 
 export const DEFAULT_RULES: AlertRules = { overdueGraceMs: 2 * 60_000, offlineGraceMs: 60_000, unhappyRun: 3, backlogThreshold: 100 };
 
-const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
+const utc = (ms: number): string => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+
+/** A condition with its facts, and the English message logs and scripts read. */
+function alert(key: string, kind: AlertKind, site: string, counter: string | null, facts: AlertFacts = {}): AlertCondition {
+  return { key, kind, site, counter, facts, message: alertText({ kind, site, counter, facts }, 'en', utc) };
+}
 
 export function alertConditions(
   counters: readonly CounterView[],
@@ -41,21 +47,21 @@ export function alertConditions(
   for (const c of counters) {
     const id = `${c.site}/${c.counter}`;
     if (c.status === 'away' && c.notice && now > c.notice.backAt + rules.overdueGraceMs) {
-      out.push({ key: `${id}/away_overdue/${c.notice.backAt}`, kind: 'away_overdue', site: c.site, counter: c.counter, message: `${id}: ${c.notice.signedBy.name} announced a return at ${hhmm(c.notice.backAt)} UTC and is not back` });
+      out.push(alert(`${id}/away_overdue/${c.notice.backAt}`, 'away_overdue', c.site, c.counter, { who: c.notice.signedBy.name, at: c.notice.backAt }));
     }
     if (c.status === 'offline' && now - c.lastSeen > rules.offlineGraceMs) {
-      out.push({ key: `${id}/offline/${c.lastSeen}`, kind: 'offline', site: c.site, counter: c.counter, message: `${id} is offline (last seen ${hhmm(c.lastSeen)} UTC)` });
+      out.push(alert(`${id}/offline/${c.lastSeen}`, 'offline', c.site, c.counter, { at: c.lastSeen }));
     }
     const votes = recentVotes.get(id) ?? [];
     const run = votes.slice(-rules.unhappyRun);
     if (run.length === rules.unhappyRun && run.every((v) => v.face <= Math.floor(v.scale / 2))) {
-      out.push({ key: `${id}/unhappy_run/${run[0]!.seq}`, kind: 'unhappy_run', site: c.site, counter: c.counter, message: `${id}: ${rules.unhappyRun} unhappy votes in a row` });
+      out.push(alert(`${id}/unhappy_run/${run[0]!.seq}`, 'unhappy_run', c.site, c.counter, { count: rules.unhappyRun }));
     }
     if (c.online && (c.health?.outboxPending ?? 0) > rules.backlogThreshold) {
-      out.push({ key: `${id}/outbox_backlog`, kind: 'outbox_backlog', site: c.site, counter: c.counter, message: `${id} holds ${c.health!.outboxPending} unsent events` });
+      out.push(alert(`${id}/outbox_backlog`, 'outbox_backlog', c.site, c.counter, { count: c.health!.outboxPending }));
     }
     if (c.online && c.clockSynced === false) {
-      out.push({ key: `${id}/clock_unsynced`, kind: 'clock_unsynced', site: c.site, counter: c.counter, message: `${id}: its clock is not synchronised (events are dated by the bridge)` });
+      out.push(alert(`${id}/clock_unsynced`, 'clock_unsynced', c.site, c.counter));
     }
   }
   // S5: a resident must never face only empty counters. The site is open when any counter is not
@@ -67,7 +73,7 @@ export function alertConditions(
     const open = list.some((c) => c.lastStatus !== 'closed' || c.inHours === true);
     const staffed = list.some((c) => c.status === 'available' || c.status === 'serving');
     if (open && !staffed) {
-      out.push({ key: `${site}/no_counter_available`, kind: 'no_counter_available', site, counter: null, message: `${site}: no counter is free or serving while the office is open` });
+      out.push(alert(`${site}/no_counter_available`, 'no_counter_available', site, null));
     }
   }
   return out;

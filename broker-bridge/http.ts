@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
-import { DEFAULT_TIME_ZONE, isValidId, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health } from '@okienko/protocol';
+import { AlertsQuery, DEFAULT_TIME_ZONE, describeIssues, isValidId, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
 import { availabilityReport, feedbackReport, toCsv } from './reports.ts';
 import type { LiveHub, LiveMessage } from './live.ts';
 import type { Ingest } from './ingest.ts';
@@ -68,7 +68,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     if (!q.success) {
       return reply.code(400).send({
         error: 'bad_query',
-        message: q.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '),
+        message: describeIssues(q.error).join('; '),
       });
     }
     const rows = await deps.store.listEvents(q.data);
@@ -77,7 +77,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
 
   const reportQuery = (query: unknown) => {
     const q = ReportQuery.safeParse(query);
-    if (!q.success) return { error: q.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ') };
+    if (!q.success) return { error: describeIssues(q.error).join('; ') };
     const to = q.data.to ?? Date.now();
     return { ...q.data, to, from: q.data.from ?? to - 7 * 86_400_000 };
   };
@@ -117,9 +117,22 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       );
   });
 
-  app.get<{ Querystring: { open?: string; limit?: string } }>('/api/alerts', async (req) =>
-    deps.store.listAlerts({ open: req.query.open === undefined ? undefined : req.query.open === 'true', limit: Math.min(1000, Number(req.query.limit ?? 200) || 200) }),
-  );
+  app.get('/api/alerts', async (req, reply) => {
+    const q = AlertsQuery.safeParse(req.query);
+    if (!q.success) return reply.code(400).send({ error: 'bad_query', message: describeIssues(q.error).join('; ') });
+    const alerts = await deps.store.listAlerts(q.data);
+    if (q.data.format === 'json') return alerts;
+    const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="alerty.csv"')
+      .send(
+        toCsv(
+          ['raised_at', 'kind', 'site', 'counter', 'message', 'cleared_at', 'acked_at', 'acked_by', 'comment'],
+          alerts.map((a) => [at(a.raisedAt), a.kind, a.site, a.counter, a.message, at(a.clearedAt), at(a.ackedAt), a.ackedBy, a.comment]),
+        ),
+      );
+  });
 
   app.post<{ Params: { id: string }; Body: { comment?: unknown; by?: unknown } }>('/api/alerts/:id/ack', async (req, reply) => {
     const comment = typeof req.body?.comment === 'string' ? req.body.comment.slice(0, 2000) : '';
@@ -133,14 +146,17 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
 
   if (deps.notices) registerNoticeRoutes(app, deps.notices);
 
-  // The one public endpoint (issue 5): the lobby board's data. Hall screens poll it; no login.
+  // The lobby board's data (issue 5): hall screens poll it; no login, only what displays show.
   const notices = deps.notices;
   app.get('/api/public/lobby', async (_req, reply) => {
     const view = lobbyView(await deps.store.listCounters(), notices ? await notices.list(true) : [], Date.now());
     return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send(view);
   });
+  // Every page shows times in the office's zone, whatever zone the browser is in.
+  const office: Office = { timeZone: deps.timeZone ?? DEFAULT_TIME_ZONE };
+  app.get('/api/public/office', async () => office);
   // The dashboard's pages at their plain paths (the login guard decides who may see which).
-  for (const page of ['lobby', 'login', 'reports', 'devices']) {
+  for (const page of ['lobby', 'login', 'reports', 'devices', 'alerts']) {
     app.get(`/${page}`, async (_req, reply) => {
       if (!deps.dashboardDir) return reply.code(404).send({ error: 'dashboard not built' });
       return reply.type('text/html; charset=utf-8').send(fs.createReadStream(`${deps.dashboardDir}/${page}.html`));

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { NoticeRequest } from '@okienko/protocol';
+import { NoticeRequest, describeIssues } from '@okienko/protocol';
 import type { NoticeBoard } from './notices.ts';
 
 /** POST /api/notices, GET /api/notices?active=true, DELETE /api/notices/:id. */
@@ -7,7 +7,7 @@ export function registerNoticeRoutes(app: FastifyInstance, notices: NoticeBoard)
   app.post('/api/notices', async (req, reply) => {
     const body = NoticeRequest.safeParse(req.body);
     if (!body.success) {
-      return reply.code(400).send({ error: 'bad_notice', message: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+      return reply.code(400).send({ error: 'bad_notice', message: describeIssues(body.error).join('; ') });
     }
     return reply.code(201).send(await notices.send(body.data));
   });

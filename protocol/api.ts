@@ -151,6 +151,19 @@ export type LobbyView = z.infer<typeof LobbyView>;
 export const AlertKind = z.enum(['away_overdue', 'no_counter_available', 'offline', 'unhappy_run', 'outbox_backlog', 'clock_unsynced']);
 export type AlertKind = z.infer<typeof AlertKind>;
 
+/** What an alert's words are made of, so each reader sees them in their language and zone. */
+export const AlertFacts = z
+  .object({
+    /** The clerk who signed the away notice. */
+    who: z.string().optional(),
+    /** The announced return (away_overdue) or last seen (offline). */
+    at: EpochMs.optional(),
+    /** Unhappy votes in the run, or events waiting in the outbox. */
+    count: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+export type AlertFacts = z.infer<typeof AlertFacts>;
+
 /** An alert as GET /api/alerts and the live stream's `alert` messages carry it. */
 export const AlertView = z.object({
   id: z.string(),
@@ -159,7 +172,9 @@ export const AlertView = z.object({
   kind: AlertKind,
   site: SiteId,
   counter: CounterId.nullable(),
+  /** In English, times in UTC: for logs and scripts. People read `alertText` of the facts. */
   message: z.string(),
+  facts: AlertFacts,
   raisedAt: EpochMs,
   /** When the situation ended by itself (the clerk came back, the counter reconnected…). */
   clearedAt: EpochMs.nullable(),
@@ -168,6 +183,26 @@ export const AlertView = z.object({
   comment: z.string().nullable(),
 });
 export type AlertView = z.infer<typeof AlertView>;
+
+/** GET /api/alerts: the alert history, newest first, filtered (the dashboard's /alerts page). */
+export const AlertsQuery = z
+  .object({
+    /** true: those still holding; false: those that ended. */
+    open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    site: SiteId.optional(),
+    kind: AlertKind.optional(),
+    /** Raised at or after / before. */
+    from: TimeParam.optional(),
+    to: TimeParam.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    format: z.enum(['json', 'csv']).default('json'),
+  })
+  .strict();
+export type AlertsQuery = z.infer<typeof AlertsQuery>;
+
+/** GET /api/public/office: what every page needs to show times as the office keeps them. */
+export const Office = z.object({ timeZone: z.string() }).strict();
+export type Office = z.infer<typeof Office>;
 
 /** Who may do what on the dashboard: viewers look, managers also act (alerts, notices), admins also manage users. */
 export const Role = z.enum(['viewer', 'manager', 'admin']);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Availability, CounterCommand, CounterEvent, CounterNotices, CounterState } from './messages.ts';
-import { CounterView, EventsQuery, Health, NoticeRequest, NoticeView, ReportQuery, StoredEventView } from './api.ts';
+import { AlertsQuery, AlertView, CounterView, EventsQuery, Health, LobbyView, NoticeRequest, NoticeView, Office, ReportQuery, StoredEventView } from './api.ts';
 import { TOPIC_ROOT } from './topics.ts';
 
 /** Every message, by the name its JSON Schema file carries. */
@@ -24,21 +24,16 @@ export function jsonSchemas(): Record<string, unknown> {
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any' });
 
+/** A query schema's fields as OpenAPI query parameters. */
+function queryParameters(q: z.ZodType): Record<string, unknown>[] {
+  return Object.entries((q as unknown as { shape: Record<string, z.ZodType> }).shape).map(([name, s]) => ({ name, in: 'query', required: false, schema: schema(s, 'input') }));
+}
+
 /** The HTTP API, described from the schemas it validates with (served at /api/openapi.json). */
 export function openApiDocument(): Record<string, unknown> {
   const json = (s: z.ZodType) => ({ 'application/json': { schema: schema(s) } });
-  const query = Object.entries((EventsQuery as unknown as { shape: Record<string, z.ZodType> }).shape).map(([name, s]) => ({
-    name,
-    in: 'query',
-    required: false,
-    schema: schema(s, 'input'),
-  }));
-  const reportParams = Object.entries((ReportQuery as unknown as { shape: Record<string, z.ZodType> }).shape).map(([name, s]) => ({
-    name,
-    in: 'query',
-    required: false,
-    schema: schema(s, 'input'),
-  }));
+  const query = queryParameters(EventsQuery);
+  const reportParams = queryParameters(ReportQuery);
   return {
     openapi: '3.1.0',
     info: { title: 'okienko bridge API', version: '1' },
@@ -66,7 +61,15 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: { description: 'JSON, or CSV with format=csv' }, 400: { description: 'a bad query, naming the parameter' } },
         },
       },
-      '/api/alerts': { get: { summary: 'Alerts, newest first (open=true: those still holding)', responses: { 200: { description: 'alerts' } } } },
+      '/api/alerts': {
+        get: {
+          summary: 'Alert history, newest first, by site, kind and when raised (open=true: those still holding)',
+          parameters: queryParameters(AlertsQuery),
+          responses: { 200: { description: 'alerts (JSON, or CSV with format=csv)', content: json(z.array(AlertView)) }, 400: { description: 'a bad query, naming the parameter' } },
+        },
+      },
+      '/api/public/lobby': { get: { summary: 'The lobby board: what the counters\' own displays show, no login', responses: { 200: { description: 'lobby', content: json(LobbyView) } } } },
+      '/api/public/office': { get: { summary: 'The office\'s time zone, for showing times', responses: { 200: { description: 'office', content: json(Office) } } } },
       '/api/alerts/{id}/ack': { post: { summary: 'Acknowledge an alert with a comment', responses: { 200: { description: 'the alert' }, 404: { description: 'no such alert' } } } },
       '/api/notices': {
         get: { summary: 'Notices sent to displays, newest first (active=true: those showing now)', responses: { 200: { description: 'notices', content: json(z.array(NoticeView)) } } },

@@ -1,4 +1,5 @@
 import type { AwayReason, CounterStatus, FleetStatus } from './messages.ts';
+import type { AlertFacts, AlertKind } from './api.ts';
 
 /**
  * The words residents read, in the offices' own Polish (../shared/STANDARDS.md) with an English
@@ -46,4 +47,25 @@ export function faceLabels(scale: number): string[] {
     5: ['😠', '🙁', '😐', '🙂', '😄'],
   };
   return all[scale] ?? all[4]!;
+}
+
+/** What an alert says, in the reader's language, with times as `hhmm` shows them. */
+export function alertText(
+  a: { kind: AlertKind; site: string; counter: string | null; facts: AlertFacts },
+  lang: 'pl' | 'en',
+  hhmm: (ms: number) => string,
+): string {
+  const where = a.counter ? `${a.site}/${a.counter}` : a.site;
+  const at = a.facts.at === undefined ? '?' : hhmm(a.facts.at);
+  const who = a.facts.who ?? '?';
+  const n = a.facts.count ?? 0;
+  const text: Record<AlertKind, { pl: string; en: string }> = {
+    away_overdue: { pl: `${where}: ${who} zapowiedział(a) powrót o ${at} i nie wrócił(a)`, en: `${where}: ${who} announced a return at ${at} and is not back` },
+    offline: { pl: `${where}: brak połączenia (ostatnio ${at})`, en: `${where} is offline (last seen ${at})` },
+    unhappy_run: { pl: `${where}: ${n} złe oceny z rzędu`, en: `${where}: ${n} unhappy votes in a row` },
+    outbox_backlog: { pl: `${where}: ${n} zdarzeń czeka na wysłanie`, en: `${where} holds ${n} unsent events` },
+    clock_unsynced: { pl: `${where}: zegar niezsynchronizowany (zdarzenia datuje serwer)`, en: `${where}: its clock is not synchronised (events are dated by the bridge)` },
+    no_counter_available: { pl: `${where}: żadne stanowisko nie jest wolne ani nie obsługuje, a urząd jest otwarty`, en: `${where}: no counter is free or serving while the office is open` },
+  };
+  return text[a.kind][lang];
 }

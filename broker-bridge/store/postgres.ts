@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult, NoticeRecord, UserRecord } from './types.ts';
+import type { AlertFilter, AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult, NoticeRecord, UserRecord } from './types.ts';
 import { writeBatch } from './postgres-batch.ts';
 import type { AlertCondition } from '../alerts.ts';
-import { alertRecord, noticeRecord, userRecord } from './records.ts';
+import { alertRecord, alertWhere, noticeRecord, userRecord } from './records.ts';
 
 /** Each entry moves the schema one version on; the versions applied are kept in schema_migrations. */
 const MIGRATIONS: string[] = [
@@ -44,6 +44,8 @@ const MIGRATIONS: string[] = [
    CREATE INDEX notices_until ON notices (until);`,
   `CREATE TABLE users (username text PRIMARY KEY, password_hash text NOT NULL, role text NOT NULL, created_at bigint NOT NULL);
    CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);`,
+  `ALTER TABLE alerts ADD COLUMN facts text;
+   CREATE INDEX alerts_raised ON alerts (raised_at);`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -125,9 +127,9 @@ export class PostgresStore implements Store {
 
   async raiseAlert(c: AlertCondition, at: number): Promise<AlertRecord | null> {
     const r = await this.pool.query(
-      `INSERT INTO alerts (id, key, kind, site, counter, message, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO alerts (id, key, kind, site, counter, message, facts, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (key) DO NOTHING RETURNING *`,
-      [randomUUID(), c.key, c.kind, c.site, c.counter, c.message, at],
+      [randomUUID(), c.key, c.kind, c.site, c.counter, c.message, JSON.stringify(c.facts), at],
     );
     return r.rows[0] ? alertRecord(r.rows[0]) : null;
   }
@@ -137,9 +139,9 @@ export class PostgresStore implements Store {
     return r.rows.map(alertRecord);
   }
 
-  async listAlerts(f: { open?: boolean | undefined; limit: number }): Promise<AlertRecord[]> {
-    const where = f.open === true ? 'WHERE cleared_at IS NULL' : f.open === false ? 'WHERE cleared_at IS NOT NULL' : '';
-    const r = await this.pool.query(`SELECT * FROM alerts ${where} ORDER BY raised_at DESC LIMIT $1`, [f.limit]);
+  async listAlerts(f: AlertFilter): Promise<AlertRecord[]> {
+    const { where, params } = alertWhere(f, (n) => `$${n}`);
+    const r = await this.pool.query(`SELECT * FROM alerts ${where} ORDER BY raised_at DESC LIMIT $${params.length + 1}`, [...params, f.limit]);
     return r.rows.map(alertRecord);
   }
 

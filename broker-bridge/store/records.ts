@@ -1,4 +1,4 @@
-import type { AlertRecord, NoticeRecord, UserRecord } from './types.ts';
+import type { AlertFilter, AlertRecord, NoticeRecord, UserRecord } from './types.ts';
 
 // Rows as both stores return them (PostgreSQL's bigint comes back as a string), made into records.
 
@@ -9,6 +9,8 @@ export interface AlertRow {
   site: string;
   counter: string | null;
   message: string;
+  /** JSON; null on alerts raised before facts were kept. */
+  facts: string | null;
   raised_at: number;
   cleared_at: number | null;
   acked_at: number | null;
@@ -25,6 +27,7 @@ export function alertRecord(r: AlertRow): AlertRecord {
     site: r.site,
     counter: r.counter,
     message: r.message,
+    facts: r.facts === null ? {} : (JSON.parse(r.facts) as AlertRecord['facts']),
     raisedAt: Number(r.raised_at),
     clearedAt: r.cleared_at === null ? null : Number(r.cleared_at),
     ackedAt: r.acked_at === null ? null : Number(r.acked_at),
@@ -66,4 +69,21 @@ export interface UserRow {
 
 export function userRecord(r: UserRow): UserRecord {
   return { username: r.username, passwordHash: r.password_hash, role: r.role as UserRecord['role'], createdAt: Number(r.created_at) };
+}
+
+/** The WHERE clause of an alert listing, the same for both stores; `mark(n)` is the n-th placeholder. */
+export function alertWhere(f: AlertFilter, mark: (n: number) => string): { where: string; params: (string | number)[] } {
+  const terms: string[] = [];
+  const params: (string | number)[] = [];
+  const param = (sql: string, value: string | number): void => {
+    params.push(value);
+    terms.push(sql.replace('?', mark(params.length)));
+  };
+  if (f.open === true) terms.push('cleared_at IS NULL');
+  if (f.open === false) terms.push('cleared_at IS NOT NULL');
+  if (f.site !== undefined) param('site = ?', f.site);
+  if (f.kind !== undefined) param('kind = ?', f.kind);
+  if (f.from !== undefined) param('raised_at >= ?', f.from);
+  if (f.to !== undefined) param('raised_at < ?', f.to);
+  return { where: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params };
 }

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult, NoticeRecord, UserRecord } from './types.ts';
+import type { AlertFilter, AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult, NoticeRecord, UserRecord } from './types.ts';
 import type { AlertCondition } from '../alerts.ts';
-import { alertRecord, noticeRecord, userRecord, type AlertRow, type NoticeRow, type UserRow } from './records.ts';
+import { alertRecord, alertWhere, noticeRecord, userRecord, type AlertRow, type NoticeRow, type UserRow } from './records.ts';
 import { planBatch } from './batch.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 
@@ -74,6 +74,8 @@ const MIGRATIONS: string[] = [
    CREATE INDEX notices_until ON notices(until);`,
   `CREATE TABLE users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL);
    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  `ALTER TABLE alerts ADD COLUMN facts TEXT;
+   CREATE INDEX alerts_raised ON alerts(raised_at);`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -215,8 +217,8 @@ export class SqliteStore implements Store {
   async raiseAlert(c: AlertCondition, at: number): Promise<AlertRecord | null> {
     const id = randomUUID();
     const info = this.db
-      .prepare('INSERT INTO alerts (id, key, kind, site, counter, message, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
-      .run(id, c.key, c.kind, c.site, c.counter, c.message, at);
+      .prepare('INSERT INTO alerts (id, key, kind, site, counter, message, facts, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
+      .run(id, c.key, c.kind, c.site, c.counter, c.message, JSON.stringify(c.facts), at);
     return info.changes === 1 ? alertRecord(this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow) : null;
   }
 
@@ -230,9 +232,9 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async listAlerts(f: { open?: boolean | undefined; limit: number }): Promise<AlertRecord[]> {
-    const where = f.open === true ? 'WHERE cleared_at IS NULL' : f.open === false ? 'WHERE cleared_at IS NOT NULL' : '';
-    return (this.db.prepare(`SELECT * FROM alerts ${where} ORDER BY raised_at DESC LIMIT ?`).all(f.limit) as AlertRow[]).map(alertRecord);
+  async listAlerts(f: AlertFilter): Promise<AlertRecord[]> {
+    const { where, params } = alertWhere(f, () => '?');
+    return (this.db.prepare(`SELECT * FROM alerts ${where} ORDER BY raised_at DESC LIMIT ?`).all(...params, f.limit) as AlertRow[]).map(alertRecord);
   }
 
   async ackAlert(id: string, by: string, comment: string, at: number): Promise<AlertRecord | null> {

@@ -63,6 +63,16 @@ export interface WriteResult {
   previous: CounterRow | null;
 }
 
+/** Which alerts to list: still holding or ended, where, which kind, raised when (epoch ms, `to` exclusive). */
+export interface AlertFilter {
+  open?: boolean | undefined;
+  site?: string | undefined;
+  kind?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  limit: number;
+}
+
 export interface StoredEvent {
   event: CounterEvent;
   receivedAt: number;
@@ -111,7 +121,7 @@ export interface Store {
   raiseAlert(condition: AlertCondition, at: number): Promise<AlertRecord | null>;
   /** Clear the open alerts whose situation no longer holds (keys not in `holding`); returns them. */
   clearAlerts(holding: readonly string[], at: number): Promise<AlertRecord[]>;
-  listAlerts(filter: { open?: boolean | undefined; limit: number }): Promise<AlertRecord[]>;
+  listAlerts(filter: AlertFilter): Promise<AlertRecord[]>;
   /** A manager has seen it: who, and what they did about it. Null when there is no such alert. */
   ackAlert(id: string, by: string, comment: string, at: number): Promise<AlertRecord | null>;
   /** Notices to displays (notices.ts): kept, so what was shown where stays on record. */

@@ -79,7 +79,7 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
 
   it('keeps one alert per situation, clears it when it ends, and records who acknowledged it', async () => {
     const { store } = await open();
-    const c = { key: 'ratusz/okienko-1/offline/1', kind: 'offline' as const, site: 'ratusz', counter: 'okienko-1', message: 'offline' };
+    const c = { key: 'ratusz/okienko-1/offline/1', kind: 'offline' as const, site: 'ratusz', counter: 'okienko-1', message: 'offline', facts: { at: at - 5 } };
     const raised = await store.raiseAlert(c, at);
     expect(raised).toMatchObject({ ...c, raisedAt: at, clearedAt: null, ackedAt: null });
     expect(await store.raiseAlert(c, at + 1)).toBeNull();
@@ -90,6 +90,26 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     expect(await store.listAlerts({ open: true, limit: 10 })).toEqual([]);
     expect(await store.ackAlert(raised!.id, 'kierownik', 'wymieniony kabel', at + 4)).toMatchObject({ ackedBy: 'kierownik', comment: 'wymieniony kabel', ackedAt: at + 4 });
     expect(await store.ackAlert('00000000-0000-4000-8000-000000000000', 'x', '', at)).toBeNull();
+    await store.close();
+  });
+
+  it('lists the alert history by site, kind and when raised, newest first', async () => {
+    const { store } = await open();
+    const raise = (site: string, kind: 'offline' | 'unhappy_run', t: number) =>
+      store.raiseAlert({ key: `${site}/${kind}/${t}`, kind, site, counter: 'okienko-1', message: kind, facts: kind === 'unhappy_run' ? { count: 3 } : {} }, t);
+    await raise('ratusz', 'offline', at);
+    await raise('ratusz', 'unhappy_run', at + 10);
+    await raise('filia', 'offline', at + 20);
+    await store.clearAlerts([`filia/offline/${at + 20}`], at + 30);
+    const keys = async (f: Parameters<typeof store.listAlerts>[0]) => (await store.listAlerts(f)).map((a) => a.key);
+    expect(await keys({ limit: 10 })).toEqual([`filia/offline/${at + 20}`, `ratusz/unhappy_run/${at + 10}`, `ratusz/offline/${at}`]);
+    expect(await keys({ site: 'ratusz', limit: 10 })).toEqual([`ratusz/unhappy_run/${at + 10}`, `ratusz/offline/${at}`]);
+    expect(await keys({ kind: 'offline', limit: 10 })).toEqual([`filia/offline/${at + 20}`, `ratusz/offline/${at}`]);
+    expect(await keys({ from: at + 10, to: at + 20, limit: 10 })).toEqual([`ratusz/unhappy_run/${at + 10}`]);
+    expect(await keys({ open: false, site: 'ratusz', limit: 10 })).toEqual([`ratusz/unhappy_run/${at + 10}`, `ratusz/offline/${at}`]);
+    expect(await keys({ open: true, limit: 10 })).toEqual([`filia/offline/${at + 20}`]);
+    expect(await keys({ limit: 1 })).toEqual([`filia/offline/${at + 20}`]);
+    expect((await store.listAlerts({ kind: 'unhappy_run', limit: 1 }))[0]!.facts).toEqual({ count: 3 });
     await store.close();
   });
 

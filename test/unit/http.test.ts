@@ -83,13 +83,31 @@ describe('HTTP API', () => {
 
   it('lists alerts and takes an acknowledgement with a comment', async () => {
     expect((await app.inject('/api/alerts?open=true')).json()).toEqual([]);
-    const a = await store.raiseAlert({ key: 'k', kind: 'offline', site: 'ratusz', counter: 'okienko-1', message: 'ratusz/okienko-1 is offline' }, 1);
+    const a = await store.raiseAlert({ key: 'k', kind: 'offline', site: 'ratusz', counter: 'okienko-1', message: 'ratusz/okienko-1 is offline', facts: { at: 1 } }, 1);
     expect(((await app.inject('/api/alerts?open=true')).json() as { id: string }[]).map((x) => x.id)).toEqual([a!.id]);
     const ack = await app.inject({ method: 'POST', url: `/api/alerts/${a!.id}/ack`, payload: { comment: 'wiem, wymiana zasilacza', by: 'kierownik' } });
     expect(ack.statusCode).toBe(200);
     expect(ack.json()).toMatchObject({ ackedBy: 'kierownik', comment: 'wiem, wymiana zasilacza' });
     expect((await app.inject({ method: 'POST', url: '/api/alerts/nope/ack', payload: {} })).statusCode).toBe(404);
   });
+
+  it('filters the alert history, exports it as CSV, and names a bad filter', async () => {
+    await store.raiseAlert({ key: 'a', kind: 'offline', site: 'ratusz', counter: 'okienko-1', message: 'ratusz/okienko-1 is offline', facts: {} }, 1000);
+    await store.raiseAlert({ key: 'b', kind: 'unhappy_run', site: 'filia', counter: 'okienko-2', message: 'filia/okienko-2: 3 unhappy votes, "bad"', facts: { count: 3 } }, 2000);
+    const keys = async (q: string) => ((await app.inject(`/api/alerts?${q}`)).json() as { key: string }[]).map((x) => x.key);
+    expect(await keys('site=filia')).toEqual(['b']);
+    expect(await keys('kind=offline')).toEqual(['a']);
+    expect(await keys('from=1970-01-01T00:00:01.500Z')).toEqual(['b']);
+    const csv = await app.inject('/api/alerts?site=filia&format=csv');
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.body).toContain('raised_at,kind,site,counter,message,cleared_at,acked_at,acked_by,comment');
+    expect(csv.body).toContain('"filia/okienko-2: 3 unhappy votes, ""bad"""');
+    const bad = await app.inject('/api/alerts?kind=fire');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: 'bad_query', message: expect.stringMatching(/^kind:/) });
+    expect((await app.inject('/api/public/office')).json()).toEqual({ timeZone: 'Europe/Warsaw' });
+  });
+
 
   it('serves the satisfaction report as JSON and as CSV, and names a bad parameter', async () => {
     const t = Date.now() - 60_000;
