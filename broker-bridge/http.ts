@@ -167,7 +167,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     const ref = { site: String(req.body?.site ?? ''), counter: String(req.body?.counter ?? '') };
     if (!isValidId(ref.site) || !isValidId(ref.counter)) return reply.code(400).send({ error: 'bad_device', message: 'site and counter: lowercase letters, digits and "-"' });
     if (!deps.passwordFile) {
-      return reply.code(409).send({ error: 'no_password_file', message: `this bridge keeps no broker passwords: run \`npx okienko provision --site ${ref.site} --counter ${ref.counter}\` where the broker's password file is` });
+      return reply.code(409).send({ error: 'no_password_file', message: `this bridge keeps no broker passwords: run \`npx okienko provision --site ${ref.site} --counter ${ref.counter}\` where the broker's password file is, or start the bridge with --broker-password-file` });
     }
     const username = counterUsername(ref);
     return reply.code(201).send({ username, password: new PasswordFile(deps.passwordFile).set(username) });

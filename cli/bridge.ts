@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { DEFAULT_TIME_ZONE } from '@okienko/protocol';
 import { startBridge } from '@okienko/broker-bridge';
 import { DASHBOARD_DIST } from '@okienko/dashboard';
@@ -18,6 +19,12 @@ export const bridgeCommand: Command = {
     retentionDays: { flag: 'retention-days', env: 'OKIENKO_RETENTION_DAYS', schema: z.coerce.number().int().positive().optional(), help: 'Delete raw events older than this many days, hourly (vote counts and alerts stay). Default: keep all.' },
     httpPort: { flag: 'http-port', env: 'OKIENKO_HTTP_PORT', default: '8080', schema: port, help: 'Port of the dashboard and HTTP API.' },
     host: { flag: 'host', env: 'OKIENKO_HOST', default: '127.0.0.1', schema: host, help: 'Address the HTTP server listens on.' },
+    brokerPasswordFile: {
+      flag: 'broker-password-file',
+      env: 'OKIENKO_BROKER_PASSWORD_FILE',
+      schema: z.string().min(1).optional(),
+      help: "The broker's password file (as `okienko provision` and `okienko broker --password-file` use it), when this bridge may write it: admins then create a new counter's credentials on the dashboard's devices page. The embedded broker reads new entries at once; Mosquitto needs `okienko provision --mosquitto DIR` and a reload.",
+    },
     timeZone: { flag: 'time-zone', env: 'OKIENKO_TIME_ZONE', default: DEFAULT_TIME_ZONE, schema: z.string().min(1), help: 'The office\'s time zone (for "today").' },
     logLevel: { flag: 'log-level', env: 'OKIENKO_LOG_LEVEL', default: 'info', schema: logLevel, help: 'Log level.' },
   },
@@ -37,6 +44,7 @@ export const bridgeCommand: Command = {
       http: { host: v.host as string, port: v.httpPort as number },
       timeZone: v.timeZone as string,
       retentionDays: v.retentionDays as number | undefined,
+      passwordFile: v.brokerPasswordFile ? path.resolve(v.brokerPasswordFile as string) : undefined,
       dashboardDir: DASHBOARD_DIST,
       log,
     });

@@ -16,6 +16,7 @@ const PAGES: Record<string, { html: string; title: string; css?: string; bodyCla
   login: { html: 'login.html', title: 'okienko — logowanie' },
   reports: { html: 'reports.html', title: 'okienko — raporty' },
   devices: { html: 'devices.html', title: 'okienko — urządzenia' },
+  alerts: { html: 'alerts.html', title: 'okienko — historia alertów' },
 };
 
 function page(entry: string, p: (typeof PAGES)[string]): string {

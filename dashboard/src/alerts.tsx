@@ -1,120 +1,116 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AlertView } from '@okienko/protocol/api';
-import { hhmm } from './format.ts';
-import { send } from './api.ts';
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { AlertKind, AlertView } from '@okienko/protocol/api';
+import { dateTime, loadOffice, officeDate, officeMidnight, w } from './i18n.ts';
+import { alertLine } from './alert-panel.tsx';
+import { TopBar } from './top.tsx';
 
-/** Open alerts from /api/alerts, kept current by the live stream's `alert` messages. */
-export function useAlerts(source: EventSource | null): { alerts: AlertView[]; refresh(): void } {
-  const [alerts, setAlerts] = useState(new Map<string, AlertView>());
-  const refresh = (): void => {
-    void fetch('/api/alerts?open=true&limit=200')
-      .then((r) => r.json() as Promise<AlertView[]>)
-      .then((list) => setAlerts(new Map(list.map((a) => [a.id, a]))))
-      .catch(() => {});
-  };
+/**
+ * `/alerts`: every alert kept (M4: what went wrong, when, and who saw to it), filtered by site,
+ * kind, period and whether it still holds; the CSV link exports exactly the rows shown.
+ */
+const DAY = 86_400_000;
+const KINDS = Object.keys(w.kinds) as AlertKind[];
+
+function AlertHistory() {
+  const [sites, setSites] = useState<string[]>([]);
+  const [site, setSite] = useState('');
+  const [kind, setKind] = useState('');
+  const [from, setFrom] = useState(officeDate(Date.now() - 6 * DAY));
+  const [to, setTo] = useState(officeDate(Date.now()));
+  const [onlyOpen, setOnlyOpen] = useState(false);
+  const [alerts, setAlerts] = useState<AlertView[] | null>(null);
+  const after = (isoDate: string): string => officeDate(officeMidnight(isoDate) + DAY + 3 * 3_600_000);
+  const query = new URLSearchParams({
+    from: new Date(officeMidnight(from)).toISOString(),
+    to: new Date(officeMidnight(after(to))).toISOString(),
+    limit: '1000',
+    ...(site ? { site } : {}),
+    ...(kind ? { kind } : {}),
+    ...(onlyOpen ? { open: 'true' } : {}),
+  }).toString();
   useEffect(() => {
-    if (!source) return;
-    refresh();
-    const onAlert = (e: Event): void => {
-      const a = JSON.parse((e as MessageEvent<string>).data) as AlertView;
-      setAlerts((prev) => {
-        const next = new Map(prev);
-        if (a.clearedAt === null) next.set(a.id, a);
-        else next.delete(a.id); // ended by itself: it stays in the history, not on the panel
-        return next;
-      });
-    };
-    // After a reconnect the stream starts over: fetch what was raised meanwhile.
-    source.addEventListener('snapshot', refresh);
-    source.addEventListener('alert', onAlert);
-    return () => {
-      source.removeEventListener('snapshot', refresh);
-      source.removeEventListener('alert', onAlert);
-    };
-  }, [source]);
-  return { alerts: [...alerts.values()].sort((a, b) => b.raisedAt - a.raisedAt), refresh };
-}
-
-/** A short tone for a new alert (Web Audio: no file to fetch). */
-function beep(): void {
-  const ctx = new AudioContext();
-  const osc = ctx.createOscillator();
-  osc.frequency.value = 880;
-  osc.connect(ctx.destination);
-  osc.start();
-  osc.stop(ctx.currentTime + 0.25);
-}
-
-function AlertItem({ a, onAcked }: { a: AlertView; onAcked(): void }) {
-  const [open, setOpen] = useState(false);
-  const [comment, setComment] = useState('');
-  const ack = async (e: Event): Promise<void> => {
-    e.preventDefault();
-    const res = await send('POST', `/api/alerts/${a.id}/ack`, { comment });
-    if (!res.ok) return;
-    setOpen(false);
-    onAcked();
-  };
+    void fetch('/api/counters').then(async (r) => r.ok && setSites([...new Set(((await r.json()) as { site: string }[]).map((c) => c.site))].sort()));
+  }, []);
+  useEffect(() => {
+    setAlerts(null);
+    void fetch(`/api/alerts?${query}`).then(async (r) => {
+      if (r.status === 401) location.href = '/login?next=/alerts';
+      else if (r.ok) setAlerts((await r.json()) as AlertView[]);
+    });
+  }, [query]);
+  const value = (e: Event): string => (e.target as HTMLInputElement | HTMLSelectElement).value;
   return (
-    <li class={`alert alert-${a.kind}${a.ackedAt ? ' acked' : ''}`} data-alert={a.kind} data-site={a.site}>
-      <div>
-        <time>{hhmm(a.raisedAt)}</time> {a.message}
-      </div>
-      {a.ackedAt ? (
-        <div class="acked-by" data-testid="acked">
-          potwierdzone {hhmm(a.ackedAt)} przez {a.ackedBy}
-          {a.comment ? `: ${a.comment}` : ''}
-        </div>
-      ) : open ? (
-        <form onSubmit={(e) => void ack(e)}>
+    <>
+      <TopBar title={w.alertHistory} />
+      <main id="main">
+        <h2>{w.alertHistoryTitle}</h2>
+        <form class="filters" onSubmit={(e) => e.preventDefault()}>
           <label>
-            Komentarz / comment
-            <textarea value={comment} onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)} rows={2} />
+            {w.site}{' '}
+            <select value={site} onChange={(e) => setSite(value(e))} data-testid="alerts-site">
+              <option value="">{w.all}</option>
+              {sites.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
           </label>
-          <button type="submit">Zapisz potwierdzenie</button>
+          <label>
+            {w.kind}{' '}
+            <select value={kind} onChange={(e) => setKind(value(e))} data-testid="alerts-kind">
+              <option value="">{w.all}</option>
+              {KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {w.kinds[k]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {w.from} <input type="date" value={from} max={to} onChange={(e) => setFrom(value(e))} />
+          </label>
+          <label>
+            {w.to} <input type="date" value={to} min={from} onChange={(e) => setTo(value(e))} />
+          </label>
+          <label>
+            <input type="checkbox" checked={onlyOpen} onChange={(e) => setOnlyOpen((e.target as HTMLInputElement).checked)} /> {w.onlyOpen}
+          </label>
+          <a class="csv" href={`/api/alerts?${query}&format=csv`} download>
+            CSV
+          </a>
         </form>
-      ) : (
-        <button type="button" onClick={() => setOpen(true)}>
-          Potwierdź / acknowledge
-        </button>
-      )}
-    </li>
+        {alerts === null ? (
+          <p>{w.loading}</p>
+        ) : alerts.length === 0 ? (
+          <p>{w.noAlerts}</p>
+        ) : (
+          <table class="scores" data-testid="alert-history">
+            <thead>
+              <tr>
+                <th scope="col">{w.raised}</th>
+                <th scope="col">{w.kind}</th>
+                <th scope="col">{w.text}</th>
+                <th scope="col">{w.ended}</th>
+                <th scope="col">{w.acked}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {alerts.map((a) => (
+                <tr key={a.id} data-alert={a.kind} data-site={a.site}>
+                  <td>{dateTime(a.raisedAt)}</td>
+                  <td>{w.kinds[a.kind]}</td>
+                  <th scope="row">{alertLine(a)}</th>
+                  <td>{a.clearedAt === null ? w.stillOpen : dateTime(a.clearedAt)}</td>
+                  <td data-testid="acked">{a.ackedAt === null ? '—' : `${w.ackedBy(dateTime(a.ackedAt), a.ackedBy ?? '?')}${a.comment ? `: ${a.comment}` : ''}`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </main>
+    </>
   );
 }
 
-/** New alerts show at once; with sound and browser notifications when the manager turns them on. */
-export function AlertsPanel({ alerts, refresh }: { alerts: AlertView[]; refresh(): void }) {
-  const [sound, setSound] = useState(false);
-  const seen = useRef(new Set<string>());
-  useEffect(() => {
-    const fresh = alerts.filter((a) => !seen.current.has(a.id));
-    for (const a of alerts) seen.current.add(a.id);
-    if (fresh.length === 0 || seen.current.size === fresh.length) return; // the first load is not news
-    if (sound) beep();
-    if ('Notification' in window && Notification.permission === 'granted') for (const a of fresh) new Notification('okienko', { body: a.message });
-  }, [alerts, sound]);
-  return (
-    <section class="panel alerts" aria-labelledby="alerts-h">
-      <h2 id="alerts-h">
-        Alerty <small>({alerts.length})</small>
-      </h2>
-      <div class="panel-tools">
-        <label>
-          <input type="checkbox" checked={sound} onChange={(e) => setSound((e.target as HTMLInputElement).checked)} /> dźwięk
-        </label>
-        {'Notification' in window && Notification.permission === 'default' ? (
-          <button type="button" onClick={() => void Notification.requestPermission()}>
-            powiadomienia
-          </button>
-        ) : null}
-        <a href="/api/alerts?limit=200">historia</a>
-      </div>
-      {alerts.length === 0 ? <p>Brak otwartych alertów. / No open alerts.</p> : null}
-      <ul>
-        {alerts.map((a) => (
-          <AlertItem key={a.id} a={a} onAcked={refresh} />
-        ))}
-      </ul>
-    </section>
-  );
-}
+await loadOffice();
+render(<AlertHistory />, document.getElementById('app')!);

@@ -3,12 +3,11 @@ import { memo } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
 import { AWAY_REASON_TEXT, PHRASES, STATUS_TEXT, faceLabels } from '@okienko/protocol/wording';
 import type { CounterView } from './live.ts';
-import { hhmm } from './format.ts';
+import { hhmm, lang, loadOffice, w } from './i18n.ts';
 import { Face } from './face.tsx';
-import { AlertsPanel, useAlerts } from './alerts.tsx';
+import { AlertsPanel, useAlerts } from './alert-panel.tsx';
 import { NoticesPanel } from './notices.tsx';
-import { send } from './api.ts';
-import type { Me } from '@okienko/protocol/api';
+import { TopBar } from './top.tsx';
 
 type Connection = 'connecting' | 'live' | 'lost';
 
@@ -68,23 +67,25 @@ function Notice({ c, now }: { c: CounterView; now: number }) {
   return (
     <div class="notice">
       <div class="back-at">
-        {PHRASES.backAt(hhmm(n.backAt)).pl}
+        {PHRASES.backAt(hhmm(n.backAt))[lang]}
         {!overdue && (
           <span class="countdown" data-testid="countdown">
             {' '}
-            (za {Math.max(1, Math.ceil((n.backAt - now) / 60_000))} min)
+            {w.inMinutes(Math.max(1, Math.ceil((n.backAt - now) / 60_000)))}
           </span>
         )}
         {overdue && (
-          <span class="overdue" data-testid="overdue" title="Minął zapowiedziany czas powrotu / past the announced return">
-            spóźnienie
+          <span class="overdue" data-testid="overdue" title={w.overdueTitle}>
+            {w.overdue}
           </span>
         )}
       </div>
-      <div>Powód: {AWAY_REASON_TEXT[n.reason].pl}</div>
+      <div>
+        {w.reason}: {AWAY_REASON_TEXT[n.reason][lang]}
+      </div>
       {n.substitute && (
         <div>
-          {PHRASES.meanwhile.pl} <strong>{n.substitute.name}</strong>, {n.substitute.where}
+          {PHRASES.meanwhile[lang]} <strong>{n.substitute.name}</strong>, {n.substitute.where}
         </div>
       )}
       <div class="signed">— {n.signedBy.name}</div>
@@ -100,16 +101,13 @@ function Card({ c, now }: { c: CounterView; now: number }) {
       <header>
         <h3>{c.counter}</h3>
         <span class="status" data-testid="status">
-          {text.pl}
-          <small lang="en">{text.en}</small>
+          {text[lang]}
         </span>
       </header>
       <div class="clerk" data-testid="clerk">{c.clerk?.name ?? '—'}</div>
-      <div class="since">
-        {c.status === 'offline' ? `ostatnio widziany ${hhmm(c.lastSeen)}` : c.since ? `od ${hhmm(c.since)}` : ''}
-      </div>
+      <div class="since">{c.status === 'offline' ? w.lastSeen(hhmm(c.lastSeen)) : c.since ? w.since(hhmm(c.since)) : ''}</div>
       <Notice c={c} now={now} />
-      <ul class="faces" aria-label="Oceny dzisiaj / today's feedback">
+      <ul class="faces" aria-label={w.todaysFeedback}>
         {faces.map((label, i) => (
           <li key={i} data-face={i + 1}>
             <Face index={i + 1} scale={c.scale} />
@@ -119,28 +117,11 @@ function Card({ c, now }: { c: CounterView; now: number }) {
         ))}
       </ul>
       {c.panelUrl && (
-        <a class="panel-link" href={c.panelUrl} target="_blank" rel="noopener">
-          panel
+        <a class="panel-link" href={c.panelUrl} target="_blank" rel="noopener" aria-label={w.panelOf(c.counter)}>
+          {w.panel}
         </a>
       )}
     </article>
-  );
-}
-
-/** Who is signed in, and the way out. */
-function Who() {
-  const [me, setMe] = useState<Me | null>(null);
-  useEffect(() => {
-    void fetch('/api/auth/me').then(async (r) => r.ok && setMe((await r.json()) as Me));
-  }, []);
-  if (!me) return null;
-  return (
-    <span class="who-am-i" data-testid="me">
-      {me.username} ({me.role}){' '}
-      <button type="button" onClick={() => void send('POST', '/api/auth/logout').then(() => (location.href = '/login'))}>
-        wyloguj / sign out
-      </button>
-    </span>
   );
 }
 
@@ -148,7 +129,7 @@ function Who() {
  * One collator for every sort: localeCompare with options builds a new one per comparison, which
  * made sorting 1,000 cards the most of a redraw.
  */
-const byName = new Intl.Collator('pl', { numeric: true });
+const byName = new Intl.Collator(lang, { numeric: true });
 
 /** A card renders again only when its counter (or, away, the clock) changed: 1,000 cards, one redraw. */
 const MemoCard = memo(Card);
@@ -168,42 +149,36 @@ function App() {
   }
   return (
     <>
-      <header class="top">
-        <h1>okienko</h1>
-        <span class={`connection ${connection}`} data-testid="connection">
-          {connection === 'live' ? 'na żywo' : connection === 'lost' ? 'brak połączenia — ponawiam' : 'łączenie…'}
+      <TopBar>
+        <span class={`connection ${connection}`} data-testid="connection" role="status">
+          {connection === 'live' ? w.live : connection === 'lost' ? w.lost : w.connecting}
         </span>
-        <a href="/reports">raporty</a>
-        <a href="/devices">urządzenia</a>
-        <a href="/lobby">tablica w holu</a>
-        <a href="/sim">wirtualne panele</a>
-        <Who />
-      </header>
+      </TopBar>
       <div class="layout">
-      <main>
+      <main id="main">
         <form class="filters" onSubmit={(e) => e.preventDefault()}>
           <label>
-            Biuro / site{' '}
+            {w.site}{' '}
             <select data-testid="filter-site" value={siteFilter} onChange={(e) => setSiteFilter((e.target as HTMLSelectElement).value)}>
-              <option value="">wszystkie / all</option>
+              <option value="">{w.all}</option>
               {allSites.map((site) => (
                 <option key={site}>{site}</option>
               ))}
             </select>
           </label>
           <label>
-            Stan / state{' '}
+            {w.state}{' '}
             <select data-testid="filter-state" value={stateFilter} onChange={(e) => setStateFilter((e.target as HTMLSelectElement).value)}>
-              <option value="">wszystkie / all</option>
+              <option value="">{w.all}</option>
               {(['available', 'serving', 'away', 'closed', 'offline'] as const).map((st) => (
                 <option key={st} value={st}>
-                  {STATUS_TEXT[st].pl}
+                  {STATUS_TEXT[st][lang]}
                 </option>
               ))}
             </select>
           </label>
         </form>
-        {counters.size === 0 && <p>Brak stanowisk — czekam na pierwsze zgłoszenie. / No counters yet.</p>}
+        {counters.size === 0 && <p>{w.noCounters}</p>}
         {[...bySite.entries()]
           .sort(([a], [b]) => byName.compare(a, b))
           .map(([site, list]) => (
@@ -229,4 +204,5 @@ function App() {
   );
 }
 
+await loadOffice();
 render(<App />, document.getElementById('app')!);

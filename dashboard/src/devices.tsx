@@ -1,8 +1,9 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { CounterView } from '@okienko/protocol';
-import { hhmm } from './format.ts';
+import { dateTime, loadOffice, w } from './i18n.ts';
 import { send } from './api.ts';
+import { TopBar } from './top.tsx';
 
 /**
  * The counters as devices, for IT: last seen, software version, what waits in the outbox (and
@@ -27,25 +28,22 @@ function Devices() {
     e.preventDefault();
     const res = await send('POST', '/api/devices', { site, counter });
     const body = (await res.json()) as { username?: string; password?: string; message?: string };
-    setResult(res.ok ? `użytkownik / username: ${body.username}\nhasło / password: ${body.password}\n(pokazane raz / shown once)` : (body.message ?? `błąd ${res.status}`));
+    setResult(res.ok ? w.credentials(body.username ?? '', body.password ?? '') : (body.message ?? w.error(res.status)));
   };
   return (
     <>
-      <header class="top">
-        <h1>okienko — urządzenia</h1>
-        <a href="/">tablica na żywo</a>
-      </header>
-      <main>
+      <TopBar title={w.devicesTitle} />
+      <main id="main">
         <table class="scores devices" data-testid="devices">
           <thead>
             <tr>
-              <th scope="col">stanowisko</th>
-              <th scope="col">połączone / online</th>
-              <th scope="col">ostatnio / last seen</th>
-              <th scope="col">wersja / version</th>
-              <th scope="col">w kolejce / outbox</th>
-              <th scope="col">odrzucone / refused</th>
-              <th scope="col">zegar / clock</th>
+              <th scope="col">{w.counter}</th>
+              <th scope="col">{w.online}</th>
+              <th scope="col">{w.lastSeenCol}</th>
+              <th scope="col">{w.version}</th>
+              <th scope="col">{w.outbox}</th>
+              <th scope="col">{w.refused}</th>
+              <th scope="col">{w.clock}</th>
             </tr>
           </thead>
           <tbody>
@@ -54,26 +52,26 @@ function Devices() {
                 <th scope="row">
                   {c.site}/{c.counter}
                 </th>
-                <td>{c.online ? 'tak / yes' : 'nie / no'}</td>
-                <td>{hhmm(c.lastSeen)}</td>
+                <td>{c.online ? w.yes : w.no}</td>
+                <td>{dateTime(c.lastSeen)}</td>
                 <td>{c.version ?? '—'}</td>
                 <td class={(c.health?.outboxPending ?? 0) > 0 ? 'warn' : ''}>{c.health?.outboxPending ?? '—'}</td>
                 <td class={(c.health?.outboxRefused ?? 0) > 0 ? 'warn' : ''}>{c.health?.outboxRefused ?? '—'}</td>
-                <td class={c.clockSynced === false ? 'warn' : ''}>{c.clockSynced === true ? 'zsynchronizowany' : c.clockSynced === false ? 'NIE / not synced' : '—'}</td>
+                <td class={c.clockSynced === false ? 'warn' : ''}>{c.clockSynced === true ? w.synced : c.clockSynced === false ? w.notSynced : '—'}</td>
               </tr>
             ))}
           </tbody>
         </table>
         <section class="panel" aria-labelledby="new-h">
-          <h2 id="new-h">Nowe stanowisko / a new counter</h2>
+          <h2 id="new-h">{w.newCounter}</h2>
           <form onSubmit={(e) => void provision(e)}>
             <label>
-              Biuro / site <input required pattern="[a-z0-9-]+" value={site} onInput={(e) => setSite((e.target as HTMLInputElement).value)} />
+              {w.site} <input required pattern="[a-z0-9-]+" value={site} onInput={(e) => setSite((e.target as HTMLInputElement).value)} />
             </label>
             <label>
-              Stanowisko / counter <input required pattern="[a-z0-9-]+" value={counter} onInput={(e) => setCounter((e.target as HTMLInputElement).value)} />
+              {w.counter} <input required pattern="[a-z0-9-]+" value={counter} onInput={(e) => setCounter((e.target as HTMLInputElement).value)} />
             </label>
-            <button type="submit">Utwórz dane logowania / create credentials</button>
+            <button type="submit">{w.createCredentials}</button>
           </form>
           {result ? <pre data-testid="credentials">{result}</pre> : null}
         </section>
@@ -82,4 +80,5 @@ function Devices() {
   );
 }
 
+await loadOffice();
 render(<Devices />, document.getElementById('app')!);

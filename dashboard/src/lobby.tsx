@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { AWAY_REASON_TEXT, PHRASES, STATUS_TEXT } from '@okienko/protocol/wording';
 import type { LobbyCounter, LobbyView } from '@okienko/protocol/api';
-import { hhmm } from './format.ts';
+import { hhmm, loadOffice } from './format.ts';
 
 /**
  * The hall screen for residents: which counters are free, serving, away (back at HH:MM, who helps
@@ -126,4 +126,5 @@ function Lobby() {
   );
 }
 
+await loadOffice();
 render(<Lobby />, document.getElementById('app')!);

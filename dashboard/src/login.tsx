@@ -1,5 +1,7 @@
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
+import { w } from './i18n.ts';
+import { LanguageSwitch } from './top.tsx';
 
 /** Sign in, then back to where the person was going (only a path on this site). */
 function Login() {
@@ -12,25 +14,26 @@ function Login() {
     e.preventDefault();
     const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
     if (res.ok) location.href = target;
-    else setError(res.status === 429 ? 'Zbyt wiele nieudanych prób — spróbuj za 15 minut. / Too many attempts.' : 'Zła nazwa użytkownika lub hasło. / Wrong username or password.');
+    else setError(res.status === 429 ? w.tooMany : w.wrongLogin);
   };
   return (
     <main class="login">
       <h1>okienko</h1>
+      <LanguageSwitch />
       <form onSubmit={(e) => void submit(e)}>
         <label>
-          Użytkownik <span lang="en">/ username</span>
+          {w.username}
           <input name="username" autocomplete="username" required value={username} onInput={(e) => setUsername((e.target as HTMLInputElement).value)} />
         </label>
         <label>
-          Hasło <span lang="en">/ password</span>
+          {w.password}
           <input name="password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
         </label>
-        <button type="submit">Zaloguj / sign in</button>
+        <button type="submit">{w.signIn}</button>
         {error ? <p role="alert" class="error">{error}</p> : null}
       </form>
       <p>
-        <a href="/lobby">Tablica dla mieszkańców / lobby board</a>
+        <a href="/lobby">{w.lobbyLink}</a>
       </p>
     </main>
   );

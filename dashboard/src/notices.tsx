@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { NoticeView } from '@okienko/protocol/api';
-import { hhmm } from './format.ts';
+import { hhmm, w } from './i18n.ts';
 import { send as call } from './api.ts';
 
 /** Send a notice to one counter's or a whole site's displays, for some minutes; see what shows where. */
@@ -12,7 +12,7 @@ export function NoticesPanel({ counters }: { counters: { site: string; counter: 
   const [counter, setCounter] = useState('');
   const [text, setText] = useState('');
   const [minutes, setMinutes] = useState(30);
-  const [from, setFrom] = useState('Kierownik BOM');
+  const [from, setFrom] = useState(w.defaultSender);
   const chosenSite = site || sites[0] || '';
   const load = (): void => {
     void fetch('/api/notices?active=true')
@@ -40,10 +40,10 @@ export function NoticesPanel({ counters }: { counters: { site: string; counter: 
   };
   return (
     <section class="panel notices" aria-labelledby="notices-h">
-      <h2 id="notices-h">Komunikaty na wyświetlacze</h2>
+      <h2 id="notices-h">{w.notices}</h2>
       <form onSubmit={(e) => void send(e)}>
         <label>
-          Biuro / site
+          {w.site}
           <select value={chosenSite} onChange={(e) => {
               setSite((e.target as HTMLSelectElement).value);
               setCounter('');
@@ -54,9 +54,9 @@ export function NoticesPanel({ counters }: { counters: { site: string; counter: 
           </select>
         </label>
         <label>
-          Stanowisko / counter
+          {w.counter}
           <select value={counter} onChange={(e) => setCounter((e.target as HTMLSelectElement).value)}>
-            <option value="">wszystkie / whole site</option>
+            <option value="">{w.wholeSite}</option>
             {counters
               .filter((c) => c.site === chosenSite)
               .map((c) => (
@@ -65,26 +65,26 @@ export function NoticesPanel({ counters }: { counters: { site: string; counter: 
           </select>
         </label>
         <label>
-          Treść / text
+          {w.text}
           <textarea required maxLength={200} rows={2} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
         </label>
         <label>
-          Od kogo / from
+          {w.sender}
           <input required maxLength={80} value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
         </label>
         <label>
-          Minut / minutes
+          {w.minutes}
           <input type="number" min={1} max={10080} required value={minutes} onInput={(e) => setMinutes(Number((e.target as HTMLInputElement).value))} />
         </label>
-        <button type="submit">Wyślij / send</button>
+        <button type="submit">{w.send}</button>
         {error ? <p role="alert" class="error">{error}</p> : null}
       </form>
       <ul>
         {notices.map((n) => (
           <li key={n.id} data-notice={n.id}>
-            <strong>{n.counter ? `${n.site}/${n.counter}` : `${n.site} (wszystkie)`}</strong> do {hhmm(n.until)}: {n.text} — {n.from}{' '}
+            <strong>{n.counter ? `${n.site}/${n.counter}` : w.siteWide(n.site)}</strong> {w.until(hhmm(n.until))}: {n.text} — {n.from}{' '}
             <button type="button" onClick={() => void withdraw(n.id)}>
-              Wycofaj / withdraw
+              {w.withdraw}
             </button>
           </li>
         ))}

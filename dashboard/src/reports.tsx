@@ -1,5 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { dayMonth, loadOffice, officeDate, officeMidnight, w } from './i18n.ts';
+import { TopBar } from './top.tsx';
 
 /**
  * Reports for managers (M1, M3, M7): satisfaction over days, an hour × weekday heat map, the share
@@ -21,8 +23,6 @@ interface AvailabilityRow {
 }
 
 const DAY = 86_400_000;
-const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-const WEEKDAYS_PL = ['pon', 'wt', 'śr', 'czw', 'pt', 'sob', 'nd'];
 const FACE_COLOURS = ['#b91c1c', '#c2410c', '#65a30d', '#15803d', '#166534'];
 
 function useReport<T>(url: string): T[] | null {
@@ -51,13 +51,13 @@ function Section({ title, csv, children }: { title: string; csv: string; childre
 
 /** Score per day as bars, each with its number. */
 function Trend({ rows }: { rows: FeedbackRow[] }) {
-  if (rows.length === 0) return <p>Brak ocen w tym okresie. / No votes in this period.</p>;
-  const w = Math.max(320, rows.length * 56);
+  if (rows.length === 0) return <p>{w.noVotes}</p>;
+  const width = Math.max(320, rows.length * 56);
   const h = 180;
   const top = 20; // room for the number above a full bar
-  const bar = (w - 20) / rows.length;
+  const bar = (width - 20) / rows.length;
   return (
-    <svg class="chart" viewBox={`0 0 ${w} ${h + top + 40}`} role="img" aria-label="Zadowolenie dzień po dniu / satisfaction by day" data-testid="trend">
+    <svg class="chart" viewBox={`0 0 ${width} ${h + top + 40}`} role="img" aria-label={w.byDay} data-testid="trend">
       {rows.map((r, i) => {
         const bh = ((r.score ?? 0) / 100) * h;
         return (
@@ -67,7 +67,7 @@ function Trend({ rows }: { rows: FeedbackRow[] }) {
               {r.score ?? '—'}
             </text>
             <text x={10 + i * bar + bar / 2} y={top + h + 18} text-anchor="middle" font-size="11">
-              {r.group.slice(5)} ({r.votes})
+              {dayMonth(r.group)} ({r.votes})
             </text>
           </g>
         );
@@ -80,15 +80,15 @@ function Trend({ rows }: { rows: FeedbackRow[] }) {
 function HeatMap({ rows }: { rows: FeedbackRow[] }) {
   const cells = new Map(rows.map((r) => [r.group.replace(/^\d /, ''), r]));
   const hours = [...new Set(rows.map((r) => r.group.slice(-5)))].sort();
-  if (hours.length === 0) return <p>Brak ocen w tym okresie. / No votes in this period.</p>;
+  if (hours.length === 0) return <p>{w.noVotes}</p>;
   const keys = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
   return (
     <table class="heat" data-testid="heatmap">
-      <caption>Średnia ocena (0-100) i liczba ocen / score and votes</caption>
+      <caption>{w.heatCaption}</caption>
       <thead>
         <tr>
-          <th scope="col">godz.</th>
-          {WEEKDAYS_PL.map((d) => (
+          <th scope="col">{w.hour}</th>
+          {w.weekdays.map((d) => (
             <th scope="col" key={d}>{d}</th>
           ))}
         </tr>
@@ -125,7 +125,7 @@ function FaceShares({ rows }: { rows: FeedbackRow[] }) {
         const labels = Array.from({ length: scale }, (_, i) => `${i + 1}/${scale}`);
         return (
           <li key={r.group}>
-            <strong>{r.group}</strong> — {r.votes} ocen, wynik {r.score ?? '—'}
+            <strong>{r.group}</strong> — {w.sharesLine(r.votes, r.score === null ? '—' : String(r.score))}
             <div class="stack" aria-hidden="true">
               {labels.map((_, i) => {
                 const n = r.faces[String(i + 1)] ?? 0;
@@ -146,8 +146,8 @@ function Scores({ rows, label }: { rows: FeedbackRow[]; label: string }) {
       <thead>
         <tr>
           <th scope="col">{label}</th>
-          <th scope="col">ocen / votes</th>
-          <th scope="col">wynik / score</th>
+          <th scope="col">{w.votes}</th>
+          <th scope="col">{w.score}</th>
         </tr>
       </thead>
       <tbody>
@@ -169,12 +169,12 @@ function Availability({ rows }: { rows: AvailabilityRow[] }) {
     <table class="scores" data-testid="availability">
       <thead>
         <tr>
-          <th scope="col">stanowisko</th>
-          <th scope="col">wolne min</th>
-          <th scope="col">obsługa min</th>
-          <th scope="col">nieobecność min</th>
-          <th scope="col">obsadzone %</th>
-          <th scope="col">obsłużeni klienci</th>
+          <th scope="col">{w.counter}</th>
+          <th scope="col">{w.freeMin}</th>
+          <th scope="col">{w.servingMin}</th>
+          <th scope="col">{w.awayMin}</th>
+          <th scope="col">{w.staffedPct}</th>
+          <th scope="col">{w.served}</th>
         </tr>
       </thead>
       <tbody>
@@ -194,10 +194,12 @@ function Availability({ rows }: { rows: AvailabilityRow[] }) {
 }
 
 function Reports() {
-  const [from, setFrom] = useState(isoDay(Date.now() - 6 * DAY));
-  const [to, setTo] = useState(isoDay(Date.now()));
-  // Whole days in the office's zone are the server's business: we pass the local midnights.
-  const period = `from=${encodeURIComponent(new Date(`${from}T00:00:00`).toISOString())}&to=${encodeURIComponent(new Date(new Date(`${to}T00:00:00`).getTime() + DAY).toISOString())}`;
+  const [from, setFrom] = useState(officeDate(Date.now() - 6 * DAY));
+  const [to, setTo] = useState(officeDate(Date.now()));
+  // Whole days as the office counts them, whatever zone this browser is in: from its midnight
+  // on the first day to its midnight after the last.
+  const after = (isoDate: string): string => officeDate(officeMidnight(isoDate) + DAY + 3 * 3_600_000);
+  const period = `from=${new Date(officeMidnight(from)).toISOString()}&to=${new Date(officeMidnight(after(to))).toISOString()}`;
   const url = (kind: string, groupBy: string): string => `/api/reports/${kind}?${period}&groupBy=${groupBy}`;
   const byDay = useReport<FeedbackRow>(url('feedback', 'day'));
   const heat = useReport<FeedbackRow>(url('feedback', 'weekday_hour'));
@@ -207,40 +209,38 @@ function Reports() {
   const availability = useReport<AvailabilityRow>(url('availability', 'counter'));
   return (
     <>
-      <header class="top">
-        <h1>okienko — raporty</h1>
-        <a href="/">tablica na żywo</a>
-      </header>
-      <main class="reports">
+      <TopBar title={w.reportsTitle} />
+      <main id="main" class="reports">
         <form class="filters" onSubmit={(e) => e.preventDefault()}>
           <label>
-            od / from <input type="date" value={from} max={to} onChange={(e) => setFrom((e.target as HTMLInputElement).value)} data-testid="from" />
+            {w.from} <input type="date" value={from} max={to} onChange={(e) => setFrom((e.target as HTMLInputElement).value)} data-testid="from" />
           </label>
           <label>
-            do / to <input type="date" value={to} min={from} onChange={(e) => setTo((e.target as HTMLInputElement).value)} data-testid="to" />
+            {w.to} <input type="date" value={to} min={from} onChange={(e) => setTo((e.target as HTMLInputElement).value)} data-testid="to" />
           </label>
         </form>
-        <Section title="Zadowolenie dzień po dniu / satisfaction by day" csv={url('feedback', 'day')}>
-          {byDay ? <Trend rows={byDay} /> : <p>…</p>}
+        <Section title={w.byDay} csv={url('feedback', 'day')}>
+          {byDay ? <Trend rows={byDay} /> : <p>{w.loading}</p>}
         </Section>
-        <Section title="Godzina × dzień tygodnia / hour × weekday" csv={url('feedback', 'weekday_hour')}>
-          {heat ? <HeatMap rows={heat} /> : <p>…</p>}
+        <Section title={w.heatMap} csv={url('feedback', 'weekday_hour')}>
+          {heat ? <HeatMap rows={heat} /> : <p>{w.loading}</p>}
         </Section>
-        <Section title="Udział ocen / share of each face" csv={url('feedback', 'site')}>
-          {bySite ? <FaceShares rows={bySite} /> : <p>…</p>}
+        <Section title={w.shares} csv={url('feedback', 'site')}>
+          {bySite ? <FaceShares rows={bySite} /> : <p>{w.loading}</p>}
         </Section>
-        <Section title="Stanowiska / counters" csv={url('feedback', 'counter')}>
-          {byCounter ? <Scores rows={byCounter} label="stanowisko" /> : <p>…</p>}
+        <Section title={w.counters} csv={url('feedback', 'counter')}>
+          {byCounter ? <Scores rows={byCounter} label={w.counter} /> : <p>{w.loading}</p>}
         </Section>
-        <Section title="Urzędnicy / clerks" csv={url('feedback', 'clerk')}>
-          {byClerk ? <Scores rows={byClerk} label="urzędnik" /> : <p>…</p>}
+        <Section title={w.clerks} csv={url('feedback', 'clerk')}>
+          {byClerk ? <Scores rows={byClerk} label={w.clerk} /> : <p>{w.loading}</p>}
         </Section>
-        <Section title="Dostępność i obsłużeni klienci / availability and clients served" csv={url('availability', 'counter')}>
-          {availability ? <Availability rows={availability} /> : <p>…</p>}
+        <Section title={w.availability} csv={url('availability', 'counter')}>
+          {availability ? <Availability rows={availability} /> : <p>{w.loading}</p>}
         </Section>
       </main>
     </>
   );
 }
 
+await loadOffice();
 render(<Reports />, document.getElementById('app')!);

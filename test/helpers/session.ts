@@ -51,6 +51,6 @@ export async function signInPage(page: Page, base: string, username: string, pas
   await page.goto(`${base}/login`);
   await page.getByLabel('Użytkownik').fill(username);
   await page.getByLabel('Hasło').fill(password);
-  await page.getByRole('button', { name: 'Zaloguj / sign in' }).click();
+  await page.getByRole('button', { name: 'Zaloguj' }).click();
   await page.waitForURL(`${base}/`);
 }

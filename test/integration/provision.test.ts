@@ -8,6 +8,7 @@ import { freePort, waitFor } from '../helpers/net.ts';
 import { okienko } from '../helpers/okienko.ts';
 import { startMosquitto } from '../helpers/mosquitto.ts';
 import { feedback } from '../helpers/messages.ts';
+import { signInWithCli } from '../helpers/session.ts';
 
 async function run(args: string[]): Promise<string> {
   const p = okienko(args);
@@ -33,7 +34,7 @@ describe('okienko provision', () => {
     expect(fs.readFileSync(path.join(dir, 'mosq/acl'), 'utf8')).toContain('user ratusz/okienko-1\ntopic write okienko/v1/ratusz/okienko-1/state');
   });
 
-  it('the embedded broker with a password file lets in the bridge reading its secret from a file, and no one else', async () => {
+  it('the embedded broker with a password file lets in the bridge reading its secret from a file, and no one else; an admin adds a counter from the dashboard', { timeout: 30_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-prov-'));
     const passwd = path.join(dir, 'passwd');
     const bridgeSecret = path.join(dir, 'bridge.secret');
@@ -41,10 +42,21 @@ describe('okienko provision', () => {
     fs.writeFileSync(bridgeSecret, `${creds.password}\n`);
     const [mqttPort, httpPort] = [await freePort(), await freePort()];
     const broker = okienko(['broker', '--mqtt-port', String(mqttPort), '--password-file', passwd]);
-    const bridge = okienko(['bridge', '--mqtt-url', `mqtt://127.0.0.1:${mqttPort}`, '--mqtt-username', 'okienko-bridge', '--mqtt-password-file', bridgeSecret, '--store', `sqlite:${path.join(dir, 'b.db')}`, '--http-port', String(httpPort)]);
+    const store = `sqlite:${path.join(dir, 'b.db')}`;
+    const bridge = okienko(['bridge', '--mqtt-url', `mqtt://127.0.0.1:${mqttPort}`, '--mqtt-username', 'okienko-bridge', '--mqtt-password-file', bridgeSecret, '--store', store, '--http-port', String(httpPort), '--broker-password-file', passwd]);
     try {
       await waitFor(async () => ((await (await fetch(`http://127.0.0.1:${httpPort}/api/health`)).json()) as { mqtt: string }).mqtt === 'connected', { timeoutMs: 20_000, what: 'the bridge logged in' });
       await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { reconnectPeriod: 0 })).rejects.toThrow();
+      // The devices page's "create credentials": the new counter logs in at once, with that secret only.
+      const admin = await signInWithCli(`http://127.0.0.1:${httpPort}`, store);
+      const res = await admin.post('/api/devices', { site: 'filia', counter: 'okienko-7' });
+      expect(res.status).toBe(201);
+      const created = (await res.json()) as { username: string; password: string };
+      expect(created.username).toBe('filia/okienko-7');
+      expect(fs.readFileSync(passwd, 'utf8')).not.toContain(created.password);
+      const counter = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: created.username, password: created.password, reconnectPeriod: 0 });
+      await counter.endAsync();
+      await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: created.username, password: 'not-the-secret', reconnectPeriod: 0 })).rejects.toThrow();
     } finally {
       bridge.child.kill('SIGTERM');
       broker.child.kill('SIGTERM');
