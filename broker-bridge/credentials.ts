@@ -68,14 +68,20 @@ export class PasswordFile {
 
   /** Create or replace a user's secret; returns the new secret (the only time it is seen). */
   set(username: string): string {
-    const secret = newSecret();
+    return this.setMany([username]).get(username)!;
+  }
+
+  /** Several at once, in one write of the file (the demo's fleet: thousands of counters). */
+  setMany(usernames: readonly string[]): Map<string, string> {
+    const secrets = new Map(usernames.map((u) => [u, newSecret()]));
     const entries = this.read();
-    entries.set(username, hashSecret(secret));
+    for (const [u, secret] of secrets) entries.set(u, hashSecret(secret));
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
+    // Whole or not at all: the broker may read it at any moment.
+    const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, [...entries].map(([u, h]) => `${u}:${h}\n`).join(''), { mode: 0o640 });
     fs.renameSync(tmp, this.file);
-    return secret;
+    return secrets;
   }
 }
 

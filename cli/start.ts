@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE } from '@okienko/protocol';
-import { createUser, startBridge, startEmbeddedBroker, SqliteStore } from '@okienko/broker-bridge';
+import { PasswordFile, bridgeUsername, counterUsername, createUser, startBridge, startEmbeddedBroker, SqliteStore } from '@okienko/broker-bridge';
 import { buildDashboard, DASHBOARD_DIST } from '@okienko/dashboard';
 import { SimFleet, demoCounters, registerSimRoutes } from '@okienko/sim';
 import { host, logLevel, port, positiveInt, type Command } from './options.ts';
@@ -27,18 +27,25 @@ export const startCommand: Command = {
     const dataDir = path.resolve(v.dataDir as string);
     const bindHost = v.host as string;
     await buildDashboard();
-    const broker = await startEmbeddedBroker({ host: bindHost, port: v.mqttPort as number, log });
+    // Logins on, even in the demo: no one on the network speaks for a counter, and a real counter
+    // is added as in production (the devices page or `okienko provision`). The bridge and the
+    // simulated counters get new secrets each start; what was provisioned for real counters stays.
+    const passwordFile = path.join(dataDir, 'broker', 'passwd');
+    const counters = demoCounters(v.simCounters as number);
+    const secrets = new PasswordFile(passwordFile).setMany([bridgeUsername(), ...counters.map((c) => counterUsername(c.ref))]);
+    const broker = await startEmbeddedBroker({ host: bindHost, port: v.mqttPort as number, log, passwordFile });
     const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
     let fleet: SimFleet | null = null;
     const store = new SqliteStore(path.join(dataDir, 'okienko.db'));
     // The demo's admin, made on the first start only; its password is printed this once.
     const demoAdmin = (await store.countUsers()) === 0 ? await createUser(store, 'admin', 'admin') : null;
     const bridge = await startBridge({
-      mqtt: { url: mqttUrl, protocolVersion: 4, clientId: 'okienko-bridge' },
+      mqtt: { url: mqttUrl, protocolVersion: 4, clientId: 'okienko-bridge', username: bridgeUsername(), password: secrets.get(bridgeUsername())! },
       store,
       http: { host: bindHost, port: v.httpPort as number },
       timeZone: DEFAULT_TIME_ZONE,
       dashboardDir: DASHBOARD_DIST,
+      passwordFile,
       // The fleet starts after the server (its panels need the address); routes look it up per request.
       extraRoutes: (app) => registerSimRoutes(app, { get: (s, c) => fleet?.get(s, c), list: () => fleet?.list() ?? [] }, DASHBOARD_DIST),
       log,
@@ -47,7 +54,8 @@ export const startCommand: Command = {
     const shownHost = bindHost === '0.0.0.0' ? '127.0.0.1' : bindHost;
     const base = `http://${shownHost}:${typeof httpPort === 'object' && httpPort ? httpPort.port : v.httpPort}`;
     fleet = await SimFleet.start({
-      counters: demoCounters(v.simCounters as number),
+      counters,
+      login: (ref) => ({ username: counterUsername(ref), password: secrets.get(counterUsername(ref))! }),
       dataDir: path.join(dataDir, 'sim'),
       link: { url: mqttUrl, keepaliveS: v.keepalive as number, protocolVersion: 4, reconnectMinMs: 500, reconnectMaxMs: 10_000, window: 32 },
       panelBaseUrl: base,
@@ -67,7 +75,7 @@ export const startCommand: Command = {
           : '  Sign in as:      the users you made (`npx okienko user --username NAME --role admin|manager|viewer`)',
         `  Lobby board:     ${base}/lobby  (for a hall screen; no login)`,
         `  Virtual panels:  ${base}/sim  (${v.simCounters} simulated counters)`,
-        `  MQTT broker:     mqtt://${shownHost}:${broker.port}`,
+        `  MQTT broker:     mqtt://${shownHost}:${broker.port}  (logins on: add a counter on the devices page, or \`npx okienko provision --password-file ${passwordFile} --site S --counter C\`)`,
         `  Data:            ${dataDir}`,
         'Press Ctrl-C to stop.',
         '',

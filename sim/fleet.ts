@@ -49,6 +49,8 @@ export interface SimFleetOptions {
   counters: SimCounterSpec[];
   dataDir: string;
   link: LinkOptions;
+  /** Each counter's own broker login, where the broker asks for one (`okienko start` does). */
+  login?: ((ref: CounterRef) => { username: string; password: string } | undefined) | undefined;
   /** Base URL the panels are reachable at, announced so the dashboard can link to them. */
   panelBaseUrl: string | null;
   /** The office's zone for times on the display; Europe/Warsaw unless told. */
@@ -83,7 +85,7 @@ export class SimFleet {
           {
             machine: machineConfig({ awayCommitMs: opts.awayCommitMs, substitute: spec.substitute, roster }),
             clerk: spec.clerk,
-            link: opts.link,
+            link: { ...opts.link, ...opts.login?.(spec.ref) },
             timeZone: opts.timeZone ?? DEFAULT_TIME_ZONE,
             version: opts.version,
             panelUrl: opts.panelBaseUrl ? `${opts.panelBaseUrl}/sim/${key}` : undefined,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import mqtt from 'mqtt';
 import { ROOT } from '../helpers/okienko.ts';
 import { signIn, signInPage } from '../helpers/session.ts';
 import { seriousViolations, useStartedSystem } from '../helpers/started.ts';
@@ -109,7 +110,7 @@ describe('the manager\'s dashboard', () => {
     await page.screenshot({ path: path.join(shots, 'report.png'), fullPage: true });
   });
 
-  it('lists the counters as devices for IT, and says how to provision a new one', async () => {
+  it('lists the counters as devices for IT, and gives a new counter its broker login', async () => {
     const page = await board();
     await page.goto(`${sys.base}/devices`);
     const rows = page.getByTestId('devices').locator('tbody tr');
@@ -120,8 +121,12 @@ describe('the manager\'s dashboard', () => {
     await page.getByLabel('Biuro', { exact: true }).fill('ratusz');
     await page.getByLabel('Stanowisko', { exact: true }).fill('okienko-9');
     await page.getByRole('button', { name: 'Utwórz dane logowania' }).click();
-    // The demo's embedded broker is open; the way to real credentials is the provision command.
-    await expect.poll(() => page.getByTestId('credentials').textContent()).toContain('npx okienko provision --site ratusz --counter okienko-9');
+    // Shown once; the broker takes them at once, and nothing else gets in.
+    await expect.poll(() => page.getByTestId('credentials').textContent()).toContain('użytkownik: ratusz/okienko-9');
+    const password = /hasło: (\S+)/.exec((await page.getByTestId('credentials').textContent())!)![1]!;
+    const counter = await mqtt.connectAsync(sys.mqttUrl, { username: 'ratusz/okienko-9', password, reconnectPeriod: 0 });
+    await counter.endAsync();
+    await expect(mqtt.connectAsync(sys.mqttUrl, { reconnectPeriod: 0 })).rejects.toThrow(); // anonymous: refused
     expect(await seriousViolations(page)).toEqual([]);
   });
 

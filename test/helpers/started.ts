@@ -12,6 +12,8 @@ import { demoAdminPassword } from './session.ts';
 export interface Started {
   /** http://127.0.0.1:<port> of the dashboard and API. */
   base: string;
+  /** mqtt://127.0.0.1:<port> of its embedded broker (logins on). */
+  mqttUrl: string;
   browser: Browser;
   /** The demo admin's password, printed once by the first start. */
   adminPassword(): string;
@@ -20,10 +22,11 @@ export interface Started {
 /** `okienko start` (what `npm start` runs) and a Chromium, for the tests of one file. */
 export function useStartedSystem(name: string): Started {
   let system: Proc | undefined;
-  const started = { base: '', browser: undefined as unknown as Browser, adminPassword: () => demoAdminPassword(system!.output()) };
+  const started = { base: '', mqttUrl: '', browser: undefined as unknown as Browser, adminPassword: () => demoAdminPassword(system!.output()) };
   beforeAll(async () => {
     const [httpPort, mqttPort] = [await freePort(), await freePort()];
     started.base = `http://127.0.0.1:${httpPort}`;
+    started.mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
     system = okienko(['start'], {
       OKIENKO_HTTP_PORT: String(httpPort),
       OKIENKO_MQTT_PORT: String(mqttPort),
