@@ -44,6 +44,8 @@ export const PanelView = z.object({
   }),
   faces: z.array(z.string()),
   pendingEvents: z.number().int().nonnegative(),
+  /** The sequence number of the last event the counter confirmed (its outbox's, kept across restarts). */
+  lastSeq: z.number().int().nonnegative(),
   linkUp: z.boolean(),
   /** Badges the demo's reader can be shown. */
   badges: z.array(z.object({ badgeId: z.string(), name: z.string() })),

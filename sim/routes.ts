@@ -21,6 +21,7 @@ function panelView(c: SimCounter, badges: PanelView['badges']): PanelView {
     hardware: c.hardware.snapshot(),
     faces: faceLabels(c.device.counterState().scale),
     pendingEvents: c.device.outbox.size,
+    lastSeq: c.device.outbox.lastSeq,
     linkUp: c.device.link.isUp,
     badges,
   };
