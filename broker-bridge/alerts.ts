@@ -60,6 +60,9 @@ export function alertConditions(
     if (c.online && (c.health?.outboxPending ?? 0) > rules.backlogThreshold) {
       out.push(alert(`${id}/outbox_backlog`, 'outbox_backlog', c.site, c.counter, { count: c.health!.outboxPending }));
     }
+    if (c.online && c.health?.diskFull === true) {
+      out.push(alert(`${id}/disk_full`, 'disk_full', c.site, c.counter));
+    }
     if (c.online && c.clockSynced === false) {
       out.push(alert(`${id}/clock_unsynced`, 'clock_unsynced', c.site, c.counter));
     }

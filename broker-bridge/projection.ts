@@ -31,8 +31,8 @@ export function projectState(row: CounterRow | null, s: CounterState, receivedAt
   const device = { health: s.health ?? null, clockSynced: s.clockSynced, inHours: s.inHours ?? null };
   if (row && s.seq < row.seq) return { ...base, ...device, lastSeen: receivedAt };
   return {
-    ...device,
     ...base,
+    ...device,
     status: s.status,
     clerk: s.clerk,
     since: s.since,

@@ -11,7 +11,7 @@ import type { ButtonEdge, CounterHardware, LightColor } from '@okienko/hardware'
 import { edge as gestureEdge, initialGestures, nextHoldAt, tick as gestureTick, type GestureState } from './gestures.ts';
 import { displayLines } from './display-text.ts';
 import { initialState, machineConfig, step, type EventDraft, type Input, type MachineConfig, type MachineState } from './machine.ts';
-import { FileOutbox, OutboxFullError, writeAtomically, type OutboxOptions } from './outbox.ts';
+import { FileOutbox, OutboxDiskFullError, OutboxFullError, writeAtomically, type OutboxOptions } from './outbox.ts';
 import { CounterLink, type LinkOptions } from './link.ts';
 import type { Clock } from './clock.ts';
 import { isOpen, type Schedule } from './schedule.ts';
@@ -153,6 +153,8 @@ export class CounterDevice {
   private scheduledOpen: boolean | null = null;
   /** Events the full outbox had to refuse since start: counted and reported in the retained state. */
   private refused = 0;
+  /** The last write to the outbox failed for want of space; cleared by the next that succeeds. */
+  private diskFull = false;
   private reportedHealth = '';
 
   /** Republish the retained state when the outbox backlog has moved, at most once a minute. */
@@ -226,7 +228,7 @@ export class CounterDevice {
       clockSynced: this.clock.synced(),
       scale: this.options.machine.scale,
       inHours: this.options.schedule ? this.scheduledOpen : null,
-      health: { outboxPending: this.outbox.size, outboxRefused: this.refused },
+      health: { outboxPending: this.outbox.size, outboxRefused: this.refused, ...(this.diskFull ? { diskFull: true } : {}) },
     };
   }
 
@@ -234,22 +236,27 @@ export class CounterDevice {
     const now = this.clock.now();
     const { state, effects } = step(this.state, input, now, this.options.machine);
     if (state === this.state) return;
-    const emits = effects.filter((e) => e.type === 'emit');
-    if (emits.length > this.outbox.room) {
-      // All of a step's events or none: nothing is recorded, nothing changes, nothing is confirmed.
-      const err = new OutboxFullError(this.outbox.size);
+    const emits = effects.flatMap((e) => (e.type === 'emit' ? [e.event] : []));
+    try {
+      // All of a step's events or none, in one write: nothing is recorded, nothing changes,
+      // nothing is confirmed when the outbox is full or the disk has no room.
+      if (emits.length > 0) this.record(emits, now);
+    } catch (err) {
+      if (!(err instanceof OutboxFullError || err instanceof OutboxDiskFullError)) throw err;
       this.refused += emits.length;
+      this.diskFull = err instanceof OutboxDiskFullError;
       this.log.error({ code: err.code, refused: this.refused }, err.message);
       this.link.publishState(); // the central side learns of it at once
-      this.state = { ...this.state, awaySelection: null, hint: { text: 'outbox_full', until: now + 4000 } };
+      this.state = { ...this.state, awaySelection: null, hint: { text: this.diskFull ? 'disk_full' : 'outbox_full', until: now + 4000 } };
       await this.render();
       throw err;
     }
-    const confirmations: (() => Promise<void>)[] = [];
-    for (const effect of effects) {
-      if (effect.type === 'emit') this.record(effect.event, now);
-      else confirmations.push(() => this.hardware.light.flash('green'));
+    if (this.diskFull && emits.length > 0) {
+      this.diskFull = false; // recorded again: there is room
+      this.link.publishState();
     }
+    const confirmations: (() => Promise<void>)[] = [];
+    for (const effect of effects) if (effect.type !== 'emit') confirmations.push(() => this.hardware.light.flash('green'));
     const statusChanged = state.status !== this.state.status || state.clerk !== this.state.clerk;
     const persistedChanged =
       statusChanged || state.notice !== this.state.notice || state.sessionId !== this.state.sessionId || state.closedBy !== this.state.closedBy;
@@ -264,18 +271,23 @@ export class CounterDevice {
     this.link.drain();
   }
 
-  private record(draft: EventDraft, now: number): CounterEvent {
-    const event = this.outbox.append({
-      ...draft,
-      v: 1,
-      id: randomUUID(),
-      ...this.options.ref,
-      at: now,
-      clockSynced: this.clock.synced(),
-      bootId: this.bootId,
-    } as UnsequencedEvent);
-    this.log.debug({ seq: event.seq, type: event.type }, 'event recorded');
-    return event;
+  private record(drafts: readonly EventDraft[], now: number): CounterEvent[] {
+    const events = this.outbox.appendAll(
+      drafts.map(
+        (draft) =>
+          ({
+            ...draft,
+            v: 1,
+            id: randomUUID(),
+            ...this.options.ref,
+            at: now,
+            clockSynced: this.clock.synced(),
+            bootId: this.bootId,
+          }) as UnsequencedEvent,
+      ),
+    );
+    for (const event of events) this.log.debug({ seq: event.seq, type: event.type }, 'event recorded');
+    return events;
   }
 
   private async onCommand(command: CounterCommand): Promise<void> {
@@ -337,6 +349,12 @@ export class CounterDevice {
   private saveState(): void {
     const { status, since, clerk, notice, sessionId, closedBy } = this.state;
     const persisted: PersistedState = { status, since, clerk, notice, sessionId, closedBy };
-    writeAtomically(this.statePath, JSON.stringify(persisted));
+    try {
+      writeAtomically(this.statePath, JSON.stringify(persisted));
+    } catch (err) {
+      // The state file only saves re-entering the state after a reboot; the events that made it
+      // are in the outbox. A full disk must not stop the counter.
+      this.log.error({ err }, 'could not save the counter state');
+    }
   }
 }

@@ -42,6 +42,7 @@ const HINTS: Record<NonNullable<MachineState['hint']>['text'], string[][]> = {
   sign_in: [['Zaloguj się', 'identyfikatorem'], ['Sign in with', 'your badge']],
   closed: [[STATUS_TEXT.closed.pl], [STATUS_TEXT.closed.en]],
   outbox_full: [['Nie zapisano —', 'zgłoś do IT'], ['Not recorded —', 'call IT']],
+  disk_full: [['Dysk pełny —', 'zgłoś do IT'], ['Disk full —', 'call IT']],
   unknown_badge: [['Nieznany', 'identyfikator'], ['Unknown badge']],
   signed_in: [['Zalogowano'], ['Signed in']],
   signed_out: [['Wylogowano'], ['Signed out']],

@@ -68,7 +68,7 @@ export interface MachineState {
   /** Why the counter is closed: opening hours, the manager, or the clerk's end of day. */
   closedBy: 'schedule' | 'command' | 'clerk' | null;
   /** A short message for the clerk (e.g. "sign in first"), shown until this time. */
-  hint: { text: 'sign_in' | 'closed' | 'outbox_full' | 'unknown_badge' | 'signed_in' | 'signed_out'; until: number } | null;
+  hint: { text: 'sign_in' | 'closed' | 'outbox_full' | 'disk_full' | 'unknown_badge' | 'signed_in' | 'signed_out'; until: number } | null;
 }
 
 export type Input =

@@ -23,6 +23,16 @@ export class OutboxFullError extends Error {
   }
 }
 
+/** The SD card is full: nothing more can be recorded until space is freed. */
+export class OutboxDiskFullError extends Error {
+  readonly code = ERROR_CODES.DISK_FULL;
+  constructor() {
+    super("the counter's disk is full; the press was not recorded. Free space on the SD card (old logs: journalctl --vacuum-size=50M) — events already recorded are kept and still sent.");
+  }
+}
+
+const isNoSpace = (err: unknown): boolean => ['ENOSPC', 'EDQUOT'].includes((err as NodeJS.ErrnoException).code ?? '');
+
 /**
  * The device's durable queue of events: an append-only file of JSON lines, one per event, plus a
  * small file holding the highest acknowledged sequence number. An event is on disk before its
@@ -82,15 +92,46 @@ export class FileOutbox {
 
   /** Give the draft the next sequence number and make it durable. Throws OutboxFullError when full. */
   append(draft: UnsequencedEvent): CounterEvent {
-    if (this.pendingEvents.length >= this.options.maxPending) throw new OutboxFullError(this.options.maxPending);
-    const event = CounterEvent.parse({ ...draft, seq: this.last + 1 });
-    const line = `${JSON.stringify(event)}\n`;
-    fs.writeSync(this.fd, line);
-    if (this.options.fsync === 'always') fs.fdatasyncSync(this.fd);
-    this.logBytes += Buffer.byteLength(line);
-    this.last = event.seq;
-    this.pendingEvents.push(event);
-    return event;
+    return this.appendAll([draft])[0]!;
+  }
+
+  /**
+   * Several events of one step, durable together or not at all (one write). Throws
+   * OutboxFullError past maxPending, OutboxDiskFullError when the disk has no room.
+   */
+  appendAll(drafts: readonly UnsequencedEvent[]): CounterEvent[] {
+    if (this.pendingEvents.length + drafts.length > this.options.maxPending) throw new OutboxFullError(this.options.maxPending);
+    const events = drafts.map((d, i) => CounterEvent.parse({ ...d, seq: this.last + 1 + i }));
+    const bytes = Buffer.from(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    try {
+      this.write(bytes);
+    } catch (err) {
+      if (!isNoSpace(err)) throw err;
+      // All the space may be held by events the broker already has: give it back and try once more.
+      if (this.pendingEvents.length > 0 || this.logBytes === 0 || !this.tryCompact()) throw new OutboxDiskFullError();
+      try {
+        this.write(bytes);
+      } catch (again) {
+        if (isNoSpace(again)) throw new OutboxDiskFullError();
+        throw again;
+      }
+    }
+    this.last += events.length;
+    this.pendingEvents.push(...events);
+    return events;
+  }
+
+  /** Append and make durable, or leave the log exactly as it was (a torn line would hide later ones). */
+  private write(bytes: Buffer): void {
+    try {
+      const n = fs.writeSync(this.fd, bytes);
+      if (n !== bytes.length) throw Object.assign(new Error(`short write: ${n} of ${bytes.length} bytes`), { code: 'ENOSPC' });
+      if (this.options.fsync === 'always') fs.fdatasyncSync(this.fd);
+    } catch (err) {
+      fs.ftruncateSync(this.fd, this.logBytes);
+      throw err;
+    }
+    this.logBytes += bytes.length;
   }
 
   /** The broker has the event with this sequence number. Acks may arrive out of order. */
@@ -105,13 +146,19 @@ export class FileOutbox {
       advanced = true;
     }
     if (!advanced) return;
-    if (this.pendingEvents.length === 0 && this.logBytes >= this.options.compactBytes) {
-      this.compact();
-      return;
-    }
+    if (this.pendingEvents.length === 0 && this.logBytes >= this.options.compactBytes && this.tryCompact()) return;
     // Losing the ack file only means re-sending events the bridge already has (it dedupes), so it
     // is written at most every ackFlushMs instead of renamed into place on every PUBACK.
-    this.ackTimer ??= setTimeout(() => this.flushAcks(), this.options.ackFlushMs);
+    this.ackTimer ??= setTimeout(() => {
+      try {
+        this.flushAcks();
+      } catch (err) {
+        // A full disk: the acknowledged position stays older on disk, which only means re-sending
+        // events the bridge already has (it dedupes). Tried again with the next acknowledgement.
+        if (!isNoSpace(err)) throw err;
+        this.ackTimer = null;
+      }
+    }, this.options.ackFlushMs);
     this.ackTimer.unref?.();
   }
 
@@ -128,6 +175,17 @@ export class FileOutbox {
   close(): void {
     this.flushAcks();
     fs.closeSync(this.fd);
+  }
+
+  /** Compact if the disk lets us write the ack file first; false when it does not. */
+  private tryCompact(): boolean {
+    try {
+      this.compact();
+      return true;
+    } catch (err) {
+      if (isNoSpace(err)) return false;
+      throw err;
+    }
   }
 
   private compact(): void {
@@ -193,9 +251,12 @@ export function writeAtomically(file: string, content: string, durable = false):
   try {
     fs.writeSync(fd, content);
     if (durable) fs.fsyncSync(fd);
-  } finally {
+  } catch (err) {
     fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true }); // a half-written copy would only hold on to space
+    throw err;
   }
+  fs.closeSync(fd);
   fs.renameSync(tmp, file);
   if (durable) {
     const dirFd = fs.openSync(path.dirname(file), 'r');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CounterId, EpochMs, SiteId } from './ids.ts';
-import { AwayNotice, Clerk, CounterEvent, CounterStatus, FleetStatus, Notice } from './messages.ts';
+import { AwayNotice, Clerk, CounterEvent, CounterStatus, DeviceHealth, FleetStatus, Notice } from './messages.ts';
 
 /** A counter as the bridge's HTTP API and live stream describe it to the dashboard. */
 export const CounterView = z.object({
@@ -22,7 +22,7 @@ export const CounterView = z.object({
   /** Votes per face today (office time zone), misuse-flagged votes excluded. */
   feedbackToday: z.record(z.string(), z.number().int().nonnegative()),
   /** What the device last reported of itself. */
-  health: z.object({ outboxPending: z.number().int().nonnegative(), outboxRefused: z.number().int().nonnegative() }).nullable().optional(),
+  health: DeviceHealth.nullable().optional(),
   clockSynced: z.boolean().nullable().optional(),
   /** Whether its opening hours say it should be open now (null: it has none). */
   inHours: z.boolean().nullable().optional(),
@@ -150,7 +150,7 @@ export const LobbyView = z
 export type LobbyView = z.infer<typeof LobbyView>;
 
 /** What managers are alerted to (DESIGN "Manager"; STANDARDS S1, S5, M1, M4). */
-export const AlertKind = z.enum(['away_overdue', 'no_counter_available', 'offline', 'unhappy_run', 'outbox_backlog', 'clock_unsynced']);
+export const AlertKind = z.enum(['away_overdue', 'no_counter_available', 'offline', 'unhappy_run', 'outbox_backlog', 'clock_unsynced', 'disk_full']);
 export type AlertKind = z.infer<typeof AlertKind>;
 
 /** What an alert's words are made of, so each reader sees them in their language and zone. */

@@ -41,6 +41,15 @@ const envelope = {
   counter: CounterId,
 };
 
+/** What a counter reports of itself in its state (shown on the dashboard's devices page). */
+export const DeviceHealth = z.object({
+  outboxPending: z.number().int().nonnegative(),
+  outboxRefused: z.number().int().nonnegative(),
+  /** The last press could not be recorded: the SD card is full (sent only while it is). */
+  diskFull: z.boolean().optional(),
+});
+export type DeviceHealth = z.infer<typeof DeviceHealth>;
+
 /** Retained on .../state: the counter's current state, so a late subscriber sees it at once. */
 export const CounterState = z.object({
   ...envelope,
@@ -60,12 +69,7 @@ export const CounterState = z.object({
    */
   inHours: z.boolean().nullable().optional(),
   /** The device's own health: what waits in its outbox, and what it had to refuse when full. */
-  health: z
-    .object({
-      outboxPending: z.number().int().nonnegative(),
-      outboxRefused: z.number().int().nonnegative(),
-    })
-    .optional(),
+  health: DeviceHealth.optional(),
 });
 export type CounterState = z.infer<typeof CounterState>;
 

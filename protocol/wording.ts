@@ -64,6 +64,7 @@ export function alertText(
     offline: { pl: `${where}: brak połączenia (ostatnio ${at})`, en: `${where} is offline (last seen ${at})` },
     unhappy_run: { pl: `${where}: ${n} złe oceny z rzędu`, en: `${where}: ${n} unhappy votes in a row` },
     outbox_backlog: { pl: `${where}: ${n} zdarzeń czeka na wysłanie`, en: `${where} holds ${n} unsent events` },
+    disk_full: { pl: `${where}: pełny dysk — nowe naciśnięcia nie są zapisywane`, en: `${where}: its disk is full — new presses are not recorded` },
     clock_unsynced: { pl: `${where}: zegar niezsynchronizowany (zdarzenia datuje serwer)`, en: `${where}: its clock is not synchronised (events are dated by the bridge)` },
     no_counter_available: { pl: `${where}: żadne stanowisko nie jest wolne ani nie obsługuje, a urząd jest otwarty`, en: `${where}: no counter is free or serving while the office is open` },
   };

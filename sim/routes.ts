@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isButtonId, type ButtonId } from '@okienko/hardware';
-import { OutboxFullError } from '@okienko/device';
+import { OutboxDiskFullError, OutboxFullError } from '@okienko/device';
 import { faceLabels, type PanelView } from '@okienko/protocol';
 import type { SimCounter } from './fleet.ts';
 
@@ -92,7 +92,7 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
         const problem = await action(c, req.body ?? {});
         if (typeof problem === 'string') return reply.code(400).send({ error: problem });
       } catch (err) {
-        if (err instanceof OutboxFullError) return reply.code(503).send({ error: err.code, message: err.message });
+        if (err instanceof OutboxFullError || err instanceof OutboxDiskFullError) return reply.code(503).send({ error: err.code, message: err.message });
         throw err;
       }
       return { ok: true, lastSeq: c.device.outbox.lastSeq, pending: c.device.outbox.size, status: c.device.machineState.status };

@@ -56,7 +56,10 @@ function Devices() {
                 <td>{dateTime(c.lastSeen)}</td>
                 <td>{c.version ?? '—'}</td>
                 <td class={(c.health?.outboxPending ?? 0) > 0 ? 'warn' : ''}>{c.health?.outboxPending ?? '—'}</td>
-                <td class={(c.health?.outboxRefused ?? 0) > 0 ? 'warn' : ''}>{c.health?.outboxRefused ?? '—'}</td>
+                <td class={(c.health?.outboxRefused ?? 0) > 0 || c.health?.diskFull ? 'warn' : ''} data-testid="refused">
+                  {c.health?.outboxRefused ?? '—'}
+                  {c.health?.diskFull ? ` — ${w.diskFull}` : ''}
+                </td>
                 <td class={c.clockSynced === false ? 'warn' : ''}>{c.clockSynced === true ? w.synced : c.clockSynced === false ? w.notSynced : '—'}</td>
               </tr>
             ))}

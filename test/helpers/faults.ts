@@ -20,22 +20,23 @@ export class CounterFleet {
   readonly refs: { site: string; counter: string }[];
   /** Per counter, the highest sequence number a press was confirmed with (HTTP 200 from the panel). */
   readonly confirmed = new Map<string, number>();
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-faults-'));
+  readonly dir: string;
   proc: Proc | null = null;
-  private base = '';
+  private baseUrl = '';
   presses = 0;
   failedPresses = 0;
 
   constructor(
-    private readonly opts: { mqttUrl: string; counters: number; keepaliveS?: number; env?: NodeJS.ProcessEnv },
+    private readonly opts: { mqttUrl: string; counters: number; keepaliveS?: number; env?: NodeJS.ProcessEnv; dir?: string },
   ) {
     this.refs = demoCounters(opts.counters).map((c) => c.ref);
+    this.dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-faults-'));
   }
 
   /** Start (or restart, after a kill) the counters' process; resolves when every counter is connected. */
   async start(opts: { waitForLink?: boolean } = {}): Promise<void> {
     const port = await freePort();
-    this.base = `http://127.0.0.1:${port}`;
+    this.baseUrl = `http://127.0.0.1:${port}`;
     this.proc = okienko(
       ['sim', '--mqtt-url', this.opts.mqttUrl, '--counters', String(this.opts.counters), '--data-dir', this.dir, '--http-port', String(port), '--keepalive', String(this.opts.keepaliveS ?? 2), '--away-commit-ms', '300'],
       this.opts.env,
@@ -58,15 +59,20 @@ export class CounterFleet {
     this.proc = null;
   }
 
+  /** http://127.0.0.1:<port> of the counters' panels. */
+  base(): string {
+    return this.baseUrl;
+  }
+
   views(): Promise<PanelView[]> {
-    return Promise.all(this.refs.map(async (r) => (await (await fetch(`${this.base}/sim/api/${r.site}/${r.counter}`)).json()) as PanelView));
+    return Promise.all(this.refs.map(async (r) => (await (await fetch(`${this.baseUrl}/sim/api/${r.site}/${r.counter}`)).json()) as PanelView));
   }
 
   /** One press on a counter's panel; counts it as confirmed only on the panel's 200. */
   async press(ref: { site: string; counter: string }, button: string): Promise<void> {
     this.presses++;
     try {
-      const res = await fetch(`${this.base}/sim/api/${ref.site}/${ref.counter}/press`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ button }) });
+      const res = await fetch(`${this.baseUrl}/sim/api/${ref.site}/${ref.counter}/press`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ button }) });
       if (!res.ok) {
         this.failedPresses++;
         return;

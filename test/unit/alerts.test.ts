@@ -36,13 +36,14 @@ describe('alert rules', () => {
     expect(alertConditions(shut.map((c) => ({ ...c, inHours: false })), new Map(), T)).toEqual([]);
   });
 
-  it('raises "offline" after its grace, device backlog and unsynchronised clocks', () => {
+  it('raises "offline" after its grace, device backlog, a full disk and unsynchronised clocks', () => {
     const list = [
       counter({ status: 'offline', online: false, lastSeen: T - DEFAULT_RULES.offlineGraceMs - 1 }),
       counter({ counter: 'okienko-2', health: { outboxPending: DEFAULT_RULES.backlogThreshold + 1, outboxRefused: 0 } }),
       counter({ counter: 'okienko-3', clockSynced: false }),
+      counter({ counter: 'okienko-4', health: { outboxPending: 0, outboxRefused: 2, diskFull: true } }),
     ];
-    expect(kinds(alertConditions(list, new Map(), T))).toEqual(['clock_unsynced', 'offline', 'outbox_backlog']);
+    expect(kinds(alertConditions(list, new Map(), T))).toEqual(['clock_unsynced', 'disk_full', 'offline', 'outbox_backlog']);
   });
 
   it('raises a run of unhappy votes, not counting flagged ones', () => {

@@ -53,6 +53,14 @@ describe('Ingest', () => {
     expect(row).toMatchObject({ status: 'serving', online: true, seq: 2 });
   });
 
+  it('takes the device\'s health from every state it publishes, at the same sequence number too', async () => {
+    const state = (health: object) => ({ v: 1, ...REF, status: 'available', since: 1, clerk: null, notice: null, seq: 3, at: 1, clockSynced: true, scale: 4, health });
+    await ingest.handle(counterTopic(REF, 'state'), buf(state({ outboxPending: 0, outboxRefused: 0 })));
+    // Nothing new happened at the desk (same seq), but the card is full: the dashboard must see it.
+    await ingest.handle(counterTopic(REF, 'state'), buf(state({ outboxPending: 0, outboxRefused: 1, diskFull: true })));
+    expect((await store.getCounter(REF.site, REF.counter))?.health).toEqual({ outboxPending: 0, outboxRefused: 1, diskFull: true });
+  });
+
   it('ignores a stale last will from an earlier boot, but honours the current one', async () => {
     const avail = counterTopic(REF, 'availability');
     await ingest.handle(avail, buf(availability('online', 'boot-2')));
