@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { demoCounters } from '@okienko/sim';
-import type { PanelView } from '@okienko/protocol';
+import type { Health, PanelView } from '@okienko/protocol';
 import { freePort, waitFor } from './net.ts';
 import { okienko, type Proc } from './okienko.ts';
 import { signInWithCli, type Api } from './session.ts';
@@ -141,8 +141,8 @@ export class BridgeProc {
     await waitFor(async () => (await this.health().catch(() => null))?.mqtt === 'connected', { timeoutMs: 20_000, what: `bridge up; output: ${this.proc.output()}` });
   }
 
-  health(): Promise<{ mqtt: string; stored: number }> {
-    return fetch(`${this.base}/api/health`).then((r) => r.json() as Promise<{ mqtt: string; stored: number }>);
+  health(): Promise<Health> {
+    return fetch(`${this.base}/api/health`).then((r) => r.json() as Promise<Health>);
   }
 
   async kill(): Promise<void> {
