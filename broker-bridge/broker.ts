@@ -1,9 +1,10 @@
 import net from 'node:net';
 import { once } from 'node:events';
-import { Aedes, type AedesOptions } from 'aedes';
 import fs from 'node:fs';
+import { Aedes, type AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
 import { PasswordFile, mayPublish, maySubscribe, principal, verifySecret } from './credentials.ts';
+import { MAX_INBOUND_PACKET_BYTES, guardPacketSize } from './packet-guard.ts';
 
 /**
  * The same rules as the Mosquitto ACL `okienko provision --mosquitto` writes: only known users
@@ -55,12 +56,20 @@ export async function startEmbeddedBroker(opts: {
   log: Logger;
   /** Counters and the bridge log in with the secrets in this password file; without it anyone may (the demo). */
   passwordFile?: string | undefined;
+  /** A connection that has not logged in by then is closed (a counter logs in within milliseconds). */
+  connectTimeoutMs?: number | undefined;
 }): Promise<EmbeddedBroker> {
   const log = opts.log.child({ component: 'broker' });
-  const aedes = await Aedes.createBroker(opts.passwordFile ? authHooks(new PasswordFile(opts.passwordFile), log) : {});
+  const aedes = await Aedes.createBroker({
+    ...(opts.passwordFile ? authHooks(new PasswordFile(opts.passwordFile), log) : {}),
+    connectTimeout: opts.connectTimeoutMs ?? 10_000,
+  });
   aedes.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'client error'));
   aedes.on('connectionError', (_client, err) => log.debug({ err: err.message }, 'connection error'));
-  const server = net.createServer(aedes.handle);
+  const server = net.createServer((socket) => {
+    guardPacketSize(socket, MAX_INBOUND_PACKET_BYTES, (why) => log.warn({ from: socket.remoteAddress }, `closed a connection that sent ${why}`));
+    aedes.handle(socket);
+  });
   server.listen(opts.port, opts.host);
   await once(server, 'listening');
   const port = (server.address() as net.AddressInfo).port;
