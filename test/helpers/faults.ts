@@ -220,15 +220,17 @@ export async function startLink(target: { host: string; port: number }): Promise
     const pair: { a: net.Socket; b: net.Socket | null } = { a, b: null };
     pairs.add(pair);
     a.on('error', () => {});
+    // While cut, an end on one side is not heard on the other either (a pulled cable carries no FIN).
     a.on('close', () => {
+      if (!up) return;
       pair.b?.destroy();
       pairs.delete(pair);
     });
     if (!up) return; // a connection while cut: accepted by no one, it just hangs
     const b = net.connect(target.port, target.host);
     pair.b = b;
-    b.on('error', () => a.destroy());
-    b.on('close', () => a.destroy());
+    b.on('error', () => up && a.destroy());
+    b.on('close', () => up && a.destroy());
     a.on('data', (d) => up && b.write(d));
     b.on('data', (d) => up && a.write(d));
   });

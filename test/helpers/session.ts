@@ -8,6 +8,8 @@ export interface Api {
   post(path: string, body?: unknown): Promise<Response>;
   del(path: string): Promise<Response>;
   json<T>(path: string): Promise<T>;
+  /** The session cookie, for requests made by hand (a live stream read raw). */
+  cookie: string;
 }
 
 export async function signIn(base: string, username: string, password: string): Promise<Api> {
@@ -22,6 +24,7 @@ export async function signIn(base: string, username: string, password: string): 
     post: write('POST'),
     del: write('DELETE'),
     json: async <T>(path: string) => (await api.get(path)).json() as Promise<T>,
+    cookie,
   };
   return api;
 }
