@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
 import { buildDashboard, DASHBOARD_DIST } from '@okienko/dashboard';
-import { SimFleet, demoCounters, registerSimRoutes } from '@okienko/sim';
+import { SimFleet, demoCounters, registerSimRoutes, startLoad } from '@okienko/sim';
 import { host, logLevel, mqttCa, mqttClientSettings, mqttPassword, port, positiveInt, type Command } from './options.ts';
 import { rootLogger } from './log.ts';
 import { onShutdown } from './shutdown.ts';
@@ -14,7 +14,9 @@ export const simCommand: Command = {
   summary: 'simulated counters against any MQTT broker, with their virtual panels',
   settings: {
     ...mqttClientSettings('simulated counters'),
-    counters: { flag: 'counters', env: 'OKIENKO_SIM_COUNTERS', default: '6', schema: z.coerce.number().int().min(1).max(2000), help: 'How many counters (split over two sites).' },
+    counters: { flag: 'counters', env: 'OKIENKO_SIM_COUNTERS', default: '6', schema: z.coerce.number().int().min(1).max(2000), help: 'How many counters (split over the sites); for more, run several processes with --sites of their own.' },
+    sites: { flag: 'sites', env: 'OKIENKO_SIM_SITES', default: 'ratusz,filia', schema: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, 'site ids separated by commas, e.g. ratusz,filia'), help: 'The sites the counters are split over.' },
+    pressesPerMinute: { flag: 'presses-per-minute', env: 'OKIENKO_SIM_PRESSES_PER_MINUTE', default: '0', schema: z.coerce.number().min(0).max(600), help: 'Press buttons at random, this many times a minute per counter on average (load and soak runs).' },
     dataDir: { flag: 'data-dir', env: 'OKIENKO_DATA_DIR', default: './data', schema: z.string().min(1), help: 'Folder for the counters\' outboxes and state.' },
     httpPort: { flag: 'http-port', env: 'OKIENKO_SIM_HTTP_PORT', default: '8081', schema: port, help: 'Port of the virtual panels.' },
     host: { flag: 'host', env: 'OKIENKO_HOST', default: '127.0.0.1', schema: host, help: 'Address the panels listen on.' },
@@ -29,9 +31,20 @@ export const simCommand: Command = {
     let fleet: SimFleet | null = null;
     registerSimRoutes(app, { get: (s, c) => fleet?.get(s, c), list: () => fleet?.list() ?? [] }, DASHBOARD_DIST);
     await app.register(fastifyStatic, { root: DASHBOARD_DIST, prefix: '/' });
+    let load: ReturnType<typeof startLoad> | null = null;
+    // Load and fault runs change the rate (0 stops it) without restarting thousands of counters.
+    app.post<{ Body: { pressesPerMinute?: unknown } }>('/sim/api/load', async (req, reply) => {
+      const rate = Number(req.body?.pressesPerMinute);
+      if (!fleet) return reply.code(503).send({ error: 'the counters are still starting' });
+      if (!Number.isFinite(rate) || rate < 0 || rate > 600) return reply.code(400).send({ error: 'pressesPerMinute: a number from 0 to 600' });
+      const before = load?.stats ?? { presses: 0, refused: 0 };
+      load?.stop();
+      load = rate > 0 ? startLoad(fleet, rate) : null;
+      return before;
+    });
     const address = await app.listen({ host: v.host as string, port: v.httpPort as number });
     fleet = await SimFleet.start({
-      counters: demoCounters(v.counters as number),
+      counters: demoCounters(v.counters as number, (v.sites as string).split(',')),
       dataDir: path.resolve(v.dataDir as string, 'sim'),
       link: {
         url: v.mqttUrl as string,
@@ -50,7 +63,9 @@ export const simCommand: Command = {
       version: VERSION,
     });
     const running = fleet;
-    onShutdown(log, [() => app.close(), () => running.stop()]);
+    if ((v.pressesPerMinute as number) > 0) load = startLoad(fleet, v.pressesPerMinute as number);
+    // Stopped last to first: the load, then the counters (they flush), then the panels.
+    onShutdown(log, [() => app.close(), () => running.stop(), async () => load?.stop()]);
     process.stdout.write(`okienko sim: ${v.counters} counters on ${v.mqttUrl}; panels at ${address}/sim\n`);
   },
 };

@@ -24,19 +24,26 @@ const NAMES = [
 ];
 export const DEMO_SITES = ['ratusz', 'filia'] as const;
 
-/** The demo office: counters split over two sites, each with a clerk and the neighbour as substitute. */
-export function demoCounters(count: number): SimCounterSpec[] {
-  const perSite = Math.ceil(count / DEMO_SITES.length);
+/**
+ * The demo office: counters split over two sites (or the sites given: a load test runs several
+ * fleets, each with sites of its own), each with a clerk and the neighbour as substitute.
+ */
+export function demoCounters(count: number, sites: readonly string[] = DEMO_SITES): SimCounterSpec[] {
+  const perSite = Math.ceil(count / sites.length);
   const specs: SimCounterSpec[] = [];
   for (let i = 0; i < count; i++) {
-    const site = DEMO_SITES[Math.floor(i / perSite)] ?? DEMO_SITES[DEMO_SITES.length - 1]!;
+    const site = sites[Math.floor(i / perSite)] ?? sites[sites.length - 1]!;
     const n = (i % perSite) + 1;
     const name = NAMES[i % NAMES.length]! + (i >= NAMES.length ? ` ${Math.floor(i / NAMES.length) + 1}` : '');
     specs.push({ ref: { site, counter: `okienko-${n}` }, clerk: { id: `k${i + 1}`, name }, badge: (0x0a000000 + i + 1).toString(16).toUpperCase().padStart(10, '0'), substitute: null });
   }
+  const bySite = new Map<string, SimCounterSpec[]>();
   for (const spec of specs) {
-    const sameSite = specs.filter((s) => s.ref.site === spec.ref.site);
-    const me = sameSite.indexOf(spec);
+    const list = bySite.get(spec.ref.site) ?? [];
+    list.push(spec);
+    bySite.set(spec.ref.site, list);
+  }
+  for (const sameSite of bySite.values()) for (const [me, spec] of sameSite.entries()) {
     const other = sameSite[(me + 1) % sameSite.length];
     if (other && other !== spec) {
       spec.substitute = { name: other.clerk.name, where: `stanowisko ${other.ref.counter.replace('okienko-', '')}` };

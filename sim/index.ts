@@ -1,2 +1,3 @@
 export * from './fleet.ts';
 export * from './routes.ts';
+export * from './load.ts';

@@ -41,9 +41,12 @@ export class CounterFleet {
       ['sim', '--mqtt-url', this.opts.mqttUrl, '--counters', String(this.opts.counters), '--data-dir', this.dir, '--http-port', String(port), '--keepalive', String(this.opts.keepaliveS ?? 2), '--away-commit-ms', '300'],
       this.opts.env,
     );
-    await waitFor(async () => (await this.views().catch(() => null))?.every((v) => v.linkUp || opts.waitForLink === false) ?? false, {
-      timeoutMs: 30_000,
-      what: `${this.opts.counters} simulated counters up; output: ${this.proc.output()}`,
+    // Ready once it says so (its counters exist), then connected unless told not to wait.
+    const proc = this.proc;
+    await waitFor(async () => proc.output().includes('okienko sim:') && ((await this.views().catch(() => null))?.every((v) => v.linkUp || opts.waitForLink === false) ?? false), {
+      // Generous: on two busy cores (CI runs two test files at once) a start has taken over 30 s.
+      timeoutMs: 90_000,
+      what: () => `${this.opts.counters} simulated counters up; output: ${proc.output()}`,
     });
   }
 
