@@ -41,7 +41,7 @@ export class LoadFleet {
         '--http-port', String(port),
         '--keepalive', String(opts.keepaliveS ?? 30),
         '--presses-per-minute', String(opts.pressesPerMinute ?? 0),
-      ]);
+      ], { OKIENKO_LOG_LEVEL: process.env.OKIENKO_SIM_LOG ?? 'warn' });
       procs.push({ proc, base: `http://127.0.0.1:${port}` });
     }
     const fleet = new LoadFleet(procs, opts.counters);
