@@ -12,9 +12,11 @@ import { latencyFigures } from './latency.ts';
 import { deviceFigures } from './device.ts';
 import { authFigures } from './auth.ts';
 import { boardFigures } from './board.ts';
+import { soakFigures } from './soak.ts';
 import type { Figure } from './stats.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+const SOAK_RESULTS = fileURLToPath(new URL('./results/soak.json', import.meta.url));
 
 export const benchCommand: Command = {
   name: 'bench',
@@ -23,7 +25,9 @@ export const benchCommand: Command = {
     events: { flag: 'events', env: 'OKIENKO_BENCH_EVENTS', default: '10000', schema: positiveInt, help: 'Events in the latency run (at 1,000/s).' },
     presses: { flag: 'presses', env: 'OKIENKO_BENCH_PRESSES', default: '10000', schema: positiveInt, help: 'Presses in the device memory run.' },
     ingest: { flag: 'ingest', env: 'OKIENKO_BENCH_INGEST', default: '20000', schema: positiveInt, help: 'Events in each ingest run.' },
-    only: { flag: 'only', env: 'OKIENKO_BENCH_ONLY', schema: z.string().regex(/^(latency|ingest|auth|device|board)(,(latency|ingest|auth|device|board))*$/, 'a comma-separated list of latency, ingest, auth, device, board').optional(), help: 'Run only these parts (latency,ingest,auth,device,board); results then go to stdout, not latest.json.' },
+    only: { flag: 'only', env: 'OKIENKO_BENCH_ONLY', schema: z.string().regex(/^(latency|ingest|auth|device|board|soak)(,(latency|ingest|auth|device|board|soak))*$/, 'a comma-separated list of latency, ingest, auth, device, board, soak').optional(), help: 'Run only these parts (latency,ingest,auth,device,board,soak); results then go to stdout, not latest.json (soak: to results/soak.json).' },
+    soakMinutes: { flag: 'soak-minutes', env: 'OKIENKO_SOAK_MINUTES', default: '30', schema: positiveInt, help: 'How long the soak presses (only with --only soak: it is not part of the default run).' },
+    soakCounters: { flag: 'soak-counters', env: 'OKIENKO_SOAK_COUNTERS', default: '10000', schema: positiveInt, help: 'Simulated counters in the soak.' },
   },
   async run(v) {
     const log = pino({ level: 'warn' });
@@ -42,6 +46,8 @@ export const benchCommand: Command = {
       await part('auth', 'secrets on connect', () => authFigures());
       await part('device', 'the counter device', () => deviceFigures(broker.url, v.presses as number));
       await part('board', 'the live board with 1,000 counters in Chromium', () => boardFigures(broker.url, path.join(dir, 'board'), log));
+      // Half an hour: only when asked for by name.
+      if (only?.has('soak')) await part('soak', `the soak: ${v.soakCounters as number} counters for ${v.soakMinutes as number} min`, () => soakFigures({ counters: v.soakCounters as number, minutes: v.soakMinutes as number, perMinute: 6 }));
     } finally {
       await broker.stop();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -52,10 +58,11 @@ export const benchCommand: Command = {
       broker: 'embedded aedes, own process, loopback',
       figures,
     };
-    // A partial run is for looking, not for the record.
-    if (!only) {
-      fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
-      fs.writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
+    // A partial run is for looking, not for the record; the soak keeps its own.
+    if (!only || (only.size === 1 && only.has('soak'))) {
+      const file = only ? SOAK_RESULTS : RESULTS;
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     }
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     process.exit(0);

@@ -14,6 +14,8 @@ export interface Mosquitto {
   /** Start it again on the same port. */
   start(): Promise<void>;
   log(): string;
+  /** The running broker's process id (for its memory). */
+  pid(): number;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function startMosquitto(extraConfig: string[] = [], opts: { anonymo
     child = null;
   };
   await start();
-  return { port, url: `mqtt://127.0.0.1:${port}`, start, stop, log: () => output };
+  return { port, url: `mqtt://127.0.0.1:${port}`, start, stop, log: () => output, pid: () => (child as ChildProcess | null)?.pid ?? -1 };
 }
 
 function canConnect(port: number): Promise<boolean> {
