@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CounterView } from '@okienko/protocol';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
-import { waitFor } from '../helpers/net.ts';
-import { BridgeProc, CounterFleet, startLink } from '../helpers/faults.ts';
+import { freePort, waitFor } from '../helpers/net.ts';
+import { okienko, type Proc } from '../helpers/okienko.ts';
+import { BridgeProc, CounterFleet, startLink, stopWithin } from '../helpers/faults.ts';
 
 /**
  * The dashboard tells the truth about who is there: a killed counter goes offline within 1.5 ×
@@ -18,10 +19,14 @@ let mosq: Mosquitto | undefined;
 let bridge: BridgeProc | undefined;
 const fleets: CounterFleet[] = [];
 const links: Awaited<ReturnType<typeof startLink>>[] = [];
+const bridges: BridgeProc[] = [];
+const procs: Proc[] = [];
 afterAll(async () => {
   for (const f of fleets) await f.stop();
   for (const l of links) await l.close();
   await bridge?.stop();
+  for (const b of bridges) await b.stop();
+  for (const p of procs) await stopWithin(p, 'embedded broker');
   await mosq?.stop();
 });
 
@@ -105,5 +110,30 @@ describe('presence', () => {
     const cleanOfflineMs = Date.now() - stopAt;
     process.stdout.write(`[faults] presence: ${JSON.stringify({ keepaliveS: KEEPALIVE_S, offlineAfterKillMs: offlineAfterMs, staleWillsIgnored: stillOnline, cleanStopOfflineMs: cleanOfflineMs })}\n`);
     expect(cleanOfflineMs).toBeLessThan(1000 + 1000); // the stop itself flushes the outbox first
+  });
+});
+
+describe('presence through the embedded broker', () => {
+  it('a killed counter behind a pulled cable is offline within 1.5 × keepalive: okienko adds nothing to the broker\'s own detection', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const broker = okienko(['broker', '--mqtt-port', String(port)]);
+    procs.push(broker);
+    await waitFor(() => broker.output().includes('okienko broker:'), { what: 'the embedded broker up' });
+    const b = await BridgeProc.start({ mqttUrl: `mqtt://127.0.0.1:${port}`, store: `sqlite:${path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-presence-')), 'b.db')}`, clientId: 'faults-presence-aedes' });
+    bridges.push(b);
+    const onlineCount = async () => (await b.api.json<CounterView[]>('/api/counters')).filter((c) => c.online).length;
+    const link = await startLink({ host: '127.0.0.1', port });
+    links.push(link);
+    const fleet = new CounterFleet({ mqttUrl: link.url, counters: 3, keepaliveS: KEEPALIVE_S });
+    fleets.push(fleet);
+    await fleet.start();
+    await waitFor(async () => (await onlineCount()) === 3, { what: 'three online' });
+    link.cut();
+    const cutAt = Date.now();
+    await fleet.kill();
+    await waitFor(async () => (await onlineCount()) === 0, { timeoutMs: 10_000, intervalMs: 50, what: 'all shown offline' });
+    const offlineAfterMs = Date.now() - cutAt;
+    process.stdout.write(`[faults] presence (embedded broker): ${JSON.stringify({ keepaliveS: KEEPALIVE_S, offlineAfterKillMs: offlineAfterMs })}\n`);
+    expect(offlineAfterMs).toBeLessThan(1.5 * KEEPALIVE_S * 1000 + 500); // + the bridge storing it and our 50 ms polling
   });
 });

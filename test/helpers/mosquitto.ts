@@ -6,6 +6,12 @@ import { MOSQUITTO, requireBinary } from './system.ts';
 import { freePort, waitFor } from './net.ts';
 import net from 'node:net';
 
+/** Brokers still running when the test file's worker exits are killed (a failed test's cleanup may not run). */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export interface Mosquitto {
   port: number;
   url: string;
@@ -39,6 +45,9 @@ export async function startMosquitto(extraConfig: string[] = [], opts: { anonymo
 
   const start = async (): Promise<void> => {
     child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = child;
+    running.add(c);
+    c.once('exit', () => running.delete(c));
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     await waitFor(() => canConnect(port), { timeoutMs: 10_000, what: `mosquitto on port ${port}` });

@@ -12,6 +12,15 @@ export interface Proc {
   exited: Promise<number | string>;
 }
 
+/**
+ * Every process a test file started, killed when its worker exits: a test that fails (or a hook
+ * that times out) before its own cleanup must not leave bridges and counters running behind it.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Run `okienko …` as its own process, the way a person or systemd would. */
 export function okienko(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   const child = spawn(process.execPath, [BIN, ...args], {
@@ -19,6 +28,8 @@ export function okienko(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
     env: { ...process.env, OKIENKO_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
