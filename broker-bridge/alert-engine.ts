@@ -8,6 +8,8 @@ import type { AlertRecord, Store } from './store/types.ts';
  * Runs the alert rules: now and then, and soon after anything changes. New situations are stored
  * and pushed to dashboards at once; situations that ended are cleared (and kept, as history).
  */
+const SOON_MS = 1000;
+
 export class AlertEngine {
   private readonly votes = new Map<string, { face: number; scale: number; seq: number }[]>();
   private timer: NodeJS.Timeout | null = null;
@@ -37,12 +39,16 @@ export class AlertEngine {
     rememberVote(this.votes, e);
   }
 
-  /** Something changed: check soon, once for a burst of changes. */
+  /**
+   * Something changed: check soon, once for a burst of changes. A second is soon enough for rules
+   * with minutes of grace, and a check reads every counter: with thousands of counters pressing,
+   * checking every 200 ms cost the bridge more than storing the events.
+   */
   soon(): void {
     this.pending ??= setTimeout(() => {
       this.pending = null;
       void this.check();
-    }, 200);
+    }, SOON_MS);
   }
 
   /** Evaluate the rules now (one check at a time). */
@@ -53,7 +59,7 @@ export class AlertEngine {
 
   private async evaluate(): Promise<void> {
     const now = this.now();
-    const holding = alertConditions(await this.hub.snapshot(), this.votes, now, this.rules);
+    const holding = alertConditions(await this.hub.states(), this.votes, now, this.rules);
     for (const c of holding) {
       const raised = await this.store.raiseAlert(c, now);
       if (raised) {

@@ -225,7 +225,8 @@ export class SqliteStore implements Store {
   async clearAlerts(holding: readonly string[], at: number): Promise<AlertRecord[]> {
     return this.db.transaction(() => {
       const open = this.db.prepare('SELECT * FROM alerts WHERE cleared_at IS NULL').all() as AlertRow[];
-      const ended = open.filter((r) => !holding.includes(r.key));
+      const still = new Set(holding);
+      const ended = open.filter((r) => !still.has(r.key));
       const clear = this.db.prepare('UPDATE alerts SET cleared_at = ? WHERE id = ?');
       for (const r of ended) clear.run(at, r.id);
       return ended.map((r) => alertRecord({ ...r, cleared_at: at }));
