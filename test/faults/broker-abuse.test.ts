@@ -147,6 +147,8 @@ describe('the embedded broker under attack', () => {
     report('embedded broker under attack', count, { ...timings, flood, brokerRssMb: [rssBefore.toFixed(1), rssAfter.toFixed(1)] });
     expect(count.confirmed).toBeGreaterThan(20);
     expect(count).toMatchObject({ lost: 0, doubled: 0, forgotten: 0 });
-    expect(rssAfter - rssBefore).toBeLessThan(60);
+    // Sockets of the flood (about 10 kB each while open; V8 keeps the pages after): bounded by the
+    // flood's size, nothing held from the 16 MB streamed after the 200 MB header.
+    expect(rssAfter - rssBefore).toBeLessThan(30 + flood * 0.01);
   });
 });
