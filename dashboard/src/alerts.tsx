@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { AlertKind, AlertView } from '@okienko/protocol/api';
-import { dateTime, loadOffice, officeDate, officeMidnight, w } from './i18n.ts';
+import { dateTime, loadOffice, officeDate, officePeriod, w } from './i18n.ts';
 import { alertLine } from './alert-panel.tsx';
 import { TopBar } from './top.tsx';
 
@@ -20,10 +20,8 @@ function AlertHistory() {
   const [to, setTo] = useState(officeDate(Date.now()));
   const [onlyOpen, setOnlyOpen] = useState(false);
   const [alerts, setAlerts] = useState<AlertView[] | null>(null);
-  const after = (isoDate: string): string => officeDate(officeMidnight(isoDate) + DAY + 3 * 3_600_000);
   const query = new URLSearchParams({
-    from: new Date(officeMidnight(from)).toISOString(),
-    to: new Date(officeMidnight(after(to))).toISOString(),
+    ...officePeriod(from, to),
     limit: '1000',
     ...(site ? { site } : {}),
     ...(kind ? { kind } : {}),

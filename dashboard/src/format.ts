@@ -37,3 +37,13 @@ export const officeDate = (ms: number): string => localParts(ms, zone).date;
 
 /** The instant the office's calendar day `isoDate` began (its midnight, DST included). */
 export const officeMidnight = (isoDate: string): number => startOfDay(Date.parse(`${isoDate}T12:00:00Z`), zone);
+
+/**
+ * Whole office days from the first to the last date (as a date picker gives them), as ISO
+ * instants: from the office's midnight starting the first to the one ending the last, whatever
+ * zone the browser is in (a day of a DST switch has 23 or 25 hours: the next date is found, not added).
+ */
+export function officePeriod(fromDate: string, toDate: string): { from: string; to: string } {
+  const nextDate = officeDate(officeMidnight(toDate) + 27 * 3_600_000);
+  return { from: new Date(officeMidnight(fromDate)).toISOString(), to: new Date(officeMidnight(nextDate)).toISOString() };
+}

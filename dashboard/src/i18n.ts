@@ -53,7 +53,7 @@ export function switchLanguage(to: Lang): void {
 
 const LOCALE: Record<Lang, string> = { pl: 'pl-PL', en: 'en-GB' };
 
-export { hhmm, loadOffice, officeDate, officeMidnight } from './format.ts';
+export { hhmm, loadOffice, officeDate, officePeriod } from './format.ts';
 
 /** "22.11.2026, 10:45" (Polish) or "22/11/2026, 10:45" (English), in the office's zone. */
 export const dateTime = (ms: number): string => formatInOffice(ms, LOCALE[lang], { dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' });

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { dayMonth, loadOffice, officeDate, officeMidnight, w } from './i18n.ts';
+import { dayMonth, loadOffice, officeDate, officePeriod, w } from './i18n.ts';
 import { TopBar } from './top.tsx';
 
 /**
@@ -196,10 +196,9 @@ function Availability({ rows }: { rows: AvailabilityRow[] }) {
 function Reports() {
   const [from, setFrom] = useState(officeDate(Date.now() - 6 * DAY));
   const [to, setTo] = useState(officeDate(Date.now()));
-  // Whole days as the office counts them, whatever zone this browser is in: from its midnight
-  // on the first day to its midnight after the last.
-  const after = (isoDate: string): string => officeDate(officeMidnight(isoDate) + DAY + 3 * 3_600_000);
-  const period = `from=${new Date(officeMidnight(from)).toISOString()}&to=${new Date(officeMidnight(after(to))).toISOString()}`;
+  // Whole days as the office counts them, whatever zone this browser is in.
+  const p = officePeriod(from, to);
+  const period = `from=${p.from}&to=${p.to}`;
   const url = (kind: string, groupBy: string): string => `/api/reports/${kind}?${period}&groupBy=${groupBy}`;
   const byDay = useReport<FeedbackRow>(url('feedback', 'day'));
   const heat = useReport<FeedbackRow>(url('feedback', 'weekday_hour'));
