@@ -80,11 +80,6 @@ export class FileOutbox {
     return this.pendingEvents.length;
   }
 
-  /** How many more events fit before the outbox is full. */
-  get room(): number {
-    return Math.max(0, this.options.maxPending - this.pendingEvents.length);
-  }
-
   /** Events not yet acknowledged by the broker, oldest first. */
   pending(): readonly CounterEvent[] {
     return this.pendingEvents;

@@ -58,6 +58,6 @@ export { hhmm, loadOffice, officeDate, officePeriod } from './format.ts';
 /** "22.11.2026, 10:45" (Polish) or "22/11/2026, 10:45" (English), in the office's zone. */
 export const dateTime = (ms: number): string => formatInOffice(ms, LOCALE[lang], { dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' });
 
+const dayMonthFormat = new Intl.DateTimeFormat(LOCALE[lang], { day: '2-digit', month: '2-digit', timeZone: 'UTC' });
 /** "22.11" / "22/11" for an office calendar date "2026-11-22" (already the office's day: no zone). */
-export const dayMonth = (isoDate: string): string =>
-  new Intl.DateTimeFormat(LOCALE[lang], { day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(Date.parse(`${isoDate}T00:00:00Z`));
+export const dayMonth = (isoDate: string): string => dayMonthFormat.format(Date.parse(`${isoDate}T00:00:00Z`));

@@ -11,6 +11,7 @@ import { freePort, waitFor } from '../helpers/net.ts';
 import { okienko, type Proc } from '../helpers/okienko.ts';
 import { BridgeProc, CounterFleet, drained, report, stopWithin } from '../helpers/faults.ts';
 import { feedback } from '../helpers/messages.ts';
+import { rssMb } from '../helpers/load.ts';
 import { FAULTS } from './scale.ts';
 
 /**
@@ -29,7 +30,6 @@ afterAll(async () => {
   for (const p of procs) await stopWithin(p, 'broker');
 });
 
-const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 async function provision(args: string[]): Promise<{ username: string; password: string }> {
   const p = okienko(['provision', ...args, '--json', '--password-file', path.join(dir, 'passwd')]);

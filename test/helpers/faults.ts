@@ -43,7 +43,7 @@ export class CounterFleet {
     );
     // Ready once it says so (its counters exist), then connected unless told not to wait.
     const proc = this.proc;
-    await waitFor(async () => proc.output().includes('okienko sim:') && ((await this.views().catch(() => null))?.every((v) => v.linkUp || opts.waitForLink === false) ?? false), {
+    await waitFor(async () => proc.output().includes('okienko sim:') && ((await this.rows().catch(() => null))?.every((v) => v.linkUp || opts.waitForLink === false) ?? false), {
       // Generous: on two busy cores (CI runs two test files at once) a start has taken over 30 s.
       timeoutMs: 90_000,
       what: () => `${this.opts.counters} simulated counters up; output: ${proc.output()}`,
@@ -67,6 +67,12 @@ export class CounterFleet {
     return this.baseUrl;
   }
 
+  /** Every counter's numbers in one request (`/sim/api/fleet`). */
+  async rows(): Promise<FleetRow[]> {
+    return (await fetch(`${this.baseUrl}/sim/api/fleet`)).json() as Promise<FleetRow[]>;
+  }
+
+  /** Each counter's whole panel (its display, light…), one request per counter. */
   views(): Promise<PanelView[]> {
     return Promise.all(this.refs.map(async (r) => (await (await fetch(`${this.baseUrl}/sim/api/${r.site}/${r.counter}`)).json()) as PanelView));
   }
@@ -158,6 +164,15 @@ export class BridgeProc {
   }
 }
 
+/** What `/sim/api/fleet` says of each counter. */
+export interface FleetRow {
+  site: string;
+  counter: string;
+  lastSeq: number;
+  pendingEvents: number;
+  linkUp: boolean;
+}
+
 export interface DeliveryCount {
   counters: number;
   /** Events the counters' outboxes numbered (every confirmed press is among them). */
@@ -175,7 +190,7 @@ export interface DeliveryCount {
  * cuts: every number up to it must be stored exactly once.
  */
 export async function countDelivery(fleet: CounterFleet, api: Api): Promise<DeliveryCount> {
-  const views = await fleet.views();
+  const views = await fleet.rows();
   const count: DeliveryCount = { counters: views.length, confirmed: 0, stored: 0, lost: 0, doubled: 0, forgotten: 0 };
   for (const v of views) {
     const key = `${v.site}/${v.counter}`;
@@ -196,7 +211,7 @@ export async function drained(fleet: CounterFleet, api: Api, timeoutMs = 60_000)
   let last: DeliveryCount | null = null;
   await waitFor(
     async () => {
-      const views = await fleet.views();
+      const views = await fleet.rows();
       if (views.some((v) => !v.linkUp || v.pendingEvents > 0)) return false;
       last = await countDelivery(fleet, api);
       return last.stored >= last.confirmed;

@@ -4,16 +4,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { freePort, waitFor } from './net.ts';
 import { okienko, type Proc } from './okienko.ts';
-import { stopWithin, type DeliveryCount } from './faults.ts';
+import { stopWithin, type DeliveryCount, type FleetRow } from './faults.ts';
 
-/** What `/sim/api/fleet` says of each counter. */
-export interface FleetRow {
-  site: string;
-  counter: string;
-  lastSeq: number;
-  pendingEvents: number;
-  linkUp: boolean;
-}
+export type { FleetRow };
 
 /**
  * Thousands of simulated counters from one machine: `okienko sim` processes of up to 2,000

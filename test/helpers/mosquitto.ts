@@ -4,13 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { MOSQUITTO, requireBinary } from './system.ts';
 import { freePort, waitFor } from './net.ts';
+import { killOnExit } from './okienko.ts';
 import net from 'node:net';
-
-/** Brokers still running when the test file's worker exits are killed (a failed test's cleanup may not run). */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 export interface Mosquitto {
   port: number;
@@ -45,9 +40,7 @@ export async function startMosquitto(extraConfig: string[] = [], opts: { anonymo
 
   const start = async (): Promise<void> => {
     child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const c = child;
-    running.add(c);
-    c.once('exit', () => running.delete(c));
+    killOnExit(child); // a failed test's cleanup may not run
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     await waitFor(() => canConnect(port), { timeoutMs: 10_000, what: `mosquitto on port ${port}` });

@@ -21,6 +21,11 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/** Have this child killed when the test file's worker exits, unless it has exited by then. */
+export function killOnExit(child: ChildProcess): void {
+  killOnExit(child);
+}
+
 /** Run `okienko …` as its own process, the way a person or systemd would. */
 export function okienko(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   const child = spawn(process.execPath, [BIN, ...args], {
