@@ -23,7 +23,8 @@ process.once('exit', () => {
 
 /** Have this child killed when the test file's worker exits, unless it has exited by then. */
 export function killOnExit(child: ChildProcess): void {
-  killOnExit(child);
+  running.add(child);
+  child.once('exit', () => running.delete(child));
 }
 
 /** Run `okienko …` as its own process, the way a person or systemd would. */
@@ -33,8 +34,7 @@ export function okienko(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
     env: { ...process.env, OKIENKO_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+  killOnExit(child);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
