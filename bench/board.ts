@@ -6,6 +6,7 @@ import { counterTopic, type Availability, type CounterEvent, type CounterState }
 import { SqliteStore, createUser, startBridge } from '@okienko/broker-bridge';
 import { DASHBOARD_DIST, buildDashboard } from '@okienko/dashboard';
 import { launchChromium } from '../test/helpers/browser.ts';
+import { signInPage } from '../test/helpers/session.ts';
 import { figure, percentile, type Figure } from './stats.ts';
 
 const SITES = 10;
@@ -84,11 +85,7 @@ export async function boardFigures(url: string, dir: string, log: Logger, opts =
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.addInitScript(INSTRUMENT);
     const password = await createUser(store, 'bench-board', 'viewer');
-    await page.goto(`${bridge.url}/login`);
-    await page.getByLabel('Użytkownik').fill('bench-board');
-    await page.getByLabel('Hasło').fill(password);
-    await page.getByRole('button', { name: 'Zaloguj / sign in' }).click();
-    await page.waitForURL(`${bridge.url}/`);
+    await signInPage(page, bridge.url, 'bench-board', password);
     // Other parts of the bench leave retained counters on the broker: count ours.
     await page.waitForFunction((n) => document.querySelectorAll('article.card[data-counter^="site-"]').length === n, refs.length, { timeout: 60_000 });
     await page.evaluate(() => ((window as unknown as { __measuring: boolean }).__measuring = true));
