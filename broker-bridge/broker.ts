@@ -5,6 +5,7 @@ import { Aedes, type AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
 import { PasswordFile, mayPublish, maySubscribe, principal, verifySecret } from './credentials.ts';
 import { MAX_INBOUND_PACKET_BYTES, guardPacketSize } from './packet-guard.ts';
+import { IndexedMemoryPersistence } from './broker-persistence.ts';
 
 /**
  * The same rules as the Mosquitto ACL `okienko provision --mosquitto` writes: only known users
@@ -63,6 +64,8 @@ export async function startEmbeddedBroker(opts: {
   const aedes = await Aedes.createBroker({
     ...(opts.passwordFile ? authHooks(new PasswordFile(opts.passwordFile), log) : {}),
     connectTimeout: opts.connectTimeoutMs ?? 10_000,
+    // The stock persistence, with a subscriber's backlog found by lookup instead of a scan.
+    persistence: new IndexedMemoryPersistence() as unknown as AedesOptions['persistence'],
   });
   aedes.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'client error'));
   aedes.on('connectionError', (_client, err) => log.debug({ err: err.message }, 'connection error'));
