@@ -8,7 +8,7 @@ const key = (ref: CounterRef): string => `${ref.site}/${ref.counter}`;
  * is read once and passed from write to write, and only the final rows go back. `insert` stores
  * an event (or notes it for a multi-row insert) and says whether it was new.
  */
-export function planBatch(
+function planBatch(
   ops: readonly WriteOp[],
   read: (ref: CounterRef) => CounterRow | null,
   insert: (event: CounterEvent, receivedAt: number, effectiveAt: number) => boolean,
@@ -32,4 +32,64 @@ export function planBatch(
     return { outcome: op.kind === 'event' ? 'stored' : 'counter', row: next, previous };
   });
   return { results, changed: [...changed].map((k) => rows.get(k)!) };
+}
+
+const HOUR_MS = 3_600_000;
+
+/** An event to insert, with the times the bridge worked out for it. */
+export interface PlannedEvent {
+  event: CounterEvent;
+  receivedAt: number;
+  effectiveAt: number;
+}
+
+/** Votes to add to one counter's hour and face (misuse-flagged votes are not counted). */
+export interface PlannedVotes {
+  site: string;
+  counter: string;
+  hour: number;
+  face: number;
+  n: number;
+}
+
+/**
+ * For stores that write a batch as a few multi-row statements: the rows read beforehand, the ids
+ * already stored looked up beforehand, and everything worked out here — which events are new
+ * (also against each other within the batch), the votes per hour, and the counters' final rows.
+ */
+export function planWrites(
+  ops: readonly WriteOp[],
+  read: (ref: CounterRef) => CounterRow | null,
+  alreadyStored: ReadonlySet<string>,
+): { results: WriteResult[]; changed: CounterRow[]; events: PlannedEvent[]; votes: PlannedVotes[] } {
+  const stored = new Set(alreadyStored);
+  const events: PlannedEvent[] = [];
+  const votes = new Map<string, PlannedVotes>();
+  const { results, changed } = planBatch(ops, read, (event, receivedAt, effectiveAt) => {
+    const id = event.id.toLowerCase();
+    if (stored.has(id)) return false;
+    stored.add(id);
+    events.push({ event, receivedAt, effectiveAt });
+    if (event.type === 'feedback' && !event.flagged) {
+      const hour = effectiveAt - (effectiveAt % HOUR_MS);
+      const vk = `${key(event)}\u0000${hour}\u0000${event.face}`;
+      const v = votes.get(vk) ?? { site: event.site, counter: event.counter, hour, face: event.face, n: 0 };
+      v.n += 1;
+      votes.set(vk, v);
+    }
+    return true;
+  });
+  return { results, changed, events, votes: [...votes.values()] };
+}
+
+/** The distinct counters a batch touches, and its events' ids as sent. */
+export function batchKeys(ops: readonly WriteOp[]): { refs: CounterRef[]; ids: string[] } {
+  const refs = new Map<string, CounterRef>();
+  const ids: string[] = [];
+  for (const op of ops) {
+    const ref = op.kind === 'event' ? op.event : op.ref;
+    refs.set(key(ref), { site: ref.site, counter: ref.counter });
+    if (op.kind === 'event') ids.push(op.event.id);
+  }
+  return { refs: [...refs.values()], ids };
 }

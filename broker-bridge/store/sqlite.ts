@@ -6,7 +6,7 @@ import { CounterEvent, type CounterRef } from '@okienko/protocol';
 import type { AlertFilter, AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult, NoticeRecord, UserRecord } from './types.ts';
 import type { AlertCondition } from '../alerts.ts';
 import { alertRecord, alertWhere, noticeRecord, userRecord, type AlertRow, type NoticeRow, type UserRow } from './records.ts';
-import { planBatch } from './batch.ts';
+import { batchKeys, planWrites, type PlannedEvent } from './batch.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 
 /** Each entry moves the schema one version on; PRAGMA user_version says how far a file has come. */
@@ -107,18 +107,18 @@ export class SqliteStore implements Store {
     this.stmts = {
       insert: this.db.prepare(
         `INSERT INTO events (id, site, counter, seq, type, at, clock_synced, received_at, effective_at, face, flagged, payload)
-         VALUES (@id, @site, @counter, @seq, @type, @at, @clockSynced, @receivedAt, @effectiveAt, @face, @flagged, @payload)
-         ON CONFLICT(id) DO NOTHING`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
       ),
       getCounter: this.db.prepare('SELECT row FROM counters WHERE site = ? AND counter = ?'),
       putCounter: this.db.prepare(
         'INSERT INTO counters (site, counter, row) VALUES (?, ?, ?) ON CONFLICT(site, counter) DO UPDATE SET row = excluded.row',
       ),
       listCounters: this.db.prepare('SELECT row FROM counters ORDER BY site, counter'),
-      countVote: this.db.prepare(
-        `INSERT INTO feedback_hourly (site, counter, hour, face, n) VALUES (?, ?, ?, ?, 1)
-         ON CONFLICT(site, counter, hour, face) DO UPDATE SET n = n + 1`,
+      countVotes: this.db.prepare(
+        `INSERT INTO feedback_hourly (site, counter, hour, face, n) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(site, counter, hour, face) DO UPDATE SET n = n + excluded.n`,
       ),
+      storedIds: this.db.prepare('SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))'),
       feedback: this.db.prepare(
         'SELECT face, SUM(n) AS n FROM feedback_hourly WHERE site = ? AND counter = ? AND hour >= ? GROUP BY face',
       ),
@@ -126,12 +126,19 @@ export class SqliteStore implements Store {
   }
 
   async write(ops: readonly WriteOp[]): Promise<WriteResult[]> {
+    // Read, worked out in memory (batch.ts, as for PostgreSQL), then written: one statement per
+    // event, one per counter and one per hour and face voted, all in one transaction whose write
+    // lock covers the reads.
     return this.db.transaction(() => {
-      const { results, changed } = planBatch(
-        ops,
-        (ref) => this.getCounterSync(ref.site, ref.counter),
-        (event, receivedAt, effectiveAt) => this.insertSync(event, receivedAt, effectiveAt),
+      const { refs, ids } = batchKeys(ops);
+      const rows = new Map(refs.map((r) => [`${r.site}/${r.counter}`, this.getCounterSync(r.site, r.counter)]));
+      // Looked up as sent (SQLite compares text exactly, as its ON CONFLICT does), compared in lower case.
+      const stored = new Set(
+        ids.length === 0 ? [] : (this.stmts.storedIds.all(JSON.stringify(ids)) as { id: string }[]).map((r) => r.id.toLowerCase()),
       );
+      const { results, changed, events, votes } = planWrites(ops, (ref) => rows.get(`${ref.site}/${ref.counter}`) ?? null, stored);
+      for (const e of events) this.insertSync(e);
+      for (const v of votes) this.stmts.countVotes.run(v.site, v.counter, v.hour, v.face, v.n);
       for (const row of changed) this.stmts.putCounter.run(row.site, row.counter, JSON.stringify(row));
       return results;
     })();
@@ -149,27 +156,14 @@ export class SqliteStore implements Store {
     return this.getCounterSync(site, counter);
   }
 
-  /** Stores the event unless its id is already there; counts the vote. True when it was new. */
-  private insertSync(event: CounterEvent, receivedAt: number, effectiveAt: number): boolean {
-    const info = this.stmts.insert.run({
-      id: event.id,
-      site: event.site,
-      counter: event.counter,
-      seq: event.seq,
-      type: event.type,
-      at: event.at,
-      clockSynced: event.clockSynced ? 1 : 0,
-      receivedAt,
-      effectiveAt,
-      face: event.type === 'feedback' ? event.face : null,
-      flagged: event.type === 'feedback' ? (event.flagged ? 1 : 0) : null,
-      payload: JSON.stringify(event),
-    });
-    if (info.changes === 0) return false;
-    if (event.type === 'feedback' && !event.flagged) {
-      this.stmts.countVote.run(event.site, event.counter, effectiveAt - (effectiveAt % HOUR_MS), event.face);
-    }
-    return true;
+  /** Stores an event planned as new; the lookup before ran under the same write lock, so it is. */
+  private insertSync({ event: e, receivedAt, effectiveAt }: PlannedEvent): void {
+    const feedback = e.type === 'feedback';
+    const info = this.stmts.insert.run(
+      e.id, e.site, e.counter, e.seq, e.type, e.at, e.clockSynced ? 1 : 0, receivedAt, effectiveAt,
+      feedback ? e.face : null, feedback ? (e.flagged ? 1 : 0) : null, JSON.stringify(e),
+    );
+    if (info.changes !== 1) throw new Error(`event ${e.id} was found stored after it was looked up: the batch is rolled back`);
   }
 
   private getCounterSync(site: string, counter: string): CounterRow | null {
