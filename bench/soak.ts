@@ -25,12 +25,15 @@ export async function soakFigures(opts: { counters: number; minutes: number; per
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-soak-'));
   const mosq = await startMosquitto();
   const storeFile = path.join(dir, 'okienko.db');
-  const bridge = await BridgeProc.start({ mqttUrl: mosq.url, store: `sqlite:${storeFile}`, clientId: 'soak-bridge' });
-  const fleet = await LoadFleet.start({ mqttUrl: mosq.url, counters: opts.counters, dataDir: path.join('/dev/shm', path.basename(dir)) });
+  // --expose-gc: each sample takes the JS heap after a full collection, what is live — a leak
+  // shows there as a rising line, where resident memory also holds pages V8 keeps for reuse.
+  const env = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() };
+  const bridge = await BridgeProc.start({ mqttUrl: mosq.url, store: `sqlite:${storeFile}`, clientId: 'soak-bridge', env });
+  const fleet = await LoadFleet.start({ mqttUrl: mosq.url, counters: opts.counters, dataDir: path.join('/dev/shm', path.basename(dir)), env });
   const abort = new AbortController();
   const latencies: number[] = [];
   const floor: number[] = [];
-  const memory: { at: number; rss: Record<string, number> }[] = [];
+  const memory: { at: number; rss: Record<string, number>; heap: Record<string, number> }[] = [];
   const pids = { bridge: bridge.proc!.child.pid!, mosquitto: mosq.pid(), ...Object.fromEntries(fleet.pids().map((pid, i) => [`sim${i + 1}`, pid])) };
   let measuring = false;
   try {
@@ -51,17 +54,19 @@ export async function soakFigures(opts: { counters: number; minutes: number; per
     const probe = setInterval(() => void probePub.publishAsync('soak/probe', String(Date.now()), { qos: 1 }), 100);
 
     await fleet.setRate(opts.perMinute);
-    const sample = (): void => {
-      memory.push({ at: Date.now(), rss: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssMb(pid)])) });
+    const sample = async (): Promise<void> => {
+      const rss = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssMb(pid)]));
+      const heap = { bridge: await bridgeHeapAfterGc(bridge.base), ...Object.fromEntries((await fleet.memory()).map((m, i) => [`sim${i + 1}`, m.heapAfterGcMb!])) };
+      memory.push({ at: Date.now(), rss, heap });
     };
     const warmUpMs = Math.min(120_000, (opts.minutes * 60_000) / 5);
     await new Promise((r) => setTimeout(r, warmUpMs));
     measuring = true;
-    sample();
-    const sampler = setInterval(sample, 30_000);
+    await sample();
+    const sampler = setInterval(() => void sample(), 30_000);
     await new Promise((r) => setTimeout(r, opts.minutes * 60_000 - warmUpMs));
     clearInterval(sampler);
-    sample();
+    await sample();
     measuring = false;
     clearInterval(probe);
     const load = await fleet.setRate(0);
@@ -96,6 +101,18 @@ export async function soakFigures(opts: { counters: number; minutes: number; per
         }),
       );
     }
+    for (const name of Object.keys(last.heap)) {
+      figures.push(
+        figure({
+          figure: `soak: ${name} JS heap after a full GC at the end`,
+          unit: 'MB',
+          ours: last.heap[name]!,
+          floor: first.heap[name]!,
+          floorIs: `the same after the warm-up; samples every 30 s: ${memory.map((m) => m.heap[name]!.toFixed(1)).join(',')}`,
+          goal: 'no growth (ratio ≈ 1)',
+        }),
+      );
+    }
     return figures;
   } finally {
     abort.abort();
@@ -105,4 +122,12 @@ export async function soakFigures(opts: { counters: number; minutes: number; per
     fs.rmSync(path.join('/dev/shm', path.basename(dir)), { recursive: true, force: true });
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The bridge's JS heap after a full collection, from its /metrics (the gauge exists under --expose-gc). */
+async function bridgeHeapAfterGc(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('okienko_bridge_heap_after_gc_bytes '));
+  if (!line) throw new Error('the bridge reports no heap after GC: is it running with --expose-gc?');
+  return Number(line.split(' ')[1]) / 2 ** 20;
 }

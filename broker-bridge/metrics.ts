@@ -1,6 +1,7 @@
 import client from 'prom-client';
 import type { Ingest } from './ingest.ts';
 import type { LiveHub } from './live.ts';
+import { memoryReport } from '@okienko/protocol/memory';
 
 /**
  * Prometheus metrics (`GET /metrics`), read from the bridge's own counters at scrape time, so
@@ -9,6 +10,18 @@ import type { LiveHub } from './live.ts';
 export function bridgeMetrics(ingest: Ingest, hub: LiveHub, mqttConnected: () => boolean): client.Registry {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'okienko_bridge_' });
+  if (typeof (globalThis as { gc?: unknown }).gc === 'function') {
+    // Only under node --expose-gc (the soak bench): a full collection per scrape, so the figure
+    // is what is live — a leak — not garbage not yet collected.
+    new client.Gauge({
+      name: 'okienko_bridge_heap_after_gc_bytes',
+      help: 'JS heap in use after a full garbage collection (only with node --expose-gc).',
+      registers: [registry],
+      collect() {
+        this.set(memoryReport().heapAfterGcMb! * 2 ** 20);
+      },
+    });
+  }
   new client.Gauge({
     name: 'okienko_events_stored_total',
     help: 'Events stored since the bridge started (each once).',

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { isButtonId, type ButtonId } from '@okienko/hardware';
 import { OutboxDiskFullError, OutboxFullError } from '@okienko/device';
 import { faceLabels, type PanelView } from '@okienko/protocol';
+import { memoryReport } from '@okienko/protocol/memory';
 import type { SimCounter } from './fleet.ts';
 
 /** How the routes find counters; a fleet, or a late-bound one while the fleet is still starting. */
@@ -58,6 +59,8 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
   app.get('/sim/api/fleet', async () =>
     fleet.list().map((c) => ({ ...c.spec.ref, lastSeq: c.device.outbox.lastSeq, pendingEvents: c.device.outbox.size, linkUp: c.device.link.isUp })),
   );
+  // This process's memory (after a full collection under --expose-gc): the soak's leak check.
+  app.get('/sim/api/memory', async () => memoryReport());
   app.get<{ Params: { site: string; counter: string } }>('/sim/api/:site/:counter', async (req, reply) => {
     const c = fleet.get(req.params.site, req.params.counter);
     if (!c) return reply.code(404).send({ error: 'no such simulated counter' });

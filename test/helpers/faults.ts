@@ -133,20 +133,21 @@ export class BridgeProc {
   private constructor(
     private readonly args: string[],
     port: number,
+    private readonly env: NodeJS.ProcessEnv = {},
   ) {
     this.base = `http://127.0.0.1:${port}`;
   }
 
-  static async start(opts: { mqttUrl: string; store: string; clientId: string; extra?: string[] }): Promise<BridgeProc> {
+  static async start(opts: { mqttUrl: string; store: string; clientId: string; extra?: string[]; env?: NodeJS.ProcessEnv }): Promise<BridgeProc> {
     const port = await freePort();
-    const b = new BridgeProc(['bridge', '--mqtt-url', opts.mqttUrl, '--store', opts.store, '--http-port', String(port), '--client-id', opts.clientId, ...(opts.extra ?? [])], port);
+    const b = new BridgeProc(['bridge', '--mqtt-url', opts.mqttUrl, '--store', opts.store, '--http-port', String(port), '--client-id', opts.clientId, ...(opts.extra ?? [])], port, opts.env ?? {});
     await b.start();
     b.api = await signInWithCli(b.base, opts.store);
     return b;
   }
 
   async start(): Promise<void> {
-    this.proc = okienko(this.args);
+    this.proc = okienko(this.args, this.env);
     await waitFor(async () => (await this.health().catch(() => null))?.mqtt === 'connected', { timeoutMs: 20_000, what: `bridge up; output: ${this.proc.output()}` });
   }
 

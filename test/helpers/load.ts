@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { MemoryReport } from '@okienko/protocol/memory';
 import { freePort, waitFor } from './net.ts';
 import { okienko, type Proc } from './okienko.ts';
 import { stopWithin, type DeliveryCount, type FleetRow } from './faults.ts';
@@ -19,7 +20,7 @@ export class LoadFleet {
     readonly total: number,
   ) {}
 
-  static async start(opts: { mqttUrl: string; counters: number; perProcess?: number; pressesPerMinute?: number; keepaliveS?: number; dataDir?: string }): Promise<LoadFleet> {
+  static async start(opts: { mqttUrl: string; counters: number; perProcess?: number; pressesPerMinute?: number; keepaliveS?: number; dataDir?: string; env?: NodeJS.ProcessEnv }): Promise<LoadFleet> {
     const per = opts.perProcess ?? 2000;
     const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-load-'));
     const procs: { proc: Proc; base: string }[] = [];
@@ -34,7 +35,7 @@ export class LoadFleet {
         '--http-port', String(port),
         '--keepalive', String(opts.keepaliveS ?? 30),
         '--presses-per-minute', String(opts.pressesPerMinute ?? 0),
-      ], { OKIENKO_LOG_LEVEL: process.env.OKIENKO_SIM_LOG ?? 'warn' });
+      ], { OKIENKO_LOG_LEVEL: process.env.OKIENKO_SIM_LOG ?? 'warn', ...opts.env });
       procs.push({ proc, base: `http://127.0.0.1:${port}` });
     }
     const fleet = new LoadFleet(procs, opts.counters);
@@ -56,6 +57,11 @@ export class LoadFleet {
       this.procs.map(async (p) => (await fetch(`${p.base}/sim/api/load`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pressesPerMinute }) })).json() as Promise<{ presses: number; refused: number }>),
     );
     return stats.reduce((a, s) => ({ presses: a.presses + s.presses, refused: a.refused + s.refused }), { presses: 0, refused: 0 });
+  }
+
+  /** Each process's memory (`/sim/api/memory`; after a full collection when run with --expose-gc). */
+  async memory(): Promise<MemoryReport[]> {
+    return Promise.all(this.procs.map(async (p) => (await fetch(`${p.base}/sim/api/memory`)).json() as Promise<MemoryReport>));
   }
 
   pids(): number[] {
