@@ -16,7 +16,7 @@ async function freePort(): Promise<number> {
 /** The embedded broker in a process of its own, so it doesn't share a core's event loop with the bench. */
 export async function startBrokerProcess(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'broker', '--mqtt-port', String(port), '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [BIN, 'broker', '--mqtt-port', String(port), '--log-level', process.env.OKIENKO_BENCH_BROKER_LOG ?? 'warn'], {
     cwd: path.dirname(path.dirname(BIN)),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -29,7 +29,10 @@ export async function startBrokerProcess(): Promise<{ url: string; stop(): Promi
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
+      // A client left connected by a failed part must not keep the bench from ending.
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
+      clearTimeout(kill);
     },
   };
 }

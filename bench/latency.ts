@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
-import type { Logger } from 'pino';
-import { SqliteStore, createUser, startBridge } from '@okienko/broker-bridge';
+import { BridgeProc } from '../test/helpers/faults.ts';
 import { figure, percentile, type Figure } from './stats.ts';
 import { readSse } from './sse.ts';
 import { RAW_TOPIC, nowUs, type LoadRequest, type LoadResult } from './load-child.ts';
@@ -19,7 +18,13 @@ async function runLoad(req: LoadRequest, received: Map<string, number>): Promise
   const child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   // Listened for from the start: the child may be gone before the last event is counted here.
   const exited = new Promise((r) => child.once('exit', r));
-  const next = (): Promise<{ type: string } & Partial<LoadResult>> => new Promise((r) => child.once('message', r as never));
+  // A load process that dies says so here, instead of leaving the bench waiting for its message.
+  const next = (): Promise<{ type: string } & Partial<LoadResult>> =>
+    new Promise((resolve, reject) => {
+      const gone = (code: number | null): void => reject(new Error(`bench: the load process exited (${code}) before it answered`));
+      child.once('exit', gone);
+      child.once('message', (m) => (child.off('exit', gone), resolve(m as never)));
+    });
   child.send(req);
   await next(); // ready
   child.send({ type: 'go' });
@@ -37,7 +42,7 @@ async function runLoad(req: LoadRequest, received: Map<string, number>): Promise
   };
 }
 
-export async function latencyFigures(url: string, dir: string, log: Logger, opts = { total: 10_000, rate: 1000 }): Promise<Figure[]> {
+export async function latencyFigures(url: string, dir: string, opts = { total: 10_000, rate: 1000 }): Promise<Figure[]> {
   fs.mkdirSync(dir, { recursive: true });
   const base = { url, dir, total: opts.total, rate: opts.rate, counters: 10 };
 
@@ -49,8 +54,8 @@ export async function latencyFigures(url: string, dir: string, log: Logger, opts
   const raw = (await runLoad({ ...base, mode: 'raw' }, rawReceived)).fromSend;
   await sub.endAsync();
 
-  const full = await ourLatency(base, 'FULL', log);
-  const normal = await ourLatency(base, 'NORMAL', log);
+  const full = await ourLatency(base, 'FULL');
+  const normal = await ourLatency(base, 'NORMAL');
 
   const floorIs = `raw MQTT QoS 1 publish → subscribe through the same broker, ${opts.rate}/s`;
   const at = `at ${opts.rate} events/s`;
@@ -68,30 +73,25 @@ export async function latencyFigures(url: string, dir: string, log: Logger, opts
   return rows;
 }
 
-/** Press (load process: durable outbox, MQTT) → bridge (validate, store, project) → SSE (here). */
-async function ourLatency(base: Omit<LoadRequest, 'mode'>, synchronous: 'FULL' | 'NORMAL', log: Logger): Promise<{ fromSend: number[]; fromPublish: number[] }> {
-  const bridge = await startBridge({
-    mqtt: { url: base.url, protocolVersion: 4, clientId: `bench-bridge-lat-${synchronous}-${process.pid}` },
-    store: new SqliteStore(path.join(base.dir, `latency-${synchronous}.db`), { synchronous }),
-    http: { host: '127.0.0.1', port: 0 },
-    timeZone: 'Europe/Warsaw',
-    log,
-  });
+/**
+ * Press (load process: durable outbox, MQTT) → bridge (validate, store, project) → SSE (here).
+ * The bridge runs as `okienko bridge` in a process of its own, as an office runs it: the floor's
+ * subscriber has this process to itself, and so does the bridge.
+ */
+async function ourLatency(base: Omit<LoadRequest, 'mode'>, synchronous: 'FULL' | 'NORMAL'): Promise<{ fromSend: number[]; fromPublish: number[] }> {
+  const store = `sqlite:${path.join(base.dir, `latency-${synchronous}.db`)}?synchronous=${synchronous}`;
+  const bridge = await BridgeProc.start({ mqttUrl: base.url, store, clientId: `bench-bridge-lat-${synchronous}-${process.pid}` });
   const received = new Map<string, number>();
   const abort = new AbortController();
-  // The live stream is for signed-in managers: sign in as one.
-  const password = await createUser(bridge.store, 'bench', 'viewer');
-  const login = await fetch(`${bridge.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password }) });
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   await readSse(
-    `${bridge.url}/api/stream`,
+    `${bridge.base}/api/stream`,
     (event, data) => {
       if (event !== 'event') return;
       const { event: e } = JSON.parse(data) as { event: { counter: string; seq: number } };
       received.set(`${e.counter}/${e.seq}`, nowUs());
     },
     abort.signal,
-    { cookie },
+    { cookie: bridge.api.cookie },
   );
   // Each run gets fresh counters, so their sequence numbers start from 1 again. Counters are
   // separate machines with their own SD cards: their outboxes go to memory (/dev/shm) where there
@@ -102,6 +102,6 @@ async function ourLatency(base: Omit<LoadRequest, 'mode'>, synchronous: 'FULL' |
     if (deviceDir.startsWith('/dev/shm/')) fs.rmSync(deviceDir, { recursive: true, force: true });
   });
   abort.abort();
-  await bridge.close();
+  await bridge.stop();
   return samples;
 }

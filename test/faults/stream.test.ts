@@ -119,7 +119,9 @@ describe('faults mid-stream (Mosquitto, PostgreSQL)', () => {
       // Presence: the broker hears nothing and, after 1.5 × keepalive (2 s), sends each last will.
       await waitFor(async () => (await online()) === 0, { timeoutMs: 10_000, what: 'every counter shown offline' });
       const offlineAfterMs = Date.now() - cutAt;
-      expect(offlineAfterMs).toBeLessThan(1.5 * 2000 + 5000 + 1000); // 1.5 × keepalive, + Mosquitto's 5 s keepalive sweep (see presence.test.ts)
+      // 1.5 × keepalive, + Mosquitto's 5 s keepalive sweep (see presence.test.ts), + 2 s for the
+      // wills through bridge and store and this poll while every other test file runs (9.1 s seen).
+      expect(offlineAfterMs).toBeLessThan(1.5 * 2000 + 5000 + 2000);
       await sleep(FAULTS.outageMs / 2);
       await fleet.kill(); // a power cut during the outage: what was confirmed is on disk only
       await fleet.start({ waitForLink: false });
