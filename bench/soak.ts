@@ -64,7 +64,9 @@ export async function soakFigures(opts: { counters: number; minutes: number; per
     const sampleHeaps = async (): Promise<void> => {
       heaps.push({ bridge: await bridgeHeapAfterGc(bridge.base), ...Object.fromEntries((await fleet.memory()).map((m, i) => [`sim${i + 1}`, m.heapAfterGcMb!])) });
     };
-    const warmUpMs = Math.min(120_000, (opts.minutes * 60_000) / 5);
+    // Past the simulated displays filling their 32-screen histories (a screen every 4 s and more on
+    // presses): the 30-minute run with 2 minutes of warm-up read them as the first 5 MB of "growth".
+    const warmUpMs = Math.min(180_000, (opts.minutes * 60_000) / 5);
     await new Promise((r) => setTimeout(r, warmUpMs));
     measuring = true;
     sample();
