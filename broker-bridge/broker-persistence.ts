@@ -125,11 +125,15 @@ export class IndexedMemoryPersistence extends MemoryPersistence {
   }
 
   async outgoingUpdate(client: ClientLike, packet: AedesPacket): Promise<void> {
-    if (!this.queue(client.id).update(packet)) throw new Error('no such packet');
+    if (!this.queues.get(client.id)?.update(packet)) throw new Error('no such packet');
   }
 
   async outgoingClearMessageId(client: ClientLike, packet: AedesPacket): Promise<AedesPacket | undefined> {
-    return this.queue(client.id).clear(packet.messageId);
+    const queue = this.queues.get(client.id);
+    const cleared = queue?.clear(packet.messageId);
+    // An empty queue holds three maps: 10,000 counters' would be kept for nothing.
+    if (queue?.slots.size === 0) this.queues.delete(client.id);
+    return cleared;
   }
 
   outgoingStream(client: ClientLike): Readable {
