@@ -1,7 +1,6 @@
 import client from 'prom-client';
 import type { Ingest } from './ingest.ts';
 import type { LiveHub } from './live.ts';
-import { memoryReport } from '@okienko/protocol/memory';
 
 /**
  * Prometheus metrics (`GET /metrics`), read from the bridge's own counters at scrape time, so
@@ -10,7 +9,8 @@ import { memoryReport } from '@okienko/protocol/memory';
 export function bridgeMetrics(ingest: Ingest, hub: LiveHub, mqttConnected: () => boolean): client.Registry {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'okienko_bridge_' });
-  if (typeof (globalThis as { gc?: unknown }).gc === 'function') {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc === 'function') {
     // Only under node --expose-gc (the soak bench): a full collection per scrape, so the figure
     // is what is live — a leak — not garbage not yet collected.
     new client.Gauge({
@@ -18,7 +18,8 @@ export function bridgeMetrics(ingest: Ingest, hub: LiveHub, mqttConnected: () =>
       help: 'JS heap in use after a full garbage collection (only with node --expose-gc).',
       registers: [registry],
       collect() {
-        this.set(memoryReport().heapAfterGcMb! * 2 ** 20);
+        gc();
+        this.set(process.memoryUsage().heapUsed);
       },
     });
   }

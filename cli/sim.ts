@@ -2,6 +2,7 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
+import { SimLoadRequest, type SimLoadStats } from '@okienko/protocol';
 import { buildDashboard, DASHBOARD_DIST } from '@okienko/dashboard';
 import { SimFleet, demoCounters, registerSimRoutes, startLoad } from '@okienko/sim';
 import { host, logLevel, mqttCa, mqttClientSettings, mqttPassword, port, positiveInt, type Command } from './options.ts';
@@ -33,13 +34,13 @@ export const simCommand: Command = {
     await app.register(fastifyStatic, { root: DASHBOARD_DIST, prefix: '/' });
     let load: ReturnType<typeof startLoad> | null = null;
     // Load and fault runs change the rate (0 stops it) without restarting thousands of counters.
-    app.post<{ Body: { pressesPerMinute?: unknown } }>('/sim/api/load', async (req, reply) => {
-      const rate = Number(req.body?.pressesPerMinute);
+    app.post('/sim/api/load', async (req, reply): Promise<SimLoadStats | { error: string }> => {
+      const body = SimLoadRequest.safeParse(req.body);
       if (!fleet) return reply.code(503).send({ error: 'the counters are still starting' });
-      if (!Number.isFinite(rate) || rate < 0 || rate > 600) return reply.code(400).send({ error: 'pressesPerMinute: a number from 0 to 600' });
+      if (!body.success) return reply.code(400).send({ error: 'pressesPerMinute: a number from 0 to 600' });
       const before = load?.stats ?? { presses: 0, refused: 0 };
       load?.stop();
-      load = rate > 0 ? startLoad(fleet, rate) : null;
+      load = body.data.pressesPerMinute > 0 ? startLoad(fleet, body.data.pressesPerMinute) : null;
       return before;
     });
     const address = await app.listen({ host: v.host as string, port: v.httpPort as number });

@@ -52,6 +52,32 @@ export const PanelView = z.object({
 });
 export type PanelView = z.infer<typeof PanelView>;
 
+/** Each simulated counter's numbers at once (the simulator's `/sim/api/fleet`, for load and fault runs). */
+export const SimFleetRow = z.object({
+  site: SiteId,
+  counter: CounterId,
+  lastSeq: z.number().int().nonnegative(),
+  pendingEvents: z.number().int().nonnegative(),
+  linkUp: z.boolean(),
+});
+export type SimFleetRow = z.infer<typeof SimFleetRow>;
+
+/** The simulator's press rate, set by `POST /sim/api/load` (0 stops pressing). */
+export const SimLoadRequest = z.object({ pressesPerMinute: z.number().min(0).max(600) });
+export type SimLoadRequest = z.infer<typeof SimLoadRequest>;
+
+/** What a load run did: presses made, and those the counter refused (outbox or disk full). */
+export const SimLoadStats = z.object({ presses: z.number().int().nonnegative(), refused: z.number().int().nonnegative() });
+export type SimLoadStats = z.infer<typeof SimLoadStats>;
+
+/**
+ * A process's memory in MB (the simulator's `/sim/api/memory`). `heapAfterGcMb` is the JS heap
+ * after a full collection — live objects only, where the plain heap swings with garbage not yet
+ * collected — and is there only when Node runs with --expose-gc (the soak bench's processes).
+ */
+export const MemoryReport = z.object({ rssMb: z.number(), heapUsedMb: z.number(), heapAfterGcMb: z.number().nullable() });
+export type MemoryReport = z.infer<typeof MemoryReport>;
+
 /** A time as epoch ms or an ISO 8601 string with its offset. */
 const TimeParam = z.union([
   z.string().regex(/^\d+$/).transform(Number),

@@ -1,11 +1,7 @@
 import type { ButtonId } from '@okienko/hardware';
+import type { SimLoadStats } from '@okienko/protocol';
 import type { SimCounter, SimFleet } from './fleet.ts';
 
-/** What a load run did: presses made, and those the counter refused (outbox or disk full). */
-export interface LoadStats {
-  presses: number;
-  refused: number;
-}
 
 const BUTTONS: ButtonId[] = ['clerk', 'face-1', 'face-2', 'face-3', 'face-4'];
 
@@ -19,8 +15,8 @@ const BUTTONS: ButtonId[] = ['clerk', 'face-1', 'face-2', 'face-3', 'face-4'];
  * and the counter rightly took the second "down" for contact bounce — the 30-minute soak made
  * 1,707 presses (0.1 %) that no event came of.
  */
-export function startLoad(fleet: Pick<SimFleet, 'list'>, perMinute: number, random: () => number = Math.random): { stats: LoadStats; stop(): void } {
-  const stats: LoadStats = { presses: 0, refused: 0 };
+export function startLoad(fleet: Pick<SimFleet, 'list'>, perMinute: number, random: () => number = Math.random): { stats: SimLoadStats; stop(): void } {
+  const stats: SimLoadStats = { presses: 0, refused: 0 };
   const counters = fleet.list();
   const busy = new Map<SimCounter, Promise<void>>();
   const tickMs = 100;

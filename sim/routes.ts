@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isButtonId, type ButtonId } from '@okienko/hardware';
 import { OutboxDiskFullError, OutboxFullError } from '@okienko/device';
-import { faceLabels, type PanelView } from '@okienko/protocol';
-import { memoryReport } from '@okienko/protocol/memory';
+import { faceLabels, type PanelView, type SimFleetRow } from '@okienko/protocol';
+import { memoryReport } from './memory.ts';
 import type { SimCounter } from './fleet.ts';
 
 /** How the routes find counters; a fleet, or a late-bound one while the fleet is still starting. */
@@ -56,7 +56,7 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
   });
 
   // Every counter's numbers at once, for load and fault runs with thousands of counters.
-  app.get('/sim/api/fleet', async () =>
+  app.get('/sim/api/fleet', async (): Promise<SimFleetRow[]> =>
     fleet.list().map((c) => ({ ...c.spec.ref, lastSeq: c.device.outbox.lastSeq, pendingEvents: c.device.outbox.size, linkUp: c.device.link.isUp })),
   );
   // This process's memory (after a full collection under --expose-gc): the soak's leak check.

@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { demoCounters } from '@okienko/sim';
-import type { Health, PanelView } from '@okienko/protocol';
+import type { Health, PanelView, SimFleetRow } from '@okienko/protocol';
 import { freePort, waitFor } from './net.ts';
 import { okienko, type Proc } from './okienko.ts';
 import { signInWithCli, type Api } from './session.ts';
@@ -68,8 +68,8 @@ export class CounterFleet {
   }
 
   /** Every counter's numbers in one request (`/sim/api/fleet`). */
-  async rows(): Promise<FleetRow[]> {
-    return (await fetch(`${this.baseUrl}/sim/api/fleet`)).json() as Promise<FleetRow[]>;
+  async rows(): Promise<SimFleetRow[]> {
+    return (await fetch(`${this.baseUrl}/sim/api/fleet`)).json() as Promise<SimFleetRow[]>;
   }
 
   /** Each counter's whole panel (its display, light…), one request per counter. */
@@ -165,14 +165,6 @@ export class BridgeProc {
   }
 }
 
-/** What `/sim/api/fleet` says of each counter. */
-export interface FleetRow {
-  site: string;
-  counter: string;
-  lastSeq: number;
-  pendingEvents: number;
-  linkUp: boolean;
-}
 
 export interface DeliveryCount {
   counters: number;

@@ -2,12 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { MemoryReport } from '@okienko/protocol/memory';
+import type { MemoryReport, SimFleetRow } from '@okienko/protocol';
 import { freePort, waitFor } from './net.ts';
 import { okienko, type Proc } from './okienko.ts';
-import { stopWithin, type DeliveryCount, type FleetRow } from './faults.ts';
+import { stopWithin, type DeliveryCount } from './faults.ts';
 
-export type { FleetRow };
 
 /**
  * Thousands of simulated counters from one machine: `okienko sim` processes of up to 2,000
@@ -47,8 +46,8 @@ export class LoadFleet {
     return fleet;
   }
 
-  async rows(): Promise<FleetRow[]> {
-    return (await Promise.all(this.procs.map(async (p) => (await fetch(`${p.base}/sim/api/fleet`)).json() as Promise<FleetRow[]>))).flat();
+  async rows(): Promise<SimFleetRow[]> {
+    return (await Promise.all(this.procs.map(async (p) => (await fetch(`${p.base}/sim/api/fleet`)).json() as Promise<SimFleetRow[]>))).flat();
   }
 
   /** Change the press rate of every process (0 stops pressing); the presses made so far. */
@@ -74,7 +73,7 @@ export class LoadFleet {
 }
 
 /** What the counters numbered against what a bridge's SQLite store holds, counted in the database. */
-export function countInStore(rows: readonly FleetRow[], storeFile: string): DeliveryCount {
+export function countInStore(rows: readonly SimFleetRow[], storeFile: string): DeliveryCount {
   const db = new Database(storeFile, { readonly: true, fileMustExist: true });
   try {
     const stored = new Map(
