@@ -97,7 +97,15 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       filter: opts.mqtt.sharedGroup ? `$share/${opts.mqtt.sharedGroup}/${ALL_TOPICS}` : ALL_TOPICS,
       tls: { ca: opts.mqtt.ca },
     },
-    async (messages) => void (await ingest.handleBatch(messages)),
+    async (messages) => {
+      // Done with the batch at its commit; the broker's acknowledgement waits for `durable`.
+      let committed!: () => void;
+      const isCommitted = new Promise<void>((resolve) => (committed = resolve));
+      const durable = ingest.handleBatch(messages, committed).then(() => {});
+      // A store that fails before the commit rejects `durable` first.
+      await Promise.race([isCommitted, durable]);
+      return { durable };
+    },
     log,
   );
   link.on('connect', () => log.info({ url: opts.mqtt.url }, 'bridge connected to broker'));

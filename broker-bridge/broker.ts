@@ -70,6 +70,10 @@ export async function startEmbeddedBroker(opts: {
   aedes.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'client error'));
   aedes.on('connectionError', (_client, err) => log.debug({ err: err.message }, 'connection error'));
   const server = net.createServer((socket) => {
+    // Nagle's algorithm holds a small packet until the last one is acknowledged, and the bridge
+    // acknowledges (PUBACK, which carries the TCP ACK) only once its commit is on the disk: with
+    // Nagle on, each message to the bridge waited for the previous one's fsync.
+    socket.setNoDelay(true);
     guardPacketSize(socket, MAX_INBOUND_PACKET_BYTES, (why) => log.warn({ from: socket.remoteAddress }, `closed a connection that sent ${why}`));
     aedes.handle(socket);
   });

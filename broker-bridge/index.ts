@@ -6,6 +6,7 @@ export * from './projection.ts';
 export * from './http.ts';
 export * from './store/types.ts';
 export * from './store/sqlite.ts';
+export * from './store/wal-sync.ts';
 export * from './credentials.ts';
 export * from './store/postgres.ts';
 export * from './metrics.ts';

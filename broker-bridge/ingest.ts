@@ -63,27 +63,34 @@ export class Ingest {
 
   /**
    * Messages in the order the broker gave them, stored in one transaction: one commit for the
-   * lot. Outcomes come back in the same order; the live stream hears of each only once committed.
+   * lot. Outcomes come back in the same order once the batch is durable; the live stream hears of
+   * each as soon as it is committed (Store.write's `onCommitted`), while the disk syncs, and so
+   * does `onCommitted` here.
    */
-  async handleBatch(messages: readonly Message[]): Promise<Outcome[]> {
+  async handleBatch(messages: readonly Message[], onCommitted?: () => void): Promise<Outcome[]> {
     const classified = messages.map((m) => this.classify(m.topic, m.payload));
     const ops = classified.flatMap((c) => ('op' in c ? [c.op] : []));
-    const results = ops.length > 0 ? await this.store.write(ops) : [];
-    let next = 0;
-    // Each counter's view goes to the live stream once per batch, as the batch left it.
-    const rows = new Map<string, CounterRow>();
-    const outcomes = classified.map((c, i) => {
-      let outcome: Outcome = c as Outcome;
-      if ('op' in c) {
-        const r = results[next++]!;
-        outcome = this.finish(c, r);
-        if (r.row) rows.set(`${r.row.site}/${r.row.counter}`, r.row);
-      }
-      this.count(messages[i]!, outcome);
-      return outcome;
-    });
-    for (const row of rows.values()) this.listener.onCounter(row);
-    return outcomes;
+    let outcomes: Outcome[] | null = null;
+    const committed = (results: WriteResult[]): void => {
+      let next = 0;
+      // Each counter's view goes to the live stream once per batch, as the batch left it.
+      const rows = new Map<string, CounterRow>();
+      outcomes = classified.map((c, i) => {
+        let outcome: Outcome = c as Outcome;
+        if ('op' in c) {
+          const r = results[next++]!;
+          outcome = this.finish(c, r);
+          if (r.row) rows.set(`${r.row.site}/${r.row.counter}`, r.row);
+        }
+        this.count(messages[i]!, outcome);
+        return outcome;
+      });
+      for (const row of rows.values()) this.listener.onCounter(row);
+      onCommitted?.();
+    };
+    if (ops.length > 0) await this.store.write(ops, committed);
+    else committed([]);
+    return outcomes!;
   }
 
   private count(m: Message, outcome: Outcome): void {

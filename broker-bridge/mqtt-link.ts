@@ -22,8 +22,12 @@ export interface BridgeLinkOptions {
   maxBatch?: number;
 }
 
-/** Stores a batch durably; resolves only once it is committed. */
-export type BatchHandler = (messages: Message[]) => Promise<void>;
+/**
+ * Stores a batch. Resolves once it is committed — the next batch may then be stored — either
+ * durable already (nothing returned) or with `durable`, which resolves once it is on the disk.
+ * The broker's acknowledgement waits for that.
+ */
+export type BatchHandler = (messages: Message[]) => Promise<void | { durable: Promise<void> }>;
 
 interface Received extends Message {
   generation: number;
@@ -67,6 +71,8 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
   private generation = 0;
   private pending: Received[] = [];
   private busy = false;
+  /** Batches committed, waiting for their sync before their PUBACKs, in order. */
+  private acking: Promise<void> = Promise.resolve();
   private closed = false;
   private lastId = 0;
   private readonly outgoing = new Map<number, Outgoing>();
@@ -114,6 +120,7 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     // Let a batch being committed finish, so its messages are acknowledged, not re-sent.
     if (this.busy) await new Promise<void>((resolve) => (this.idle = resolve));
+    await this.acking;
     const socket = this.socket;
     if (socket && !socket.destroyed) {
       await new Promise<void>((resolve) => {
@@ -234,18 +241,12 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
   private async drain(): Promise<void> {
     const batch = this.pending.splice(0, this.opts.maxBatch ?? 1000);
     try {
-      await this.handler(batch);
-      this.stats.batches += 1;
-      this.stats.messages += batch.length;
-      const acks = batch.filter((m) => m.qos === 1 && m.generation === this.generation && m.messageId !== undefined);
-      if (acks.length > 0 && this.socket && !this.socket.destroyed) {
-        this.socket.write(Buffer.concat(acks.map((m) => this.encode({ cmd: 'puback', messageId: m.messageId! }))));
-      }
+      const durable = (await this.handler(batch))?.durable ?? Promise.resolve();
+      // Committed: the next batch may be stored while this one's sync runs (the store syncs them
+      // in order, so PUBACKs stay in the order the publishes came, as MQTT requires).
+      this.acking = this.acking.then(() => durable.then(() => this.acknowledge(batch), (err: unknown) => this.failed(err, batch)));
     } catch (err) {
-      // Nothing of this batch is acknowledged; dropping the connection makes the broker re-send it all.
-      this.log.error({ err, messages: batch.length }, 'store failed; not acknowledging, reconnecting so the broker re-sends');
-      this.pending = [];
-      this.socket?.destroy();
+      this.failed(err, batch);
     }
     this.busy = false;
     if (this.socket?.isPaused() && this.pending.length < HIGH_WATER / 2) this.socket.resume();
@@ -255,6 +256,24 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
       return;
     }
     this.scheduleDrain();
+  }
+
+  private acknowledge(batch: readonly Received[]): void {
+    this.stats.batches += 1;
+    this.stats.messages += batch.length;
+    const acks = batch.filter((m) => m.qos === 1 && m.generation === this.generation && m.messageId !== undefined);
+    if (acks.length > 0 && this.socket && !this.socket.destroyed) {
+      this.socket.write(Buffer.concat(acks.map((m) => this.encode({ cmd: 'puback', messageId: m.messageId! }))));
+    }
+  }
+
+  /** Nothing of this batch is acknowledged; dropping the connection makes the broker re-send it all. */
+  private failed(err: unknown, batch: readonly Received[]): void {
+    // Already dropped for an earlier batch: this connection's messages come again anyway.
+    if (batch[0] && batch[0].generation !== this.generation) return;
+    this.log.error({ err, messages: batch.length }, 'store failed; not acknowledging, reconnecting so the broker re-sends');
+    this.pending = [];
+    this.socket?.destroy();
   }
 
   private onClose(generation: number): void {

@@ -67,9 +67,12 @@ export class PostgresStore implements Store {
     return store;
   }
 
-  async write(ops: readonly WriteOp[]): Promise<WriteResult[]> {
+  async write(ops: readonly WriteOp[], onCommitted?: (results: WriteResult[]) => void): Promise<WriteResult[]> {
     if (ops.length === 0) return [];
-    return this.transaction((db) => writeBatch(db, ops));
+    // PostgreSQL's COMMIT returns once durable (synchronous_commit on): committed is durable here.
+    const results = await this.transaction((db) => writeBatch(db, ops));
+    onCommitted?.(results);
+    return results;
   }
 
   async recordEvent(event: CounterEvent, times: EventTimes, project: Projector): Promise<RecordedEvent> {

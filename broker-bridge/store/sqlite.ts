@@ -8,6 +8,7 @@ import type { AlertCondition } from '../alerts.ts';
 import { alertRecord, alertWhere, noticeRecord, userRecord, type AlertRow, type NoticeRow, type UserRow } from './records.ts';
 import { batchKeys, planWrites, type PlannedEvent } from './batch.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
+import { WalSync, type FileSync } from './wal-sync.ts';
 
 /** Each entry moves the schema one version on; PRAGMA user_version says how far a file has come. */
 const MIGRATIONS: string[] = [
@@ -81,8 +82,13 @@ const MIGRATIONS: string[] = [
 const HOUR_MS = 3_600_000;
 
 export interface SqliteOptions {
-  /** 'FULL' survives a power cut of the server; 'NORMAL' survives a crash of the bridge (WAL). */
+  /**
+   * 'FULL' survives a power cut of the server: nothing resolves before the WAL is synced
+   * (wal-sync.ts, off the event loop); 'NORMAL' survives a crash of the bridge (WAL).
+   */
   synchronous: 'FULL' | 'NORMAL';
+  /** How the WAL is made durable under FULL; tests hold it as a slow disk would. */
+  syncWal?: FileSync;
 }
 
 const defaults: SqliteOptions = { synchronous: 'FULL' };
@@ -91,17 +97,21 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts;
   private readonly checkpointer: SqliteCheckpointer | null = null;
+  /** FULL on a file: the WAL's group sync. Null: nothing to wait for (NORMAL, or in memory). */
+  private readonly walSync: WalSync | null = null;
 
   constructor(file: string, options: SqliteOptions = defaults) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous}`);
+    // FULL's per-commit WAL sync is ours (wal-sync.ts): SQLite's would block the event loop.
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     if (file !== ':memory:') {
       // Checkpoints happen on a thread of their own (sqlite-checkpointer.ts), not inside a commit.
       this.db.pragma('wal_autocheckpoint = 0');
+      if (options.synchronous === 'FULL') this.walSync = new WalSync(`${file}-wal`, options.syncWal);
       this.checkpointer = new SqliteCheckpointer(file, (message) => process.emitWarning(`okienko: WAL checkpoint failed: ${message}`));
     }
     this.stmts = {
@@ -125,11 +135,12 @@ export class SqliteStore implements Store {
     };
   }
 
-  async write(ops: readonly WriteOp[]): Promise<WriteResult[]> {
+  async write(ops: readonly WriteOp[], onCommitted?: (results: WriteResult[]) => void): Promise<WriteResult[]> {
+    this.check();
     // Read, worked out in memory (batch.ts, as for PostgreSQL), then written: one statement per
     // event, one per counter and one per hour and face voted, all in one transaction whose write
     // lock covers the reads.
-    return this.db.transaction(() => {
+    const results = this.db.transaction(() => {
       const { refs, ids } = batchKeys(ops);
       const rows = new Map(refs.map((r) => [`${r.site}/${r.counter}`, this.getCounterSync(r.site, r.counter)]));
       // Looked up as sent (SQLite compares text exactly, as its ON CONFLICT does), compared in lower case.
@@ -142,6 +153,19 @@ export class SqliteStore implements Store {
       for (const row of changed) this.stmts.putCounter.run(row.site, row.counter, JSON.stringify(row));
       return results;
     })();
+    onCommitted?.(results);
+    await this.durable();
+    return results;
+  }
+
+  /** After a commit: resolves once it is on the disk (FULL), at once otherwise. */
+  private durable(): Promise<void> {
+    return this.walSync ? this.walSync.flush() : Promise.resolve();
+  }
+
+  /** A failed sync leaves the store failed: no write is taken that could not be made durable. */
+  private check(): void {
+    if (this.walSync?.failure) throw this.walSync.failure;
   }
 
   async recordEvent(event: CounterEvent, times: EventTimes, project: Projector): Promise<RecordedEvent> {
@@ -205,19 +229,25 @@ export class SqliteStore implements Store {
   }
 
   async deleteEventsBefore(before: number): Promise<number> {
-    return this.db.prepare('DELETE FROM events WHERE effective_at < ?').run(before).changes;
+    this.check();
+    const { changes } = this.db.prepare('DELETE FROM events WHERE effective_at < ?').run(before);
+    await this.durable();
+    return changes;
   }
 
   async raiseAlert(c: AlertCondition, at: number): Promise<AlertRecord | null> {
+    this.check();
     const id = randomUUID();
     const info = this.db
       .prepare('INSERT INTO alerts (id, key, kind, site, counter, message, facts, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
       .run(id, c.key, c.kind, c.site, c.counter, c.message, JSON.stringify(c.facts), at);
+    await this.durable();
     return info.changes === 1 ? alertRecord(this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow) : null;
   }
 
   async clearAlerts(holding: readonly string[], at: number): Promise<AlertRecord[]> {
-    return this.db.transaction(() => {
+    this.check();
+    const cleared = this.db.transaction(() => {
       const open = this.db.prepare('SELECT * FROM alerts WHERE cleared_at IS NULL').all() as AlertRow[];
       const still = new Set(holding);
       const ended = open.filter((r) => !still.has(r.key));
@@ -225,6 +255,8 @@ export class SqliteStore implements Store {
       for (const r of ended) clear.run(at, r.id);
       return ended.map((r) => alertRecord({ ...r, cleared_at: at }));
     })();
+    if (cleared.length > 0) await this.durable();
+    return cleared;
   }
 
   async listAlerts(f: AlertFilter): Promise<AlertRecord[]> {
@@ -233,19 +265,25 @@ export class SqliteStore implements Store {
   }
 
   async ackAlert(id: string, by: string, comment: string, at: number): Promise<AlertRecord | null> {
+    this.check();
     this.db.prepare('UPDATE alerts SET acked_at = ?, acked_by = ?, comment = ? WHERE id = ?').run(at, by, comment, id);
+    await this.durable();
     const r = this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow | undefined;
     return r ? alertRecord(r) : null;
   }
 
   async addNotice(n: NoticeRecord): Promise<void> {
+    this.check();
     this.db
       .prepare('INSERT INTO notices (id, site, counter, text, sender, at, until, withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(n.id, n.site, n.counter, n.text, n.from, n.at, n.until, n.withdrawnAt);
+    await this.durable();
   }
 
   async withdrawNotice(id: string, at: number): Promise<NoticeRecord | null> {
+    this.check();
     this.db.prepare('UPDATE notices SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL').run(at, id);
+    await this.durable();
     const r = this.db.prepare('SELECT * FROM notices WHERE id = ?').get(id) as NoticeRow | undefined;
     return r ? noticeRecord(r) : null;
   }
@@ -264,9 +302,11 @@ export class SqliteStore implements Store {
   }
 
   async putUser(u: UserRecord): Promise<void> {
+    this.check();
     this.db
       .prepare('INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role')
       .run(u.username, u.passwordHash, u.role, u.createdAt);
+    await this.durable();
   }
 
   async countUsers(): Promise<number> {
@@ -274,11 +314,14 @@ export class SqliteStore implements Store {
   }
 
   async setting(key: string, initial: () => string): Promise<string> {
-    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(key, initial());
+    this.check();
+    const { changes } = this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(key, initial());
+    if (changes > 0) await this.durable();
     return (this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string }).value;
   }
 
   async close(): Promise<void> {
+    await this.walSync?.idle();
     await this.checkpointer?.stop();
     this.db.close();
   }

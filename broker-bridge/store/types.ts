@@ -98,8 +98,14 @@ export interface Store {
    * Several writes in one transaction, in order, all or none: a batch costs one commit (one fsync)
    * however many messages it holds. A counter's writes see each other's rows, so a batch behaves
    * exactly as the same writes one by one. Concurrent bridges serialise per counter.
+   *
+   * `onCommitted` runs once the batch is committed and readable, before the promise resolves —
+   * maybe before it is durable (SQLite syncs its WAL after the commit, wal-sync.ts): for what is
+   * only shown, like the live stream. What is promised (the broker's acknowledgement) waits for
+   * the promise. Should the sync then fail, the promise rejects: shown, not acknowledged, and
+   * sent again by the broker.
    */
-  write(ops: readonly WriteOp[]): Promise<WriteResult[]>;
+  write(ops: readonly WriteOp[], onCommitted?: (results: WriteResult[]) => void): Promise<WriteResult[]>;
   /**
    * Store the event and move its counter's row on, in one transaction. 'duplicate' when an event
    * with this id is already stored (idempotent); then the row is left alone.

@@ -9,6 +9,7 @@ import { BridgeLink, SqliteStore, startBridge, type Bridge, type Message, type W
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { waitFor } from '../helpers/net.ts';
 import { REF, feedback } from '../helpers/messages.ts';
+import { heldDisk } from '../helpers/held-disk.ts';
 
 let mosq: Mosquitto;
 beforeAll(async () => {
@@ -22,12 +23,12 @@ const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-link-')
 /** A store whose next `failures` batches fail, as a full disk or a lost database would. */
 class FlakyStore extends SqliteStore {
   failures = 0;
-  override async write(ops: readonly WriteOp[]): Promise<WriteResult[]> {
+  override async write(ops: readonly WriteOp[], onCommitted?: (results: WriteResult[]) => void): Promise<WriteResult[]> {
     if (this.failures > 0) {
       this.failures -= 1;
       throw new Error('disk I/O error');
     }
-    return super.write(ops);
+    return super.write(ops, onCommitted);
   }
 }
 
@@ -67,6 +68,33 @@ describe('the bridge link (real Mosquitto)', () => {
     expect(store.failures).toBe(0);
     const stored = await store.listEvents({ limit: 1000 });
     expect(stored.map((s) => s.event.id).sort()).toEqual([...ids].sort());
+    await bridge.close();
+  });
+
+  it('acknowledges an event only once its commit is on the disk (SQLite FULL): shown at the commit, sent again when the link drops before the sync', async () => {
+    const disk = heldDisk();
+    disk.hold = false;
+    const store = new SqliteStore(path.join(tmp(), 'b.db'), { synchronous: 'FULL', syncWal: disk.sync });
+    const bridge = await bridgeOn(store, 'link-durable');
+    await waitFor(() => bridge.link.connected, { what: 'bridge connected' });
+    disk.hold = true;
+    await publish(1);
+    // Committed and counted (the live stream has it), but the disk has not said so.
+    await waitFor(() => bridge.ingest.stored === 1, { what: 'committed' });
+    expect(disk.calls).toHaveLength(1);
+    // The link drops, as when the bridge dies: had the PUBACK gone out at the commit, the broker
+    // would not send the event again.
+    const reconnected = new Promise<void>((r) => bridge.link.once('connect', () => r()));
+    (bridge.link as unknown as { socket: import('node:net').Socket }).socket.destroy();
+    await reconnected;
+    // Stored again (a duplicate) while the first sync is still held: the next batch does not wait
+    // for the disk, only its acknowledgement does.
+    await waitFor(() => bridge.ingest.duplicates === 1, { timeoutMs: 10_000, what: 'the broker re-sent the unacknowledged event' });
+    expect(bridge.link.stats.messages).toBe(0);
+    disk.hold = false;
+    disk.release();
+    await waitFor(() => bridge.link.stats.messages === 2, { what: 'both batches acknowledged' });
+    expect((await store.listEvents({ limit: 10 })).length).toBe(1);
     await bridge.close();
   });
 
