@@ -58,5 +58,8 @@ use_username_as_clientid true
 persistence true
 # ...and none may be dropped while the bridge is down: the counters were told they were delivered.
 max_queued_messages 0
+# The bridge acknowledges a batch once it is on the disk, and the TCP ACK rides on that PUBACK:
+# with Nagle's algorithm on, every next message to the bridge would wait for the last one's fsync.
+set_tcp_nodelay true
 `;
 }

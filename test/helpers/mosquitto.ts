@@ -23,7 +23,8 @@ export interface Mosquitto {
  * A real Mosquitto on a free loopback port, configured as broker-bridge/README.md tells an office
  * to: persistence on, so the bridge's session and its queued QoS 1 messages survive a broker
  * restart, and no cap on that queue (Mosquitto's default of 1,000 drops events a down bridge has
- * not taken — after the counters were told they were delivered). Anonymous allowed unless asked.
+ * not taken — after the counters were told they were delivered), and Nagle off (the bridge's TCP
+ * ACKs ride on PUBACKs sent after each fsync). Anonymous allowed unless asked.
  */
 export async function startMosquitto(extraConfig: string[] = [], opts: { anonymous?: boolean } = {}): Promise<Mosquitto> {
   requireBinary(MOSQUITTO, 'mosquitto');
@@ -32,7 +33,7 @@ export async function startMosquitto(extraConfig: string[] = [], opts: { anonymo
   // Started as root, mosquitto drops to the mosquitto user unless told to stay: our files are ours.
   fs.chmodSync(dir, 0o755);
   const conf = path.join(dir, 'mosquitto.conf');
-  const lines = [`listener ${port} 127.0.0.1`, ...(opts.anonymous === false ? [] : ['allow_anonymous true']), 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', 'persistence true', `persistence_location ${dir}/`, 'max_queued_messages 0', ...extraConfig];
+  const lines = [`listener ${port} 127.0.0.1`, ...(opts.anonymous === false ? [] : ['allow_anonymous true']), 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', 'persistence true', `persistence_location ${dir}/`, 'max_queued_messages 0', 'set_tcp_nodelay true', ...extraConfig];
   if (process.getuid?.() === 0) lines.unshift('user root');
   fs.writeFileSync(conf, `${lines.join('\n')}\n`);
   let child: ChildProcess | null = null;

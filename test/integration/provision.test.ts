@@ -74,7 +74,10 @@ describe('okienko provision', () => {
     expect(bridges.map((b) => b.username)).toEqual(['okienko-bridge', 'okienko-bridge-b2']);
     await run(['provision', '--mosquitto', path.join(dir, 'mosq'), '--password-file', passwd]);
     const m = path.join(dir, 'mosq');
-    const mosq = await startMosquitto([`password_file ${m}/passwd`, `acl_file ${m}/acl`, 'allow_anonymous false', 'use_username_as_clientid true'], { anonymous: false });
+    // The okienko.conf the command wrote, as an office includes it.
+    const conf = fs.readFileSync(path.join(m, 'okienko.conf'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(conf).toEqual(expect.arrayContaining([`password_file ${m}/passwd`, 'allow_anonymous false', 'set_tcp_nodelay true', 'max_queued_messages 0']));
+    const mosq = await startMosquitto(conf, { anonymous: false });
     const ports = [await freePort(), await freePort()];
     const procs = bridges.map((b, i) => {
       const secret = path.join(dir, `bridge-${i}.secret`);
