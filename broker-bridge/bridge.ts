@@ -98,12 +98,13 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       tls: { ca: opts.mqtt.ca },
     },
     async (messages) => {
-      // Done with the batch at its commit; the broker's acknowledgement waits for `durable`.
-      let committed!: () => void;
-      const isCommitted = new Promise<void>((resolve) => (committed = resolve));
-      const durable = ingest.handleBatch(messages, committed).then(() => {});
-      // A store that fails before the commit rejects `durable` first.
-      await Promise.race([isCommitted, durable]);
+      // The next batch may go once this one holds its place (WriteHooks.ordered); the broker's
+      // acknowledgement waits for `durable`.
+      let ordered!: () => void;
+      const isOrdered = new Promise<void>((resolve) => (ordered = resolve));
+      const durable = ingest.handleBatch(messages, ordered).then(() => {});
+      // A store that fails before that rejects `durable` first.
+      await Promise.race([isOrdered, durable]);
       return { durable };
     },
     log,

@@ -64,10 +64,10 @@ export class Ingest {
   /**
    * Messages in the order the broker gave them, stored in one transaction: one commit for the
    * lot. Outcomes come back in the same order once the batch is durable; the live stream hears of
-   * each as soon as it is committed (Store.write's `onCommitted`), while the disk syncs, and so
-   * does `onCommitted` here.
+   * each as soon as it is committed (WriteHooks), while the disk syncs. `ordered`: the batch
+   * holds its place, the next may be handled (WriteHooks.ordered).
    */
-  async handleBatch(messages: readonly Message[], onCommitted?: () => void): Promise<Outcome[]> {
+  async handleBatch(messages: readonly Message[], ordered?: () => void): Promise<Outcome[]> {
     const classified = messages.map((m) => this.classify(m.topic, m.payload));
     const ops = classified.flatMap((c) => ('op' in c ? [c.op] : []));
     let outcomes: Outcome[] | null = null;
@@ -86,10 +86,12 @@ export class Ingest {
         return outcome;
       });
       for (const row of rows.values()) this.listener.onCounter(row);
-      onCommitted?.();
     };
-    if (ops.length > 0) await this.store.write(ops, committed);
-    else committed([]);
+    if (ops.length > 0) await this.store.write(ops, { ordered, committed });
+    else {
+      ordered?.();
+      committed([]);
+    }
     return outcomes!;
   }
 

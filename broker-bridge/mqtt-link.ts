@@ -23,9 +23,9 @@ export interface BridgeLinkOptions {
 }
 
 /**
- * Stores a batch. Resolves once it is committed — the next batch may then be stored — either
- * durable already (nothing returned) or with `durable`, which resolves once it is on the disk.
- * The broker's acknowledgement waits for that.
+ * Stores a batch. Resolves once the next batch may be stored after it (committed, or holding its
+ * counters' locks) — either durable already (nothing returned) or with `durable`, which resolves
+ * once it is committed and on the disk. The broker's acknowledgement waits for that.
  */
 export type BatchHandler = (messages: Message[]) => Promise<void | { durable: Promise<void> }>;
 
@@ -242,8 +242,9 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
     const batch = this.pending.splice(0, this.opts.maxBatch ?? 1000);
     try {
       const durable = (await this.handler(batch))?.durable ?? Promise.resolve();
-      // Committed: the next batch may be stored while this one's sync runs (the store syncs them
-      // in order, so PUBACKs stay in the order the publishes came, as MQTT requires).
+      // In its place: the next batch may be stored while this one commits or syncs. PUBACKs wait
+      // for each batch's `durable` in turn, so they keep the order the publishes came in, as MQTT
+      // requires.
       this.acking = this.acking.then(() => durable.then(() => this.acknowledge(batch), (err: unknown) => this.failed(err, batch)));
     } catch (err) {
       this.failed(err, batch);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { AlertFilter, AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult, NoticeRecord, UserRecord } from './types.ts';
+import type { AlertFilter, AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteHooks, WriteOp, WriteResult, NoticeRecord, UserRecord } from './types.ts';
 import { writeBatch } from './postgres-batch.ts';
 import type { AlertCondition } from '../alerts.ts';
 import { alertRecord, alertWhere, noticeRecord, userRecord } from './records.ts';
@@ -67,11 +67,11 @@ export class PostgresStore implements Store {
     return store;
   }
 
-  async write(ops: readonly WriteOp[], onCommitted?: (results: WriteResult[]) => void): Promise<WriteResult[]> {
+  async write(ops: readonly WriteOp[], hooks: WriteHooks = {}): Promise<WriteResult[]> {
     if (ops.length === 0) return [];
     // PostgreSQL's COMMIT returns once durable (synchronous_commit on): committed is durable here.
-    const results = await this.transaction((db) => writeBatch(db, ops));
-    onCommitted?.(results);
+    const results = await this.transaction((db) => writeBatch(db, ops, () => hooks.ordered?.()));
+    hooks.committed?.(results);
     return results;
   }
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { AlertFilter, AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteOp, WriteResult, NoticeRecord, UserRecord } from './types.ts';
+import type { AlertFilter, AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteHooks, WriteOp, WriteResult, NoticeRecord, UserRecord } from './types.ts';
 import type { AlertCondition } from '../alerts.ts';
 import { alertRecord, alertWhere, noticeRecord, userRecord, type AlertRow, type NoticeRow, type UserRow } from './records.ts';
 import { batchKeys, planWrites, type PlannedEvent } from './batch.ts';
@@ -135,7 +135,7 @@ export class SqliteStore implements Store {
     };
   }
 
-  async write(ops: readonly WriteOp[], onCommitted?: (results: WriteResult[]) => void): Promise<WriteResult[]> {
+  async write(ops: readonly WriteOp[], hooks: WriteHooks = {}): Promise<WriteResult[]> {
     this.check();
     // Read, worked out in memory (batch.ts, as for PostgreSQL), then written: one statement per
     // event, one per counter and one per hour and face voted, all in one transaction whose write
@@ -153,7 +153,10 @@ export class SqliteStore implements Store {
       for (const row of changed) this.stmts.putCounter.run(row.site, row.counter, JSON.stringify(row));
       return results;
     })();
-    onCommitted?.(results);
+    // Shown first, then the next batch may go (one writer: committed is in its place), so the
+    // live stream hears of batches in the order they were committed.
+    hooks.committed?.(results);
+    hooks.ordered?.();
     await this.durable();
     return results;
   }

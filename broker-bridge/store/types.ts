@@ -63,6 +63,23 @@ export interface WriteResult {
   previous: CounterRow | null;
 }
 
+/** The moments of a batch's write before it is durable, for whoever can act on them early. */
+export interface WriteHooks {
+  /**
+   * The batch holds its place: a batch written from now on comes after it for every counter they
+   * share, so the caller may start the next one. SQLite: at the commit (one writer). PostgreSQL:
+   * once the batch holds its counters' locks — the next batch waits there for the shared ones.
+   */
+  ordered?(): void;
+  /**
+   * Committed and readable, maybe not yet durable (SQLite syncs its WAL after the commit,
+   * wal-sync.ts): for what is only shown, like the live stream. What is promised (the broker's
+   * acknowledgement) waits for the promise; should the sync then fail, it rejects — shown, not
+   * acknowledged, and sent again by the broker.
+   */
+  committed?(results: WriteResult[]): void;
+}
+
 /** Which alerts to list: still holding or ended, where, which kind, raised when (epoch ms, `to` exclusive). */
 export interface AlertFilter {
   open?: boolean | undefined;
@@ -99,13 +116,9 @@ export interface Store {
    * however many messages it holds. A counter's writes see each other's rows, so a batch behaves
    * exactly as the same writes one by one. Concurrent bridges serialise per counter.
    *
-   * `onCommitted` runs once the batch is committed and readable, before the promise resolves —
-   * maybe before it is durable (SQLite syncs its WAL after the commit, wal-sync.ts): for what is
-   * only shown, like the live stream. What is promised (the broker's acknowledgement) waits for
-   * the promise. Should the sync then fail, the promise rejects: shown, not acknowledged, and
-   * sent again by the broker.
+   * The promise resolves once the batch is durable; `hooks` say when it got there (WriteHooks).
    */
-  write(ops: readonly WriteOp[], onCommitted?: (results: WriteResult[]) => void): Promise<WriteResult[]>;
+  write(ops: readonly WriteOp[], hooks?: WriteHooks): Promise<WriteResult[]>;
   /**
    * Store the event and move its counter's row on, in one transaction. 'duplicate' when an event
    * with this id is already stored (idempotent); then the row is left alone.

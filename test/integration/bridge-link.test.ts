@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { counterTopic, ConfigError } from '@okienko/protocol';
-import { BridgeLink, SqliteStore, startBridge, type Bridge, type Message, type WriteOp, type WriteResult } from '@okienko/broker-bridge';
+import { BridgeLink, SqliteStore, startBridge, type Bridge, type Message, type WriteHooks, type WriteOp, type WriteResult } from '@okienko/broker-bridge';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { waitFor } from '../helpers/net.ts';
 import { REF, feedback } from '../helpers/messages.ts';
@@ -23,12 +23,12 @@ const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-link-')
 /** A store whose next `failures` batches fail, as a full disk or a lost database would. */
 class FlakyStore extends SqliteStore {
   failures = 0;
-  override async write(ops: readonly WriteOp[], onCommitted?: (results: WriteResult[]) => void): Promise<WriteResult[]> {
+  override async write(ops: readonly WriteOp[], hooks?: WriteHooks): Promise<WriteResult[]> {
     if (this.failures > 0) {
       this.failures -= 1;
       throw new Error('disk I/O error');
     }
-    return super.write(ops, onCommitted);
+    return super.write(ops, hooks);
   }
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore, SqliteStore, effectiveTime, projectAvailability, projectEvent, type Store, type WriteOp } from '@okienko/broker-bridge';
+import { PostgresStore, SqliteStore, effectiveTime, projectAvailability, projectEvent, type Store, type WriteOp, type WriteResult } from '@okienko/broker-bridge';
 import { freshDatabase, startPostgres, type Postgres } from '../helpers/postgres.ts';
 import { REF, availability, feedback, stateChange } from '../helpers/messages.ts';
 
@@ -162,6 +162,34 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
       expect(await store.getCounter(REF.site, REF.counter)).toMatchObject({ status: 'serving', seq: 2, online: true });
       await store.close();
     }
+  });
+
+  it('puts a batch started once the previous one holds its place after it, for every counter they share, and tells when it is committed', async () => {
+    const { store } = await open();
+    const other = { ...REF, counter: 'okienko-2' };
+    const op = (e: ReturnType<typeof feedback>): WriteOp => ({ kind: 'event', event: e, times: times(at), project: (row) => projectEvent(row, e, at) });
+    const steps: string[] = [];
+    const e1 = feedback(1, { at });
+    let second: Promise<WriteResult[]> | null = null;
+    const first = store.write([op(e1), op({ ...feedback(1, { at }), counter: other.counter })], {
+      // The caller starts the next batch at once, as the bridge's link does; it must see this one.
+      ordered: () => {
+        steps.push('ordered');
+        second = store.write([op(feedback(2, { at })), op(e1)], { committed: () => steps.push('second committed') });
+      },
+      committed: (results) => steps.push(`first committed ${results.length}`),
+    });
+    await first;
+    const [next, again] = await second!;
+    expect(next!.previous).toMatchObject({ lastEventSeq: 1 });
+    expect(next!.row).toMatchObject({ lastEventSeq: 2 });
+    expect(again!.outcome).toBe('duplicate');
+    // SQLite is in its place at the commit, PostgreSQL once it holds the locks: either way the
+    // live stream hears of the two in order.
+    expect(steps.filter((x) => x !== 'ordered')).toEqual(['first committed 2', 'second committed']);
+    expect(steps).toContain('ordered');
+    expect(await store.feedbackCounts(REF.site, REF.counter, at)).toEqual({ '4': 2 });
+    await store.close();
   });
 
   it('writes nothing of a batch when part of it fails', async () => {
