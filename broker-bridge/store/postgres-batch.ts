@@ -1,10 +1,19 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { CounterRow, WriteOp, WriteResult } from './types.ts';
 import { batchKeys, planWrites } from './batch.ts';
 
 const EVENT_COLUMNS = 'id, site, counter, seq, type, at, clock_synced, received_at, effective_at, face, flagged, payload';
 
 const key = (site: string, counter: string): string => `${site}/${counter}`;
+
+/** COPY's text format: a backslash, and the tab, newline and carriage return that separate fields and rows, escaped. */
+export function copyText(s: string): string {
+  return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+const NULL = '\\N';
 
 /**
  * A batch in a fixed number of round trips, whatever its size: lock its counters, read their rows
@@ -34,20 +43,20 @@ export async function writeBatch(db: pg.PoolClient, ops: readonly WriteOp[], loc
   const { results, changed, events, votes: v } = planWrites(ops, (ref) => rows.get(key(ref.site, ref.counter)) ?? null, stored);
 
   if (events.length > 0) {
-    // One JSON parameter, unpacked by PostgreSQL into rows: about half again as fast as twelve
-    // parallel arrays (each element quoted by node-postgres and parsed back by the server).
-    const rows = events.map(({ event: e, receivedAt, effectiveAt }) => ({
-      id: e.id, site: e.site, counter: e.counter, seq: e.seq, type: e.type, at: e.at, clock_synced: e.clockSynced,
-      received_at: receivedAt, effective_at: effectiveAt, face: e.type === 'feedback' ? e.face : null,
-      flagged: e.type === 'feedback' ? e.flagged : null, payload: e,
-    }));
-    // No ON CONFLICT: the ids were looked up under the counters' locks, so each is new, and
-    // PostgreSQL's speculative insertion for it cost about a sixth of the server's time per event.
-    // An id stored meanwhile by another counter (a counter re-using another's id) fails the batch,
-    // which the broker sends again and which then finds it stored — as SQLite's insert does.
-    await db.query(`INSERT INTO events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM json_populate_recordset(null::events, $1::json)`, [
-      JSON.stringify(rows),
-    ]);
+    // COPY, not INSERT: PostgreSQL's bulk path takes a third less of the server's time per event
+    // than unpacking one JSON parameter (measured 6.7–7.7 against 10.0–11.7 µs), and the server's
+    // time is what ingest runs short of. No ON CONFLICT is needed: the ids were looked up under
+    // the counters' locks, so each is new. An id stored meanwhile by another counter (a counter
+    // re-using another's id) fails the batch, which the broker sends again and which then finds it
+    // stored — as SQLite's insert does.
+    const lines = events.map(({ event: e, receivedAt, effectiveAt }) => {
+      const feedback = e.type === 'feedback';
+      return [
+        e.id, copyText(e.site), copyText(e.counter), e.seq, e.type, e.at, e.clockSynced ? 't' : 'f', receivedAt, effectiveAt,
+        feedback ? e.face : NULL, feedback ? (e.flagged ? 't' : 'f') : NULL, copyText(JSON.stringify(e)),
+      ].join('\t');
+    });
+    await pipeline(Readable.from([`${lines.join('\n')}\n`]), db.query(copyFrom(`COPY events (${EVENT_COLUMNS}) FROM STDIN`)));
   }
   if (v.length > 0) {
     await db.query(

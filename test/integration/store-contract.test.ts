@@ -192,6 +192,14 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     await store.close();
   });
 
+  it('gives back an event whose text holds what a bulk load escapes: backslash, quote, tab, newline', async () => {
+    const { store } = await open();
+    const e = feedback(1, { at, clerk: { id: 'k\\1', name: 'Anna\t"Nowak"\nz \\ w\r\\N' } });
+    await store.write([{ kind: 'event', event: e, times: times(at), project: (row) => projectEvent(row, e, at) }]);
+    expect((await store.listEvents({ limit: 10 })).map((x) => x.event)).toEqual([e]);
+    await store.close();
+  });
+
   it('writes nothing of a batch when part of it fails', async () => {
     const { store } = await open();
     const e = feedback(1, { at });
