@@ -21,7 +21,8 @@ async function runLoad(req: LoadRequest, received: Map<string, number>): Promise
   // A load process that dies says so here, instead of leaving the bench waiting for its message.
   const next = (): Promise<{ type: string } & Partial<LoadResult>> =>
     new Promise((resolve, reject) => {
-      const gone = (code: number | null): void => reject(new Error(`bench: the load process exited (${code}) before it answered`));
+      // Its last message may still be on the way when its exit is reported: give it a second.
+      const gone = (code: number | null): void => void setTimeout(() => reject(new Error(`bench: the load process exited (${code}) before it answered`)), 1000);
       child.once('exit', gone);
       child.once('message', (m) => (child.off('exit', gone), resolve(m as never)));
     });

@@ -108,7 +108,8 @@ if (process.send) {
       process.once('message', () => {
         void (async () => {
           const result = await load.go();
-          process.send!({ type: 'done', ...result });
+          // A large message: wait until it is written before the channel is closed below.
+          await new Promise<void>((resolve) => process.send!({ type: 'done', ...result }, undefined, {}, () => resolve()));
           await load.close();
           process.disconnect();
         })();
