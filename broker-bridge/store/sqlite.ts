@@ -324,7 +324,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.walSync?.idle();
+    await this.walSync?.close();
     await this.checkpointer?.stop();
     this.db.close();
   }
