@@ -10,7 +10,7 @@ const EVENT_COLUMNS = 'id, site, counter, seq, type, at, clock_synced, received_
 const key = (site: string, counter: string): string => `${site}/${counter}`;
 
 /** COPY's text format: a backslash, and the tab, newline and carriage return that separate fields and rows, escaped. */
-export function copyText(s: string): string {
+function copyText(s: string): string {
   return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 const NULL = '\\N';
