@@ -22,7 +22,7 @@ export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure our figures beside their floors in one run; writes bench/results/latest.json',
   settings: {
-    events: { flag: 'events', env: 'OKIENKO_BENCH_EVENTS', default: '10000', schema: positiveInt, help: 'Events in the latency run (at 1,000/s).' },
+    events: { flag: 'events', env: 'OKIENKO_BENCH_EVENTS', default: '10000', schema: positiveInt, help: 'Events measured in each latency run (at 1,000/s, after 5,000 to warm up).' },
     presses: { flag: 'presses', env: 'OKIENKO_BENCH_PRESSES', default: '10000', schema: positiveInt, help: 'Presses in the device memory run.' },
     ingest: { flag: 'ingest', env: 'OKIENKO_BENCH_INGEST', default: '20000', schema: positiveInt, help: 'Events in each ingest run.' },
     only: { flag: 'only', env: 'OKIENKO_BENCH_ONLY', schema: z.string().regex(/^(latency|ingest|auth|device|board|soak)(,(latency|ingest|auth|device|board|soak))*$/, 'a comma-separated list of latency, ingest, auth, device, board, soak').optional(), help: 'Run only these parts (latency,ingest,auth,device,board,soak); results then go to stdout, not latest.json (soak: to results/soak.json).' },
@@ -41,7 +41,7 @@ export const benchCommand: Command = {
       figures.push(...(await run()));
     };
     try {
-      await part('latency', 'latency at 1,000 events/s', () => latencyFigures(broker.url, path.join(dir, 'latency'), { total: v.events as number, rate: 1000 }));
+      await part('latency', 'latency at 1,000 events/s', () => latencyFigures(broker.url, path.join(dir, 'latency'), { total: v.events as number, warmUp: 5_000, rate: 1000 }));
       await part('ingest', 'ingest rate', () => ingestFigures(broker.url, path.join(dir, 'ingest'), v.ingest as number));
       await part('auth', 'secrets on connect', () => authFigures());
       await part('device', 'the counter device', () => deviceFigures(broker.url, v.presses as number));

@@ -43,9 +43,9 @@ async function runLoad(req: LoadRequest, received: Map<string, number>): Promise
   };
 }
 
-export async function latencyFigures(url: string, dir: string, opts = { total: 10_000, rate: 1000 }): Promise<Figure[]> {
+export async function latencyFigures(url: string, dir: string, opts = { total: 10_000, warmUp: 5_000, rate: 1000 }): Promise<Figure[]> {
   fs.mkdirSync(dir, { recursive: true });
-  const base = { url, dir, total: opts.total, rate: opts.rate, counters: 10 };
+  const base = { url, dir, total: opts.total, warmUp: opts.warmUp, rate: opts.rate, counters: 10 };
 
   // Floor: raw QoS 1 publish (load process) → subscribe (here) through the same broker.
   const sub = await mqtt.connectAsync(url, { clientId: `bench-raw-sub-${process.pid}` });
