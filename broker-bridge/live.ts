@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { startOfDay, type CounterEvent, type CounterView } from '@okienko/protocol';
 import { fleetStatus } from './projection.ts';
-import type { AlertRecord, CounterRow, Store } from './store/types.ts';
+import { counterKey, type AlertRecord, type CounterRow, type Store } from './store/types.ts';
 
 export type LiveMessage =
   | { type: 'counter'; counter: CounterView }
@@ -33,9 +33,10 @@ export class LiveHub extends EventEmitter<{ message: [LiveMessage]; error: [Erro
     return this.dayStart.start;
   }
 
-  async view(row: CounterRow): Promise<CounterView> {
-    const feedbackToday = await this.store.feedbackCounts(row.site, row.counter, this.today());
-    return { ...stateView(row), feedbackToday };
+  /** Each row's view with today's votes: one vote query for them all. */
+  private async views(rows: readonly CounterRow[]): Promise<CounterView[]> {
+    const votes = await this.store.feedbackCounts(rows, this.today());
+    return rows.map((row) => ({ ...stateView(row), feedbackToday: votes.get(counterKey(row)) ?? {} }));
   }
 
   /**
@@ -48,15 +49,35 @@ export class LiveHub extends EventEmitter<{ message: [LiveMessage]; error: [Erro
   }
 
   async snapshot(): Promise<CounterView[]> {
-    const rows = await this.store.listCounters();
-    return Promise.all(rows.map((r) => this.view(r)));
+    return this.views(await this.store.listCounters());
   }
 
+  /** Rows changed since the last flush, by counter: the latest row of each. */
+  private readonly changed = new Map<string, CounterRow>();
+  /** Views go out in the order their rows changed, whichever vote query answers first. */
+  private emitted: Promise<void> = Promise.resolve();
+
+  /**
+   * A counter's row moved on: its view goes to every dashboard. The rows changed in one tick (a
+   * batch's counters) share one vote query — one per counter was a round trip each to
+   * PostgreSQL, the most of its queries per batch.
+   */
   counterChanged(row: CounterRow): void {
-    this.view(row).then(
-      (counter) => this.emit('message', { type: 'counter', counter }),
-      (err: unknown) => this.emit('error', err as Error),
-    );
+    if (this.changed.size === 0) queueMicrotask(() => this.flush());
+    this.changed.set(counterKey(row), row);
+  }
+
+  private flush(): void {
+    const views = this.views([...this.changed.values()]);
+    this.changed.clear();
+    this.emitted = this.emitted
+      .then(() => views)
+      .then(
+        (counters) => {
+          for (const counter of counters) this.emit('message', { type: 'counter', counter });
+        },
+        (err: unknown) => void this.emit('error', err as Error),
+      );
   }
 
   eventStored(event: CounterEvent, receivedAt: number): void {

@@ -1,7 +1,6 @@
 import type { CounterEvent, CounterRef } from '@okienko/protocol';
-import type { CounterRow, WriteOp, WriteResult } from './types.ts';
+import { counterKey as key, type CounterRow, type WriteOp, type WriteResult } from './types.ts';
 
-const key = (ref: CounterRef): string => `${ref.site}/${ref.counter}`;
 
 /**
  * A batch of writes worked out in memory, in order, the same for every store: each counter's row

@@ -2,12 +2,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { CounterRow, WriteOp, WriteResult } from './types.ts';
+import { counterKey, type CounterRow, type WriteOp, type WriteResult } from './types.ts';
 import { batchKeys, planWrites } from './batch.ts';
 
 const EVENT_COLUMNS = 'id, site, counter, seq, type, at, clock_synced, received_at, effective_at, face, flagged, payload';
-
-const key = (site: string, counter: string): string => `${site}/${counter}`;
 
 /** COPY's text format: a backslash, and the tab, newline and carriage return that separate fields and rows, escaped. */
 function copyText(s: string): string {
@@ -27,7 +25,7 @@ export async function writeBatch(db: pg.PoolClient, ops: readonly WriteOp[], loc
   // each other in a circle; a hash shared by two counters is the same lock, taken once.
   await db.query(
     'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS locks',
-    [refs.map((r) => key(r.site, r.counter))],
+    [refs.map(counterKey)],
   );
   // From here a batch written next waits on these locks for every counter it shares with this one.
   locked();
@@ -36,11 +34,11 @@ export async function writeBatch(db: pg.PoolClient, ops: readonly WriteOp[], loc
     'SELECT c.row FROM counters c JOIN unnest($1::text[], $2::text[]) AS k(site, counter) USING (site, counter)',
     [refs.map((r) => r.site), refs.map((r) => r.counter)],
   );
-  for (const r of current.rows) rows.set(key(r.row.site, r.row.counter), r.row);
+  for (const r of current.rows) rows.set(counterKey(r.row), r.row);
   const stored = new Set<string>(
     ids.length === 0 ? [] : (await db.query<{ id: string }>('SELECT id::text FROM events WHERE id = ANY($1::uuid[])', [ids])).rows.map((r) => r.id),
   );
-  const { results, changed, events, votes: v } = planWrites(ops, (ref) => rows.get(key(ref.site, ref.counter)) ?? null, stored);
+  const { results, changed, events, votes: v } = planWrites(ops, (ref) => rows.get(counterKey(ref)) ?? null, stored);
 
   if (events.length > 0) {
     // COPY, not INSERT: PostgreSQL's bulk path takes a third less of the server's time per event

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { AlertFilter, AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteHooks, WriteOp, WriteResult, NoticeRecord, UserRecord } from './types.ts';
+import { counterKey, type AlertFilter, type AlertRecord, type CounterRow, type EventFilter, type EventTimes, type Projector, type RecordedEvent, type Store, type StoredEvent, type WriteHooks, type WriteOp, type WriteResult, type NoticeRecord, type UserRecord } from './types.ts';
 import { writeBatch } from './postgres-batch.ts';
 import type { AlertCondition } from '../alerts.ts';
 import { alertRecord, alertWhere, noticeRecord, userRecord } from './records.ts';
@@ -116,12 +116,19 @@ export class PostgresStore implements Store {
     return r.rows.map((x) => ({ event: CounterEvent.parse(x.payload), receivedAt: Number(x.received_at), effectiveAt: Number(x.effective_at) }));
   }
 
-  async feedbackCounts(site: string, counter: string, from: number): Promise<Record<string, number>> {
-    const r = await this.pool.query<{ face: number; n: string }>(
-      'SELECT face, SUM(n) AS n FROM feedback_hourly WHERE site = $1 AND counter = $2 AND hour >= $3 GROUP BY face',
-      [site, counter, from - (from % HOUR_MS)],
+  async feedbackCounts(refs: readonly CounterRef[], from: number): Promise<Map<string, Record<string, number>>> {
+    // One round trip for them all; each counter once, or the join would count its votes twice.
+    const unique = [...new Map(refs.map((r) => [counterKey(r), r])).values()];
+    const counts = new Map<string, Record<string, number>>(unique.map((r) => [counterKey(r), {}]));
+    if (unique.length === 0) return counts;
+    const r = await this.pool.query<{ site: string; counter: string; face: number; n: string }>(
+      `SELECT f.site, f.counter, f.face, SUM(f.n) AS n
+       FROM feedback_hourly f JOIN unnest($1::text[], $2::text[]) AS k(site, counter) USING (site, counter)
+       WHERE f.hour >= $3 GROUP BY f.site, f.counter, f.face`,
+      [unique.map((x) => x.site), unique.map((x) => x.counter), from - (from % HOUR_MS)],
     );
-    return Object.fromEntries(r.rows.map((x) => [String(x.face), Number(x.n)]));
+    for (const x of r.rows) counts.get(counterKey(x))![String(x.face)] = Number(x.n);
+    return counts;
   }
 
   async deleteEventsBefore(before: number): Promise<number> {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import type { AlertFilter, AlertRecord, CounterRow, EventFilter, EventTimes, Projector, RecordedEvent, Store, StoredEvent, WriteHooks, WriteOp, WriteResult, NoticeRecord, UserRecord } from './types.ts';
+import { counterKey, type AlertFilter, type AlertRecord, type CounterRow, type EventFilter, type EventTimes, type Projector, type RecordedEvent, type Store, type StoredEvent, type WriteHooks, type WriteOp, type WriteResult, type NoticeRecord, type UserRecord } from './types.ts';
 import type { AlertCondition } from '../alerts.ts';
 import { alertRecord, alertWhere, noticeRecord, userRecord, type AlertRow, type NoticeRow, type UserRow } from './records.ts';
 import { batchKeys, planWrites, type PlannedEvent } from './batch.ts';
@@ -225,10 +225,15 @@ export class SqliteStore implements Store {
     }));
   }
 
-  async feedbackCounts(site: string, counter: string, from: number): Promise<Record<string, number>> {
-    // `from` is a midnight, so a whole hour: the hourly buckets cover exactly the period.
-    const rows = this.stmts.feedback.all(site, counter, from - (from % HOUR_MS)) as { face: number; n: number }[];
-    return Object.fromEntries(rows.map((r) => [String(r.face), r.n]));
+  async feedbackCounts(refs: readonly CounterRef[], from: number): Promise<Map<string, Record<string, number>>> {
+    // `from` is a midnight, so a whole hour: the hourly buckets cover exactly the period. A
+    // prepared statement per counter: in-process, a query costs microseconds, not a round trip.
+    const counts = new Map<string, Record<string, number>>();
+    for (const ref of refs) {
+      const rows = this.stmts.feedback.all(ref.site, ref.counter, from - (from % HOUR_MS)) as { face: number; n: number }[];
+      counts.set(counterKey(ref), Object.fromEntries(rows.map((r) => [String(r.face), r.n])));
+    }
+    return counts;
   }
 
   async deleteEventsBefore(before: number): Promise<number> {

@@ -1,6 +1,9 @@
 import type { AlertView, AwayNotice, Clerk, CounterEvent, CounterRef, CounterStatus } from '@okienko/protocol';
 import type { AlertCondition } from '../alerts.ts';
 
+/** A counter's key in maps: site and counter names are topic levels, so they hold no '/'. */
+export const counterKey = (ref: CounterRef): string => `${ref.site}/${ref.counter}`;
+
 export type Projector = (row: CounterRow | null) => CounterRow | null;
 
 /** A counter as the central side knows it. `status` is what it last said; `online` is what the broker says. */
@@ -129,8 +132,12 @@ export interface Store {
   getCounter(site: string, counter: string): Promise<CounterRow | null>;
   listCounters(): Promise<CounterRow[]>;
   listEvents(filter: EventFilter): Promise<StoredEvent[]>;
-  /** Votes per face since a time (rounded down to the whole hour), misuse-flagged votes excluded. */
-  feedbackCounts(site: string, counter: string, from: number): Promise<Record<string, number>>;
+  /**
+   * Votes per face since a time (rounded down to the whole hour), misuse-flagged votes excluded,
+   * for each of these counters at once (keyed by counterKey; a counter with none maps to {}). One
+   * query for many: the live board's counters, a whole site, every counter in a snapshot.
+   */
+  feedbackCounts(refs: readonly CounterRef[], from: number): Promise<Map<string, Record<string, number>>>;
   /**
    * Retention: delete raw events dated before `before`; returns how many. The hourly vote counts
    * stay, so today's and past satisfaction figures outlive the raw events.

@@ -80,6 +80,22 @@ describe('Ingest', () => {
     expect(live.filter((m) => m.type === 'event')).toHaveLength(3);
   });
 
+  it('sends a batch\'s changed counters to the live stream with one vote query, each once, as the batch left it', async () => {
+    const asked: string[][] = [];
+    const counts = store.feedbackCounts.bind(store);
+    store.feedbackCounts = (refs, from) => (asked.push(refs.map((r) => r.counter)), counts(refs, from));
+    const other = { site: REF.site, counter: 'okienko-2' };
+    const batch = [feedback(1, { face: 2 }), feedback(2, { face: 3 }), { ...feedback(1, { face: 4 }), ...other }, { ...feedback(2, { face: 4 }), ...other }];
+    await ingest.handleBatch(batch.map((e) => ({ topic: counterTopic(e, 'event'), payload: buf(e) })));
+    await new Promise((r) => setImmediate(r));
+    expect(asked).toEqual([['okienko-1', 'okienko-2']]);
+    const counters = live.flatMap((m) => (m.type === 'counter' ? [m.counter] : []));
+    expect(counters.map((c) => [c.counter, c.seq, c.feedbackToday])).toEqual([
+      ['okienko-1', 2, { '2': 1, '3': 1 }],
+      ['okienko-2', 2, { '4': 2 }],
+    ]);
+  });
+
   it('uses the bridge\'s receive time for an event whose device clock was not synchronised', async () => {
     const e = feedback(1, { clockSynced: false, at: 1000 });
     await ingest.handle(eventTopic, buf(e));
