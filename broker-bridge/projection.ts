@@ -53,23 +53,27 @@ const MAX_MISSING = 1000;
 export function trackSequence(row: Pick<CounterRow, 'lastEventSeq' | 'missing'> | null, seq: number): { lastEventSeq: number; missing: number[] } {
   const last = row?.lastEventSeq ?? 0;
   const missing = row?.missing ?? [];
-  if (seq <= last) return { lastEventSeq: last, missing: missing.filter((m) => m !== seq) };
+  // Rows are never changed in place, so an unchanged list is shared, not copied: thousands of
+  // events a second otherwise make as many copies for the collector.
+  if (seq <= last) return { lastEventSeq: last, missing: missing.includes(seq) ? missing.filter((m) => m !== seq) : missing };
   // A counter's first event seen here may be far from 1 (the bridge started later): not a gap.
-  const skipped = last === 0 ? [] : Array.from({ length: Math.min(seq - last - 1, MAX_MISSING) }, (_, i) => last + 1 + i);
+  if (last === 0 || seq === last + 1) return { lastEventSeq: seq, missing };
+  const skipped = Array.from({ length: Math.min(seq - last - 1, MAX_MISSING) }, (_, i) => last + 1 + i);
   return { lastEventSeq: seq, missing: [...missing, ...skipped].slice(-MAX_MISSING) };
 }
 
 export function projectEvent(row: CounterRow | null, e: CounterEvent, receivedAt: number): CounterRow {
-  const base = { ...(row ?? blank(e, receivedAt)), ...trackSequence(row, e.seq) };
-  if (e.seq <= base.seq) return { ...base, lastSeen: receivedAt };
-  const moved = { ...base, seq: e.seq, lastSeen: receivedAt };
+  const base = row ?? blank(e, receivedAt);
+  const { lastEventSeq, missing } = trackSequence(row, e.seq);
+  // One new row per event (not one per step): the copies were a large part of ingest's garbage.
+  if (e.seq <= base.seq) return { ...base, lastEventSeq, missing, lastSeen: receivedAt };
   switch (e.type) {
     case 'state_changed':
-      return { ...moved, status: e.to, clerk: e.clerk, notice: e.notice, since: e.at };
+      return { ...base, lastEventSeq, missing, seq: e.seq, lastSeen: receivedAt, status: e.to, clerk: e.clerk, notice: e.notice, since: e.at };
     case 'clerk_changed':
-      return { ...moved, clerk: e.clerk };
+      return { ...base, lastEventSeq, missing, seq: e.seq, lastSeen: receivedAt, clerk: e.clerk };
     case 'feedback':
-      return { ...moved, scale: e.scale };
+      return { ...base, lastEventSeq, missing, seq: e.seq, lastSeen: receivedAt, scale: e.scale };
   }
 }
 

@@ -9,8 +9,11 @@ const EVENT_COLUMNS = 'id, site, counter, seq, type, at, clock_synced, received_
 
 /** COPY's text format: a backslash, and the tab, newline and carriage return that separate fields and rows, escaped. */
 function copyText(s: string): string {
+  // Most text has none of them: looked for first, the string is not copied.
+  if (!SPECIAL.test(s)) return s;
   return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
+const SPECIAL = /[\\\t\n\r]/;
 const NULL = '\\N';
 
 /**
