@@ -47,13 +47,16 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
   }
 }
 
-/** Publish every message QoS 1 as fast as the client can; resolves when `done()` holds. */
-async function blast(url: string, msgs: { topic: string; payload: string }[], done: () => boolean): Promise<number> {
+/**
+ * Publish every message QoS 1 as fast as the client can; resolves when `done()` holds, to the
+ * rate up to `finishedAt()` (by default, when `done()` was seen to hold).
+ */
+async function blast(url: string, msgs: { topic: string; payload: string }[], done: () => boolean, finishedAt = () => performance.now()): Promise<number> {
   const pub = await mqtt.connectAsync(url, { clientId: `bench-ingest-pub-${process.pid}-${Math.random()}` });
   const t0 = performance.now();
   for (const m of msgs) pub.publish(m.topic, m.payload, { qos: 1 });
   await until(done, 300_000, 'all messages');
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = (finishedAt() - t0) / 1000;
   await pub.endAsync();
   return msgs.length / seconds;
 }
@@ -87,20 +90,34 @@ async function rawRate(url: string, total: number, persistent = false): Promise<
  */
 async function bridgeRate(url: string, store: string, name: string, total: number): Promise<number> {
   const bridge = await BridgeProc.start({ mqttUrl: url, store, clientId: `bench-bridge-ingest-${name}-${process.pid}` });
-  let stored = 0;
+  // The bridge's count of stored events, asked for every 25 ms: each time it answers, when (the
+  // middle of the request) and how many. Asked every few ms, the requests took 5 % of the
+  // bridge's time and more of the publisher's, which the floor's subscriber (telling once, when
+  // done) does not pay; the moment the last event was stored is worked out between two answers.
+  let samples: { at: number; stored: number }[] = [];
   let polling = true;
   const poll = (async () => {
     while (polling) {
-      stored = (await bridge.health()).stored;
-      await new Promise((r) => setTimeout(r, 5));
+      const asked = performance.now();
+      const { stored } = await bridge.health();
+      samples.push({ at: (asked + performance.now()) / 2, stored });
+      await new Promise((r) => setTimeout(r, 25));
     }
   })();
+  const stored = () => samples.at(-1)?.stored ?? 0;
+  /** When the count reached `target`, at the rate between the answers either side of it. */
+  const reached = (target: number) => (): number => {
+    const i = samples.findIndex((x) => x.stored >= target);
+    const [a, b] = [samples[i - 1], samples[i]!];
+    if (!a) return b.at;
+    return a.at + ((b.at - a.at) * (target - a.stored)) / (b.stored - a.stored);
+  };
   try {
     // Wait until the bridge is subscribed: a first event goes through.
     const probe = events(1);
     const warm = await mqtt.connectAsync(url, { clientId: `bench-probe-${process.pid}` });
     const deadline = Date.now() + 10_000;
-    while (stored === 0 && Date.now() < deadline) {
+    while (stored() === 0 && Date.now() < deadline) {
       await warm.publishAsync(probe[0]!.topic, probe[0]!.payload, { qos: 1 });
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -108,10 +125,11 @@ async function bridgeRate(url: string, store: string, name: string, total: numbe
     // Sustained means warm: a bridge just started runs its first thousands of messages through
     // V8's interpreter and baseline compiler. Counters of their own, so the figure's counters
     // start fresh.
-    const cold = stored;
-    await blast(url, events(WARM_UP, 'warm-up'), () => stored - cold >= WARM_UP);
-    const before = stored;
-    return await blast(url, events(total), () => stored - before >= total);
+    const cold = stored();
+    await blast(url, events(WARM_UP, 'warm-up'), () => stored() - cold >= WARM_UP);
+    const before = stored();
+    samples = samples.slice(-1);
+    return await blast(url, events(total), () => stored() - before >= total, reached(before + total));
   } finally {
     polling = false;
     await poll;

@@ -214,6 +214,26 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     await store.close();
   });
 
+  it('counts an event whose id another counter already stored as a duplicate, and stores the rest of its batch', async () => {
+    const { store } = await open();
+    const first = feedback(1, { at, face: 4 });
+    await store.recordEvent(first, times(at), (row) => projectEvent(row, first, at));
+    const other = { ...REF, counter: 'okienko-2' };
+    // New to its counter by every sign (a counter never seen, then the next number): only the
+    // insert finds the id taken.
+    const reused = { ...feedback(1, { at, face: 1 }), ...other, id: first.id };
+    const next = { ...feedback(2, { at, face: 2 }), ...other };
+    const op = (e: typeof first): WriteOp => ({ kind: 'event', event: e, times: times(at), project: (row) => projectEvent(row, e, at) });
+    const results = await store.write([op(reused), op(next)]);
+    expect(results.map((r) => r.outcome)).toEqual(['duplicate', 'stored']);
+    expect((await store.listEvents({ limit: 10 })).map((s) => [s.event.counter, s.event.seq, s.event.id])).toEqual([
+      ['okienko-1', 1, first.id],
+      ['okienko-2', 2, next.id],
+    ]);
+    expect(await store.getCounter(other.site, other.counter)).toMatchObject({ seq: 2, lastEventSeq: 2 });
+    await store.close();
+  });
+
   it('writes nothing of a batch when part of it fails', async () => {
     const { store } = await open();
     const e = feedback(1, { at });
