@@ -81,14 +81,12 @@ export function planWrites(
   return { results, changed, events, votes: [...votes.values()] };
 }
 
-/** The distinct counters a batch touches, and its events' ids as sent. */
-export function batchKeys(ops: readonly WriteOp[]): { refs: CounterRef[]; ids: string[] } {
+/** The distinct counters a batch touches. */
+export function batchRefs(ops: readonly WriteOp[]): CounterRef[] {
   const refs = new Map<string, CounterRef>();
-  const ids: string[] = [];
   for (const op of ops) {
     const ref = op.kind === 'event' ? op.event : op.ref;
     refs.set(key(ref), { site: ref.site, counter: ref.counter });
-    if (op.kind === 'event') ids.push(op.event.id);
   }
-  return { refs: [...refs.values()], ids };
+  return [...refs.values()];
 }

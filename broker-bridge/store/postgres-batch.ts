@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CounterRef } from '@okienko/protocol';
 import { counterKey, type CounterRow, type WriteOp, type WriteResult } from './types.ts';
-import { batchKeys, planWrites, type PlannedEvent } from './batch.ts';
+import { batchRefs, planWrites, type PlannedEvent } from './batch.ts';
 
 const EVENT_COLUMNS = 'id, site, counter, seq, type, at, clock_synced, received_at, effective_at, face, flagged, payload';
 
@@ -18,14 +18,24 @@ const SPECIAL = /[\\\t\n\r]/;
 const NULL = '\\N';
 
 /**
- * Whether an event may already be stored, as far as its counter's row (read under the counter's
- * lock) tells: every stored event moved its row's lastEventSeq up to at least its own sequence
- * number in the same transaction, so an event above it, or of a counter with no row yet, is new
- * — unless a counter re-uses an id stored under another counter, which the insert then finds.
+ * A batch's event ids as sent (`all`), and those that may already be stored as far as their
+ * counters' rows (read under the write lock) tell (`unsure`): every stored event moved its row's
+ * lastEventSeq up to at least its own sequence number in the same transaction, so an event above
+ * it, or of a counter with no row yet, is new — a re-send, a late event, a counter whose numbers
+ * started again are unsure. A counter re-using an id stored under another is not caught here: the
+ * insert finds it, and writeBatch works the batch out again with `all` looked up. (SQLite looks
+ * up every id: in-process that costs less than the savepoint this needs.)
  */
-function maybeStored(op: WriteOp & { kind: 'event' }, row: CounterRow | null): boolean {
-  if (!row) return false;
-  return typeof row.lastEventSeq !== 'number' || op.event.seq <= row.lastEventSeq;
+function eventIds(ops: readonly WriteOp[], read: (ref: CounterRef) => CounterRow | null): { unsure: string[]; all: string[] } {
+  const unsure: string[] = [];
+  const all: string[] = [];
+  for (const op of ops) {
+    if (op.kind !== 'event') continue;
+    all.push(op.event.id);
+    const row = read(op.event);
+    if (row && (typeof row.lastEventSeq !== 'number' || op.event.seq <= row.lastEventSeq)) unsure.push(op.event.id);
+  }
+  return { unsure, all };
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -38,7 +48,7 @@ const UNIQUE_VIOLATION = '23505';
  * event.
  */
 export async function writeBatch(db: pg.PoolClient, ops: readonly WriteOp[], locked: () => void = () => {}): Promise<WriteResult[]> {
-  const { refs } = batchKeys(ops);
+  const refs = batchRefs(ops);
   // Every bridge takes its counters' locks in the same (hash) order, so two bridges never wait on
   // each other in a circle; a hash shared by two counters is the same lock, taken once.
   await db.query(
@@ -54,12 +64,11 @@ export async function writeBatch(db: pg.PoolClient, ops: readonly WriteOp[], loc
   );
   for (const r of current.rows) rows.set(counterKey(r.row), r.row);
   const read = (ref: CounterRef): CounterRow | null => rows.get(counterKey(ref)) ?? null;
-  // Only the events their rows can't vouch for are looked up: a re-send, a late one, a counter
-  // whose sequence started again. In a steady stream that is none — the lookup of every id was a
-  // quarter of the server's time per event.
-  const unsure = ops.flatMap((op) => (op.kind === 'event' && maybeStored(op, read(op.event)) ? [op.event.id] : []));
+  // Only the events their rows can't vouch for are looked up (eventIds): in a steady
+  // stream none — the lookup of every id was a quarter of the server's time per event.
+  const { unsure, all } = eventIds(ops, read);
   const plan = planWrites(ops, read, await storedAmong(db, unsure));
-  if (unsure.length === ops.filter((op) => op.kind === 'event').length) {
+  if (unsure.length === all.length) {
     await insertEvents(db, plan.events);
   } else {
     // An id re-used by another counter makes the insert fail: then, still under the locks, the
@@ -70,7 +79,6 @@ export async function writeBatch(db: pg.PoolClient, ops: readonly WriteOp[], loc
     } catch (err) {
       if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
       await db.query('ROLLBACK TO SAVEPOINT events');
-      const all = ops.flatMap((op) => (op.kind === 'event' ? [op.event.id] : []));
       Object.assign(plan, planWrites(ops, read, await storedAmong(db, all)));
       await insertEvents(db, plan.events);
     }

@@ -219,18 +219,20 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     const first = feedback(1, { at, face: 4 });
     await store.recordEvent(first, times(at), (row) => projectEvent(row, first, at));
     const other = { ...REF, counter: 'okienko-2' };
-    // New to its counter by every sign (a counter never seen, then the next number): only the
-    // insert finds the id taken.
-    const reused = { ...feedback(1, { at, face: 1 }), ...other, id: first.id };
-    const next = { ...feedback(2, { at, face: 2 }), ...other };
+    // New to its counter by every sign (a counter never seen, then the next numbers): only the
+    // insert finds the id taken — after an event of the batch went in, which must not go in twice.
+    const fresh = { ...feedback(1, { at, face: 3 }), ...other };
+    const reused = { ...feedback(2, { at, face: 1 }), ...other, id: first.id };
+    const next = { ...feedback(3, { at, face: 2 }), ...other };
     const op = (e: typeof first): WriteOp => ({ kind: 'event', event: e, times: times(at), project: (row) => projectEvent(row, e, at) });
-    const results = await store.write([op(reused), op(next)]);
-    expect(results.map((r) => r.outcome)).toEqual(['duplicate', 'stored']);
+    const results = await store.write([op(fresh), op(reused), op(next)]);
+    expect(results.map((r) => r.outcome)).toEqual(['stored', 'duplicate', 'stored']);
     expect((await store.listEvents({ limit: 10 })).map((s) => [s.event.counter, s.event.seq, s.event.id])).toEqual([
       ['okienko-1', 1, first.id],
-      ['okienko-2', 2, next.id],
+      ['okienko-2', 1, fresh.id],
+      ['okienko-2', 3, next.id],
     ]);
-    expect(await store.getCounter(other.site, other.counter)).toMatchObject({ seq: 2, lastEventSeq: 2 });
+    expect(await store.getCounter(other.site, other.counter)).toMatchObject({ seq: 3, lastEventSeq: 3 });
     await store.close();
   });
 
