@@ -33,7 +33,7 @@ export async function startMosquitto(extraConfig: string[] = [], opts: { anonymo
   // Started as root, mosquitto drops to the mosquitto user unless told to stay: our files are ours.
   fs.chmodSync(dir, 0o755);
   const conf = path.join(dir, 'mosquitto.conf');
-  const lines = [`listener ${port} 127.0.0.1`, ...(opts.anonymous === false ? [] : ['allow_anonymous true']), 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', 'persistence true', `persistence_location ${dir}/`, 'max_queued_messages 0', 'set_tcp_nodelay true', ...extraConfig];
+  const lines = [`listener ${port} 127.0.0.1`, ...(opts.anonymous === false ? [] : ['allow_anonymous true']), 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', 'persistence true', `persistence_location ${dir}/`, 'max_queued_messages 0', 'set_tcp_nodelay true', 'max_inflight_messages 1000', ...extraConfig];
   if (process.getuid?.() === 0) lines.unshift('user root');
   fs.writeFileSync(conf, `${lines.join('\n')}\n`);
   let child: ChildProcess | null = null;

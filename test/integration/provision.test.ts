@@ -76,7 +76,7 @@ describe('okienko provision', () => {
     const m = path.join(dir, 'mosq');
     // The okienko.conf the command wrote, as an office includes it.
     const conf = fs.readFileSync(path.join(m, 'okienko.conf'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
-    expect(conf).toEqual(expect.arrayContaining([`password_file ${m}/passwd`, 'allow_anonymous false', 'set_tcp_nodelay true', 'max_queued_messages 0']));
+    expect(conf).toEqual(expect.arrayContaining([`password_file ${m}/passwd`, 'allow_anonymous false', 'set_tcp_nodelay true', 'max_queued_messages 0', 'max_inflight_messages 1000']));
     const mosq = await startMosquitto(conf, { anonymous: false });
     const ports = [await freePort(), await freePort()];
     const procs = bridges.map((b, i) => {
