@@ -70,6 +70,9 @@ export class LiveHub extends EventEmitter<{ message: [LiveMessage]; error: [Erro
   private flush(): void {
     const views = this.views([...this.changed.values()]);
     this.changed.clear();
+    // Its failure is reported below, in turn; until then it must not count as unhandled (which
+    // ends the process) while an earlier query is still out.
+    views.catch(() => {});
     this.emitted = this.emitted
       .then(() => views)
       .then(

@@ -96,6 +96,30 @@ describe('Ingest', () => {
     ]);
   });
 
+  it('sends counter views in the order their rows changed, and reports a failed vote query without losing later views', async () => {
+    const errors: Error[] = [];
+    hub.on('error', (err) => errors.push(err));
+    const counts = store.feedbackCounts.bind(store);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const answers = [
+      (refs: Parameters<typeof counts>[0], from: number) => held.then(() => counts(refs, from)),
+      () => Promise.reject(new Error('database gone')),
+      counts,
+    ];
+    store.feedbackCounts = (refs, from) => answers.shift()!(refs, from);
+    for (const seq of [1, 2, 3]) {
+      await ingest.handle(eventTopic, buf(feedback(seq)));
+      await new Promise((r) => setImmediate(r));
+    }
+    // The second query failed while the first was still out: reported in its turn, not before.
+    expect(errors).toEqual([]);
+    release();
+    await new Promise((r) => setImmediate(r));
+    expect(errors.map((e) => e.message)).toEqual(['database gone']);
+    expect(live.flatMap((m) => (m.type === 'counter' ? [m.counter.seq] : []))).toEqual([1, 3]);
+  });
+
   it('uses the bridge\'s receive time for an event whose device clock was not synchronised', async () => {
     const e = feedback(1, { clockSynced: false, at: 1000 });
     await ingest.handle(eventTopic, buf(e));
