@@ -1,3 +1,4 @@
+import mqtt from 'mqtt';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,4 +36,13 @@ export async function startBrokerProcess(): Promise<{ url: string; stop(): Promi
       clearTimeout(kill);
     },
   };
+}
+
+/**
+ * Ends a persistent session left in the broker by a client that is gone (a bridge stopped after
+ * its run): the broker would otherwise queue every later run's messages for it, slowing the runs
+ * after it — and their floors — more with each session left behind.
+ */
+export async function endSession(url: string, clientId: string): Promise<void> {
+  await (await mqtt.connectAsync(url, { clientId, clean: true })).endAsync();
 }

@@ -1,6 +1,7 @@
 // The ingest floor's subscriber, in a process of its own as the bridge is: QoS 1, no work but
 // counting. The parent says how many to expect; this process says when they have all come.
 import mqtt from 'mqtt';
+import { endSession } from './broker-process.ts';
 
 export interface SubRequest {
   url: string;
@@ -26,7 +27,7 @@ if (process.send) {
           void (async () => {
             await sub.endAsync();
             // The session would otherwise go on collecting every later run's messages.
-            if (req.persistent) await (await mqtt.connectAsync(req.url, { clientId: req.clientId, clean: true })).endAsync();
+            if (req.persistent) await endSession(req.url, req.clientId);
             process.disconnect();
           })();
       });

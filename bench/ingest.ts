@@ -9,6 +9,7 @@ import { freshDatabase, startPostgres } from '../test/helpers/postgres.ts';
 import { BridgeProc } from '../test/helpers/faults.ts';
 import type { SubCommand, SubRequest } from './ingest-sub-child.ts';
 import { figure, type Figure } from './stats.ts';
+import { endSession } from './broker-process.ts';
 
 const COUNTERS = 20;
 const WARM_UP = 10_000;
@@ -89,7 +90,8 @@ async function rawRate(url: string, total: number, persistent = false): Promise<
  * durably, project state, tell the live hub, then PUBACK. Counted from its /api/health.
  */
 async function bridgeRate(url: string, store: string, name: string, total: number): Promise<number> {
-  const bridge = await BridgeProc.start({ mqttUrl: url, store, clientId: `bench-bridge-ingest-${name}-${process.pid}` });
+  const clientId = `bench-bridge-ingest-${name}-${process.pid}`;
+  const bridge = await BridgeProc.start({ mqttUrl: url, store, clientId });
   // The bridge's count of stored events, asked for every 25 ms: each time it answers, when (the
   // middle of the request) and how many. Asked every few ms, the requests took 5 % of the
   // bridge's time and more of the publisher's, which the floor's subscriber (telling once, when
@@ -134,6 +136,7 @@ async function bridgeRate(url: string, store: string, name: string, total: numbe
     polling = false;
     await poll;
     await bridge.stop();
+    await endSession(url, clientId);
   }
 }
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { BridgeProc } from '../test/helpers/faults.ts';
 import { figure, percentile, type Figure } from './stats.ts';
+import { endSession } from './broker-process.ts';
 import { readSse } from './sse.ts';
 import { RAW_TOPIC, nowUs, type LoadRequest, type LoadResult } from './load-child.ts';
 
@@ -81,7 +82,8 @@ export async function latencyFigures(url: string, dir: string, opts = { total: 1
  */
 async function ourLatency(base: Omit<LoadRequest, 'mode'>, synchronous: 'FULL' | 'NORMAL'): Promise<{ fromSend: number[]; fromPublish: number[] }> {
   const store = `sqlite:${path.join(base.dir, `latency-${synchronous}.db`)}?synchronous=${synchronous}`;
-  const bridge = await BridgeProc.start({ mqttUrl: base.url, store, clientId: `bench-bridge-lat-${synchronous}-${process.pid}` });
+  const clientId = `bench-bridge-lat-${synchronous}-${process.pid}`;
+  const bridge = await BridgeProc.start({ mqttUrl: base.url, store, clientId });
   const received = new Map<string, number>();
   const abort = new AbortController();
   await readSse(
@@ -104,5 +106,6 @@ async function ourLatency(base: Omit<LoadRequest, 'mode'>, synchronous: 'FULL' |
   });
   abort.abort();
   await bridge.stop();
+  await endSession(base.url, clientId);
   return samples;
 }
