@@ -96,6 +96,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       protocolVersion: opts.mqtt.protocolVersion,
       filter: opts.mqtt.sharedGroup ? `$share/${opts.mqtt.sharedGroup}/${ALL_TOPICS}` : ALL_TOPICS,
       tls: { ca: opts.mqtt.ca },
+      onArrival: (m) => ingest.prepare(m),
     },
     async (messages) => {
       // The next batch may go once this one holds its place (WriteHooks.ordered); the broker's

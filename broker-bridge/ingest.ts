@@ -19,7 +19,12 @@ export const MAX_PAYLOAD_BYTES = 16 * 1024;
 export interface Message {
   topic: string;
   payload: Buffer;
+  /** Set by Ingest.prepare as the message arrives; handleBatch validates any message without it. */
+  prepared?: Prepared;
 }
+
+/** A message's validation outcome, worked out before its batch is stored (opaque outside). */
+export type Prepared = Outcome | Valid;
 
 /** A message that passed validation: the write it asks for, and the event when it is one. */
 interface Valid {
@@ -68,7 +73,7 @@ export class Ingest {
    * holds its place, the next may be handled (WriteHooks.ordered).
    */
   async handleBatch(messages: readonly Message[], ordered?: () => void): Promise<Outcome[]> {
-    const classified = messages.map((m) => this.classify(m.topic, m.payload));
+    const classified = messages.map((m) => m.prepared ?? this.classify(m.topic, m.payload));
     const ops = classified.flatMap((c) => ('op' in c ? [c.op] : []));
     let outcomes: Outcome[] | null = null;
     const committed = (results: WriteResult[]): void => {
@@ -93,6 +98,17 @@ export class Ingest {
       committed([]);
     }
     return outcomes!;
+  }
+
+  /**
+   * Validates a message as it arrives, ahead of its batch. A batch is stored under its counters'
+   * locks, and the next one is validated meanwhile: all at once, that held the event loop for
+   * milliseconds, and every answer from the database to the batch under the locks waited for it
+   * (PostgreSQL: a one-row read took 9 ms, the whole batch longer than all of its work). Taken
+   * message by message as the socket delivers them, the work comes in small pieces.
+   */
+  prepare(m: Message): void {
+    m.prepared = this.classify(m.topic, m.payload);
   }
 
   private count(m: Message, outcome: Outcome): void {

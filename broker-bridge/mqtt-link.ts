@@ -20,6 +20,8 @@ export interface BridgeLinkOptions {
   keepaliveSeconds?: number;
   /** Most messages stored in one transaction. */
   maxBatch?: number;
+  /** Called with each message as it arrives, before it waits for its batch. */
+  onArrival?: (message: Message) => void;
 }
 
 /**
@@ -206,7 +208,9 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
           this.log.warn({ topic: p.topic }, 'QoS 2 publish ignored: the bridge subscribes at QoS 1');
           return;
         }
-        this.pending.push({ topic: p.topic, payload: Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload), qos: p.qos, messageId: p.messageId, generation });
+        const received: Received = { topic: p.topic, payload: Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload), qos: p.qos, messageId: p.messageId, generation };
+        this.opts.onArrival?.(received);
+        this.pending.push(received);
         if (this.pending.length >= HIGH_WATER) this.socket?.pause();
         this.scheduleDrain();
         return;

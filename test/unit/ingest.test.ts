@@ -128,6 +128,23 @@ describe('Ingest', () => {
     expect(stored!.event.at).toBe(1000);
   });
 
+  it('validates a message as it arrives (prepare): it is received then, however long its batch waits, and a bad one is still counted once', async () => {
+    let now = 1_795_000_000_000;
+    const timed = new Ingest(store, { onEvent: () => {}, onCounter: () => {} }, log, () => now);
+    const arrivedAt = now;
+    const good = { topic: eventTopic, payload: buf(feedback(1, { clockSynced: false })) };
+    const bad = { topic: eventTopic, payload: Buffer.from('{nope') };
+    timed.prepare(good);
+    timed.prepare(bad);
+    now += 5_000;
+    const [stored, rejected] = await timed.handleBatch([good, bad]);
+    expect(stored!.kind).toBe('stored');
+    expect(rejected).toMatchObject({ kind: 'rejected', reason: 'invalid_json' });
+    expect(timed.rejected.invalid_json).toBe(1);
+    const [row] = await store.listEvents({ limit: 1 });
+    expect(row!.receivedAt).toBe(arrivedAt);
+  });
+
   it('corrects the time of an unsynchronised device by its boot\'s offset, measured when it came online', async () => {
     let now = 1_795_000_000_000;
     const timed = new Ingest(store, { onEvent: () => {}, onCounter: () => {} }, log, () => now);
