@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import type { Logger } from 'pino';
-import { counterTopic, type Availability, type CounterEvent, type CounterState } from '@okienko/protocol';
+import { counterTopic, newEventId, type Availability, type CounterEvent, type CounterState } from '@okienko/protocol';
 import { SqliteStore, createUser, startBridge } from '@okienko/broker-bridge';
 import { DASHBOARD_DIST, buildDashboard } from '@okienko/dashboard';
 import { launchChromium } from '../test/helpers/browser.ts';
@@ -105,7 +104,7 @@ export async function boardFigures(url: string, dir: string, log: Logger, opts =
       const to = from === 'available' ? 'serving' : 'available';
       status.set(key, to);
       seq.set(key, (seq.get(key) ?? 0) + 1);
-      const e: CounterEvent = { v: 1, ...ref, id: randomUUID(), seq: seq.get(key)!, at: Date.now(), clockSynced: true, bootId: 'bench', type: 'state_changed', from, to, clerk: CLERK, notice: null, cause: 'clerk' };
+      const e: CounterEvent = { v: 1, ...ref, id: newEventId(Date.now()), seq: seq.get(key)!, at: Date.now(), clockSynced: true, bootId: 'bench', type: 'state_changed', from, to, clerk: CLERK, notice: null, cause: 'clerk' };
       pub.publish(counterTopic(ref, 'event'), JSON.stringify(e), { qos: 1 });
     }
     await new Promise((r) => setTimeout(r, 2000));

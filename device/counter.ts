@@ -7,6 +7,7 @@ import { AwayNotice, Clerk, CounterStatus, type CounterCommand, type CounterNoti
 import { DEFAULT_TIME_ZONE } from '@okienko/protocol/time';
 import { STATUS_LIGHT } from '@okienko/protocol/wording';
 import { type CounterRef } from '@okienko/protocol/topics';
+import { newEventId } from '@okienko/protocol/ids';
 import type { ButtonEdge, CounterHardware, LightColor } from '@okienko/hardware';
 import { edge as gestureEdge, initialGestures, nextHoldAt, tick as gestureTick, type GestureState } from './gestures.ts';
 import { displayLines } from './display-text.ts';
@@ -278,7 +279,7 @@ export class CounterDevice {
           ({
             ...draft,
             v: 1,
-            id: randomUUID(),
+            id: newEventId(now),
             ...this.options.ref,
             at: now,
             clockSynced: this.clock.synced(),

@@ -12,6 +12,7 @@ import {
   parseTopic,
   startOfDay,
   formatHhMm,
+  newEventId,
 } from '@okienko/protocol';
 import { SCHEMA_DIR, generatedDocuments } from '../../cli/build.ts';
 
@@ -108,6 +109,26 @@ describe('message schemas', () => {
     expect(CounterCommand.safeParse({ v: 1, ...ref, id: randomUUID(), at: 1, type: 'set_open', open: false }).success).toBe(true);
     expect(CounterCommand.safeParse({ v: 1, ...ref, id: randomUUID(), at: 1, type: 'set_open' }).success).toBe(false);
     expect(CounterCommand.safeParse({ v: 1, ...ref, id: randomUUID(), at: 1, type: 'reboot' }).success).toBe(false);
+  });
+});
+
+describe('event ids', () => {
+  it('are version 7 UUIDs that the event schema accepts, carry their time and sort by it', () => {
+    const at = Date.UTC(2026, 10, 22, 9, 30);
+    const id = newEventId(at);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(at);
+    expect(CounterEvent.safeParse(feedbackEvent({ id })).success).toBe(true);
+    // One per millisecond over a day and across the 2^32 ms boundary of the 48-bit time.
+    const times = [0, 1, 2 ** 32 - 1, 2 ** 32, at - 86_400_000, at, at + 1];
+    const ids = times.map((t) => newEventId(t));
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids.map((x) => parseInt(x.replace(/-/g, '').slice(0, 12), 16))).toEqual(times);
+  });
+
+  it('differ within one millisecond (the random part)', () => {
+    const ids = new Set(Array.from({ length: 10_000 }, () => newEventId(1_700_000_000_000)));
+    expect(ids.size).toBe(10_000);
   });
 });
 
