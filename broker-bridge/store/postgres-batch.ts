@@ -41,27 +41,25 @@ function eventIds(ops: readonly WriteOp[], read: (ref: CounterRef) => CounterRow
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * A batch in a fixed number of round trips, whatever its size: lock its counters, read their rows
- * and which of its events may already be stored, work every write out in memory in order, then
- * one multi-row statement each for events, vote counts and rows (the working out is batch.ts's).
- * Round trips, not rows, are what a networked database costs: one at a time this was eight per
- * event.
+ * A batch in a fixed number of round trips, whatever its size: lock its counters and read their
+ * rows (one), look up the events they can't vouch for (in a steady stream none), work every write
+ * out in memory in order (batch.ts), then the events (COPY, behind a savepoint) and the vote
+ * counts with the rows (one statement). Round trips, not rows, are what a networked database
+ * costs — one at a time this was eight per event — and under the locks each also waits its turn
+ * on a busy bridge's event loop: the next batch waits for all of them.
  */
 export async function writeBatch(db: pg.PoolClient, ops: readonly WriteOp[], locked: () => void = () => {}): Promise<WriteResult[]> {
   const refs = batchRefs(ops);
   // Every bridge takes its counters' locks in the same (hash) order, so two bridges never wait on
-  // each other in a circle; a hash shared by two counters is the same lock, taken once.
-  await db.query(
-    'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS locks',
-    [refs.map(counterKey)],
-  );
+  // each other in a circle; a hash shared by two counters is the same lock, taken once. Then the
+  // rows, read under the locks (okienko_lock_counters, a migration of postgres.ts).
+  const current = await db.query<{ row: CounterRow }>('SELECT row FROM okienko_lock_counters($1::text[], $2::text[]) AS row', [
+    refs.map((r) => r.site),
+    refs.map((r) => r.counter),
+  ]);
   // From here a batch written next waits on these locks for every counter it shares with this one.
   locked();
   const rows = new Map<string, CounterRow | null>();
-  const current = await db.query<{ row: CounterRow }>(
-    'SELECT c.row FROM counters c JOIN unnest($1::text[], $2::text[]) AS k(site, counter) USING (site, counter)',
-    [refs.map((r) => r.site), refs.map((r) => r.counter)],
-  );
   for (const r of current.rows) rows.set(counterKey(r.row), r.row);
   const read = (ref: CounterRef): CounterRow | null => rows.get(counterKey(ref)) ?? null;
   // Only the events their rows can't vouch for are looked up (eventIds): in a steady
@@ -84,19 +82,20 @@ export async function writeBatch(db: pg.PoolClient, ops: readonly WriteOp[], loc
     }
   }
   const { results, changed, votes: v } = plan;
-  if (v.length > 0) {
+  if (v.length > 0 || changed.length > 0) {
+    // Vote counts and rows in one statement: a round trip less while the counters are locked.
     await db.query(
-      `INSERT INTO feedback_hourly (site, counter, hour, face, n)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::smallint[], $5::integer[])
-       ON CONFLICT (site, counter, hour, face) DO UPDATE SET n = feedback_hourly.n + excluded.n`,
-      [v.map((x) => x.site), v.map((x) => x.counter), v.map((x) => x.hour), v.map((x) => x.face), v.map((x) => x.n)],
-    );
-  }
-  if (changed.length > 0) {
-    await db.query(
-      `INSERT INTO counters (site, counter, row) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+      `WITH votes AS (
+         INSERT INTO feedback_hourly (site, counter, hour, face, n)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::smallint[], $5::integer[])
+         ON CONFLICT (site, counter, hour, face) DO UPDATE SET n = feedback_hourly.n + excluded.n
+       )
+       INSERT INTO counters (site, counter, row) SELECT * FROM unnest($6::text[], $7::text[], $8::jsonb[])
        ON CONFLICT (site, counter) DO UPDATE SET row = excluded.row`,
-      [changed.map((r) => r.site), changed.map((r) => r.counter), changed.map((r) => JSON.stringify(r))],
+      [
+        v.map((x) => x.site), v.map((x) => x.counter), v.map((x) => x.hour), v.map((x) => x.face), v.map((x) => x.n),
+        changed.map((r) => r.site), changed.map((r) => r.counter), changed.map((r) => JSON.stringify(r)),
+      ],
     );
   }
   return results;

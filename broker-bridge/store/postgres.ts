@@ -46,6 +46,18 @@ const MIGRATIONS: string[] = [
    CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);`,
   `ALTER TABLE alerts ADD COLUMN facts text;
    CREATE INDEX alerts_raised ON alerts (raised_at);`,
+  // A batch's counters locked and their rows read in one round trip (postgres-batch.ts). The read
+  // must see what the batch before committed while this one waited for its locks: each statement
+  // of a VOLATILE function takes a snapshot of its own, so the rows are read after the locks are
+  // held. The locks are the ones bridges took before this function (hashtext of "site/counter"),
+  // so bridges of both versions serialise on a counter during an upgrade.
+  `CREATE FUNCTION okienko_lock_counters(sites text[], counters text[]) RETURNS SETOF jsonb
+   LANGUAGE plpgsql VOLATILE AS $$
+   BEGIN
+     PERFORM pg_advisory_xact_lock(h)
+       FROM (SELECT DISTINCT hashtext(s || '/' || c) AS h FROM unnest(sites, counters) AS k(s, c) ORDER BY h) AS locks;
+     RETURN QUERY SELECT t.row FROM counters t JOIN unnest(sites, counters) AS k(site, counter) USING (site, counter);
+   END $$;`,
 ];
 
 const HOUR_MS = 3_600_000;

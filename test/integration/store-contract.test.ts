@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { PostgresStore, SqliteStore, counterKey, effectiveTime, projectAvailability, projectEvent, type Store, type WriteOp, type WriteResult } from '@okienko/broker-bridge';
 import { freshDatabase, startPostgres, type Postgres } from '../helpers/postgres.ts';
 import { REF, availability, feedback, stateChange } from '../helpers/messages.ts';
@@ -277,5 +278,37 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     expect(await store.updateCounter(REF, () => null)).toBeNull();
     expect(await store.getCounter(REF.site, REF.counter)).toBeNull();
     await store.close();
+  });
+});
+
+describe('PostgreSQL store, beside another bridge', () => {
+  it('reads a counter\'s row only once it holds the counter\'s lock, so it sees what the holder committed', async () => {
+    const url = await freshDatabase(server.url);
+    const store = await PostgresStore.open(url);
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      // Another bridge holds the counter and stores its event 1 meanwhile.
+      const e1 = feedback(1, { at });
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock(hashtext($1))', [counterKey(REF)]);
+      const e2 = feedback(2, { at });
+      const writing = store.write([{ kind: 'event', event: e2, times: times(at), project: (row) => projectEvent(row, e2, at) }]);
+      // Until this store's batch is seen waiting for the lock (its query is on the server).
+      const deadline = Date.now() + 10_000;
+      while ((await other.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rowCount === 0) {
+        if (Date.now() > deadline) throw new Error('the store never waited for the lock');
+      }
+      await other.query('INSERT INTO counters (site, counter, row) VALUES ($1, $2, $3)', [REF.site, REF.counter, JSON.stringify(projectEvent(null, e1, at))]);
+      await other.query('COMMIT');
+      const [r] = await writing;
+      // Read before the lock was granted, the row would be missing: event 2 would look like a
+      // counter's first, and the row written back would forget event 1.
+      expect(r!.previous).toMatchObject({ lastEventSeq: 1 });
+      expect(r!.row).toMatchObject({ lastEventSeq: 2 });
+    } finally {
+      await other.end();
+      await store.close();
+    }
   });
 });
