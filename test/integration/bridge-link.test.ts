@@ -114,12 +114,20 @@ describe('the bridge link (real Mosquitto)', () => {
     const connected = new Promise<void>((r) => link.once('connect', () => r()));
     link.start();
     await connected;
+    let drops = 0;
+    link.on('close', () => drops++);
     await publish(200);
     release();
     await waitFor(() => link.stats.messages === 200, { what: '200 handled' });
     // Mosquitto keeps 20 unacknowledged messages in flight to a 3.1.1 client; MQTT 5 asks for more.
     expect(batches.length).toBeLessThanOrEqual(version === 4 ? 20 : 5);
     expect(Math.max(...batches)).toBeGreaterThan(10);
+    // The acknowledgements were taken as such: a malformed PUBACK ends the connection, and the
+    // broker sends the unacknowledged messages again on the next one.
+    await publish(1, 201);
+    await waitFor(() => link.stats.messages === 201, { what: 'one more handled' });
+    expect(drops).toBe(0);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(201);
     await link.close();
   });
 
