@@ -149,7 +149,7 @@ const middle = (runs: Run[]): Run => [...runs].sort((a, b) => a.rate / a.floor -
 const rounds = (runs: Run[]): string => `ratio in each round: ${runs.map((r) => (r.rate / r.floor).toFixed(3)).join(', ')}`;
 
 export async function ingestFigures(url: string, dir: string, total = 20_000): Promise<Figure[]> {
-  // This machine's rate drifts from run to run (floors 35-50k/s within minutes): each of ours is
+  // This machine's rate drifts from run to run (floors 35-55k/s within the hour): each of ours is
   // set beside the floor measured just before and just after it, and every run is made three
   // times, in turn with the others, so that a slow minute falls on all of them alike.
   await rawRate(url, total); // warm-up: a cold broker and client are slower, which would flatter us
