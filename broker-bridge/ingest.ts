@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { SCHEMA_BY_KIND, parseTopic, type Availability, type CounterEvent, type CounterRef, type CounterState } from '@okienko/protocol';
 import { effectiveTime, projectAvailability, projectEvent, projectState } from './projection.ts';
-import type { CounterRow, Store, WriteOp, WriteResult } from './store/types.ts';
+import { counterKey, type CounterRow, type Store, type WriteOp, type WriteResult } from './store/types.ts';
 
 export const REJECT_REASONS = ['unknown_topic', 'payload_too_large', 'invalid_json', 'invalid_payload', 'topic_mismatch'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -85,7 +85,7 @@ export class Ingest {
         if ('op' in c) {
           const r = results[next++]!;
           outcome = this.finish(c, r);
-          if (r.row) rows.set(`${r.row.site}/${r.row.counter}`, r.row);
+          if (r.row) rows.set(counterKey(r.row), r.row);
         }
         this.count(messages[i]!, outcome);
         return outcome;

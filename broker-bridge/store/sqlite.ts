@@ -145,12 +145,12 @@ export class SqliteStore implements Store {
       // Every id looked up: in-process the lookup costs less than a savepoint to insert without it
       // (PostgreSQL's batch looks up only the unsure, postgres-batch.ts; here that measured slower).
       const ids = ops.flatMap((op) => (op.kind === 'event' ? [op.event.id] : []));
-      const rows = new Map(refs.map((r) => [`${r.site}/${r.counter}`, this.getCounterSync(r.site, r.counter)]));
+      const rows = new Map(refs.map((r) => [counterKey(r), this.getCounterSync(r.site, r.counter)]));
       // Looked up as sent (SQLite compares text exactly, as its ON CONFLICT does), compared in lower case.
       const stored = new Set(
         ids.length === 0 ? [] : (this.stmts.storedIds.all(JSON.stringify(ids)) as { id: string }[]).map((r) => r.id.toLowerCase()),
       );
-      const { results, changed, events, votes } = planWrites(ops, (ref) => rows.get(`${ref.site}/${ref.counter}`) ?? null, stored);
+      const { results, changed, events, votes } = planWrites(ops, (ref) => rows.get(counterKey(ref)) ?? null, stored);
       for (const e of events) this.insertSync(e);
       for (const v of votes) this.stmts.countVotes.run(v.site, v.counter, v.hour, v.face, v.n);
       for (const row of changed) this.stmts.putCounter.run(row.site, row.counter, JSON.stringify(row));
