@@ -156,21 +156,46 @@ export class Ingest {
         const event = msg as CounterEvent;
         // The row before the event is read inside the store's transaction (under its lock), for
         // both the clock correction and the gap check: no second read, no race between bridges.
+        // Methods, not arrow functions: tsx compiles with keepNames, which wraps every arrow
+        // function made here in an Object.defineProperty call — 3 % of the bridge's time.
         return {
           event,
           receivedAt,
           op: {
             kind: 'event',
             event,
-            times: { receivedAt, effectiveAt: (previous) => effectiveTime(previous, event, receivedAt) },
-            project: (row) => projectEvent(row, event, receivedAt),
+            times: {
+              receivedAt,
+              effectiveAt(previous) {
+                return effectiveTime(previous, event, receivedAt);
+              },
+            },
+            project(row) {
+              return projectEvent(row, event, receivedAt);
+            },
           },
         };
       }
       case 'state':
-        return { op: { kind: 'counter', ref, project: (r) => projectState(r, msg as CounterState, receivedAt) } };
+        return {
+          op: {
+            kind: 'counter',
+            ref,
+            project(r) {
+              return projectState(r, msg as CounterState, receivedAt);
+            },
+          },
+        };
       case 'availability':
-        return { op: { kind: 'counter', ref, project: (r) => projectAvailability(r, msg as Availability, receivedAt) } };
+        return {
+          op: {
+            kind: 'counter',
+            ref,
+            project(r) {
+              return projectAvailability(r, msg as Availability, receivedAt);
+            },
+          },
+        };
     }
   }
 
@@ -181,7 +206,10 @@ export class Ingest {
       return { kind: 'counter', row: r.row };
     }
     if (r.outcome === 'duplicate') return { kind: 'duplicate', event: v.event };
-    const newlyMissing = (r.row?.missing ?? []).filter((m) => !(r.previous?.missing ?? []).includes(m));
+    // Almost every event finds nothing missing: no arrays made for it.
+    const missing = r.row?.missing ?? [];
+    const before = r.previous?.missing ?? [];
+    const newlyMissing = missing.length === 0 ? missing : missing.filter((m) => !before.includes(m));
     if (newlyMissing.length > 0) {
       const ref = { site: v.event.site, counter: v.event.counter };
       this.gaps += newlyMissing.length;
