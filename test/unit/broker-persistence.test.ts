@@ -26,6 +26,28 @@ interface Persistence {
   outgoingUpdate(client: { id: string }, p: Pkt): Promise<void>;
   outgoingClearMessageId(client: { id: string }, p: Pkt): Promise<Pkt | undefined>;
   outgoingStream(client: { id: string }): AsyncIterable<Pkt>;
+  addSubscriptions(client: { id: string }, subs: { topic: string; qos: number }[]): Promise<void>;
+  removeSubscriptions(client: { id: string }, topics: string[]): Promise<void>;
+  cleanSubscriptions(client: { id: string }): Promise<unknown>;
+  subscriptionsByTopic(topic: string): Promise<{ clientId: string; topic: string; qos: number }[]>;
+}
+
+type SubOp =
+  | { op: 'add'; client: string; filter: string; qos: number }
+  | { op: 'remove'; client: string; filter: string }
+  | { op: 'clean'; client: string }
+  | { op: 'match'; topic: string };
+
+/** Apply the same subscription changes to a persistence; who each match found, in a stable order. */
+async function runSubs(p: Persistence, ops: SubOp[]) {
+  const found: string[][] = [];
+  for (const o of ops) {
+    if (o.op === 'add') await p.addSubscriptions({ id: o.client }, [{ topic: o.filter, qos: o.qos }]);
+    else if (o.op === 'remove') await p.removeSubscriptions({ id: o.client }, [o.filter]);
+    else if (o.op === 'clean') await p.cleanSubscriptions({ id: o.client });
+    else found.push((await p.subscriptionsByTopic(o.topic)).map((s) => `${s.clientId} ${s.topic} ${s.qos}`).sort());
+  }
+  return found;
 }
 
 type Op =
@@ -84,6 +106,24 @@ describe('the embedded broker’s indexed persistence', () => {
         expect(await run(new IndexedMemoryPersistence() as unknown as Persistence, ops)).toEqual(await run(new StockPersistence(), ops));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('finds who is subscribed to a topic as the stock one does, after any change to the subscriptions', async () => {
+    // Answers are kept by topic: every add, remove and clean must be seen by the next match.
+    const client = fc.constantFrom('a', 'b');
+    const filter = fc.constantFrom('s/c/event', 's/+/event', 's/#', '#');
+    const op: fc.Arbitrary<SubOp> = fc.oneof(
+      fc.record({ op: fc.constant('add' as const), client, filter, qos: fc.constantFrom(0, 1) }),
+      fc.record({ op: fc.constant('remove' as const), client, filter }),
+      fc.record({ op: fc.constant('clean' as const), client }),
+      fc.record({ op: fc.constant('match' as const), topic: fc.constantFrom('s/c/event', 's/d/event', 'x') }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 60 }), async (ops) => {
+        expect(await runSubs(new IndexedMemoryPersistence() as unknown as Persistence, ops)).toEqual(await runSubs(new StockPersistence(), ops));
+      }),
+      { numRuns: 500 },
     );
   });
 });
