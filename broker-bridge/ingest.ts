@@ -157,7 +157,7 @@ export class Ingest {
         // The row before the event is read inside the store's transaction (under its lock), for
         // both the clock correction and the gap check: no second read, no race between bridges.
         // Methods, not arrow functions: tsx compiles with keepNames, which wraps every arrow
-        // function made here in an Object.defineProperty call — 3 % of the bridge's time.
+        // function made in an Object.defineProperty call — for two per event, 3 % of the bridge's time.
         return {
           event,
           receivedAt,
@@ -176,26 +176,11 @@ export class Ingest {
           },
         };
       }
+      // Rare beside events (a state on change, availability on connect): arrow functions are fine.
       case 'state':
-        return {
-          op: {
-            kind: 'counter',
-            ref,
-            project(r) {
-              return projectState(r, msg as CounterState, receivedAt);
-            },
-          },
-        };
+        return { op: { kind: 'counter', ref, project: (r) => projectState(r, msg as CounterState, receivedAt) } };
       case 'availability':
-        return {
-          op: {
-            kind: 'counter',
-            ref,
-            project(r) {
-              return projectAvailability(r, msg as Availability, receivedAt);
-            },
-          },
-        };
+        return { op: { kind: 'counter', ref, project: (r) => projectAvailability(r, msg as Availability, receivedAt) } };
     }
   }
 
