@@ -40,7 +40,9 @@ export const bridgeCommand: Command = {
         clientId: v.clientId as string,
         sharedGroup: v.sharedGroup as string | undefined,
       },
-      store: await openStore(v.store as string),
+      store: await openStore(v.store as string, {
+        onConnectionError: (err) => log.warn({ err: err.message }, 'the database ended an idle connection; the next write opens a new one'),
+      }),
       http: { host: v.host as string, port: v.httpPort as number },
       timeZone: v.timeZone as string,
       retentionDays: v.retentionDays as number | undefined,

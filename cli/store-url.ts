@@ -7,7 +7,7 @@ import { PostgresStore, SqliteStore, type Store } from '@okienko/broker-bridge';
  * Store interface either way. SQLite's FULL (the default) survives a power cut of the server;
  * NORMAL survives a crash of the bridge but may lose the last commits to a power cut.
  */
-export async function openStore(url: string): Promise<Store> {
+export async function openStore(url: string, opts: { onConnectionError?: (err: Error) => void } = {}): Promise<Store> {
   if (url.startsWith('sqlite:')) {
     const [file = '', query = ''] = url.slice('sqlite:'.length).split('?');
     const synchronous = new URLSearchParams(query).get('synchronous') ?? 'FULL';
@@ -16,7 +16,7 @@ export async function openStore(url: string): Promise<Store> {
     }
     return new SqliteStore(file === ':memory:' ? file : path.resolve(file), { synchronous });
   }
-  if (/^postgres(ql)?:\/\//.test(url)) return PostgresStore.open(url);
+  if (/^postgres(ql)?:\/\//.test(url)) return PostgresStore.open(url, opts);
   throw new ConfigError('--store / OKIENKO_STORE', [
     `unsupported store URL "${url}" — use sqlite:<file> (e.g. sqlite:./data/okienko.db) or postgres://user@host:5432/db`,
   ]);

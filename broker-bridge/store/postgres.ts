@@ -72,8 +72,13 @@ const MIGRATION_LOCK = 4_242_001;
 export class PostgresStore implements Store {
   private constructor(private readonly pool: pg.Pool) {}
 
-  static async open(url: string): Promise<PostgresStore> {
+  /** `onConnectionError`: told when the server ends an idle connection (a restart, an administrator). */
+  static async open(url: string, opts: { onConnectionError?: (err: Error) => void } = {}): Promise<PostgresStore> {
     const pool = new pg.Pool({ connectionString: url, max: 4 });
+    // Unheard, that is an 'error' event on the pool, which ends the process. pg-pool has already
+    // dropped the connection, and the next query opens a new one; a query in flight fails by
+    // itself, and its batch goes unacknowledged, so the broker sends it again.
+    pool.on('error', (err) => opts.onConnectionError?.(err));
     const store = new PostgresStore(pool);
     await store.migrate();
     return store;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { PostgresStore, SqliteStore, counterKey, effectiveTime, projectAvailability, projectEvent, type Store, type WriteOp, type WriteResult } from '@okienko/broker-bridge';
 import { freshDatabase, startPostgres, type Postgres } from '../helpers/postgres.ts';
+import { waitFor } from '../helpers/net.ts';
 import { REF, availability, feedback, stateChange } from '../helpers/messages.ts';
 
 let server: Postgres;
@@ -278,6 +279,31 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     expect(await store.updateCounter(REF, () => null)).toBeNull();
     expect(await store.getCounter(REF.site, REF.counter)).toBeNull();
     await store.close();
+  });
+});
+
+describe('PostgreSQL store, its connections ended by the server', () => {
+  it('hears of an idle connection the server ended, and writes on with a new one', async () => {
+    const url = await freshDatabase(server.url);
+    const ended: string[] = [];
+    const store = await PostgresStore.open(url, { onConnectionError: (err) => ended.push((err as Error & { code?: string }).code ?? err.message) });
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    try {
+      const e1 = feedback(1, { at });
+      await store.recordEvent(e1, times(at), (row) => projectEvent(row, e1, at));
+      // As a restart or an administrator does: every connection of the store's database ended.
+      // Unheard, the pool's 'error' would end the process (the bridge, in an office).
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [new URL(url).pathname.slice(1)]);
+      await waitFor(() => ended.length > 0, { what: 'the ended connection heard of' });
+      expect(ended[0]).toBe('57P01');
+      const e2 = feedback(2, { at });
+      expect((await store.recordEvent(e2, times(at), (row) => projectEvent(row, e2, at))).outcome).toBe('stored');
+      expect(await store.listEvents({ limit: 10 })).toHaveLength(2);
+    } finally {
+      await admin.end();
+      await store.close();
+    }
   });
 });
 
