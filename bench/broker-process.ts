@@ -15,7 +15,7 @@ async function freePort(): Promise<number> {
 }
 
 /** The embedded broker in a process of its own, so it doesn't share a core's event loop with the bench. */
-export async function startBrokerProcess(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startBrokerProcess(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, [BIN, 'broker', '--mqtt-port', String(port), '--log-level', process.env.OKIENKO_BENCH_BROKER_LOG ?? 'warn'], {
     cwd: path.dirname(path.dirname(BIN)),
@@ -27,6 +27,7 @@ export async function startBrokerProcess(): Promise<{ url: string; stop(): Promi
   });
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    pid: child.pid!,
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

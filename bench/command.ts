@@ -42,7 +42,7 @@ export const benchCommand: Command = {
     };
     try {
       await part('latency', 'latency at 1,000 events/s', () => latencyFigures(broker.url, path.join(dir, 'latency'), { total: v.events as number, warmUp: 5_000, rate: 1000 }));
-      await part('ingest', 'ingest rate', () => ingestFigures(broker.url, path.join(dir, 'ingest'), v.ingest as number));
+      await part('ingest', 'ingest rate', () => ingestFigures(broker.url, broker.pid, path.join(dir, 'ingest'), v.ingest as number));
       await part('auth', 'secrets on connect', () => authFigures());
       await part('device', 'the counter device', () => deviceFigures(broker.url, v.presses as number));
       await part('board', 'the live board with 1,000 counters in Chromium', () => boardFigures(broker.url, path.join(dir, 'board'), log));

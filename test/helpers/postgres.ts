@@ -15,6 +15,8 @@ export function postgresBin(): string | null {
 
 export interface Postgres {
   url: string;
+  /** The postmaster's pid: the server's processes are its children (the bench meters their CPU). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -46,13 +48,15 @@ export async function startPostgres(): Promise<Postgres> {
     },
     { timeoutMs: 30_000, intervalMs: 100, what: `PostgreSQL on port ${port}` },
   );
+  // The postmaster itself (as root, runuser is between us and it).
+  const pid = Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   return {
     url,
+    pid,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
-      // Signal the postmaster itself (runuser, between us, does not pass SIGINT on): fast shutdown.
-      const pid = Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      // Signal the postmaster itself (runuser does not pass SIGINT on): fast shutdown.
       process.kill(pid, 'SIGINT');
       await exited;
     },
