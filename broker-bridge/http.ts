@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
-import { AlertsQuery, DEFAULT_TIME_ZONE, describeIssues, isValidId, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
+import { AlertsQuery, DEFAULT_TIME_ZONE, describeIssues, isStorableText, isValidId, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
 import { availabilityReport, feedbackReport, toCsv } from './reports.ts';
 import type { LiveHub, LiveMessage } from './live.ts';
 import type { Ingest } from './ingest.ts';
@@ -135,7 +135,10 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   });
 
   app.post<{ Params: { id: string }; Body: { comment?: unknown; by?: unknown } }>('/api/alerts/:id/ack', async (req, reply) => {
-    const comment = typeof req.body?.comment === 'string' ? req.body.comment.slice(0, 2000) : '';
+    // Cut by characters, not UTF-16 units: a cut must not leave half of an emoji's surrogate pair.
+    const comment = typeof req.body?.comment === 'string' ? Array.from(req.body.comment).slice(0, 2000).join('') : '';
+    // PostgreSQL refuses a NUL in text: a clear 400, not its error as a 500.
+    if (!isStorableText(comment)) return reply.code(400).send({ error: 'comment must not hold a NUL character (\\u0000) or half of a surrogate pair' });
     // Who acknowledged: the signed-in user (without logins, in unit tests of the API, as given).
     const by = req.session?.username ?? (typeof req.body?.by === 'string' && req.body.by ? req.body.by.slice(0, 80) : 'manager');
     const alert = await deps.store.ackAlert(req.params.id, by, comment, Date.now());

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CounterId, EpochMs, SiteId } from './ids.ts';
+import { storable } from './text.ts';
 import { AwayNotice, Clerk, CounterEvent, CounterStatus, DeviceHealth, FleetStatus, Notice } from './messages.ts';
 
 /** A counter as the bridge's HTTP API and live stream describe it to the dashboard. */
@@ -237,7 +238,7 @@ export const Role = z.enum(['viewer', 'manager', 'admin']);
 export type Role = z.infer<typeof Role>;
 
 /** POST /api/auth/login. */
-export const LoginRequest = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }).strict();
+export const LoginRequest = z.object({ username: storable(z.string().min(1).max(64)), password: z.string().min(1).max(200) }).strict();
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
 /** GET /api/auth/me, and the answer to a login: who is signed in, and the token state-changing requests must echo (CSRF). */

@@ -1,4 +1,5 @@
 export * from './ids.ts';
+export * from './text.ts';
 export * from './topics.ts';
 export * from './messages.ts';
 export * from './wording.ts';

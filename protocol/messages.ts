@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CounterId, EpochMs, SiteId } from './ids.ts';
+import { storable } from './text.ts';
 
 /** States a counter reports about itself. `offline` is never sent by a counter: the broker's last will says it. */
 export const CounterStatus = z.enum(['available', 'serving', 'away', 'closed']);
@@ -10,9 +11,9 @@ export const FleetStatus = z.enum([...CounterStatus.options, 'offline']);
 export type FleetStatus = z.infer<typeof FleetStatus>;
 
 export const Clerk = z.object({
-  id: z.string().min(1).max(64),
+  id: storable(z.string().min(1).max(64)),
   /** First name and surname, as signed on the away notice (S1, S6). */
-  name: z.string().min(1).max(80),
+  name: storable(z.string().min(1).max(80)),
 });
 export type Clerk = z.infer<typeof Clerk>;
 
@@ -20,9 +21,9 @@ export const AwayReason = z.enum(['short', 'break', 'errand', 'end_of_day']);
 export type AwayReason = z.infer<typeof AwayReason>;
 
 export const Substitute = z.object({
-  name: z.string().min(1).max(80),
+  name: storable(z.string().min(1).max(80)),
   /** Where to find them, e.g. "stanowisko 3". */
-  where: z.string().min(1).max(80),
+  where: storable(z.string().min(1).max(80)),
 });
 export type Substitute = z.infer<typeof Substitute>;
 
@@ -81,7 +82,7 @@ const eventBase = {
   /** Device time; only trustworthy where clockSynced is true (a Pi has no battery clock). */
   at: EpochMs,
   clockSynced: z.boolean(),
-  bootId: z.string().min(1).max(64),
+  bootId: storable(z.string().min(1).max(64)),
   /**
    * Set when the event is sent after a reconnect, having been recorded while the link was down:
    * it is history, and alerts should not fire on it as if it were news.
@@ -110,7 +111,7 @@ export const FeedbackEvent = z
     /** Clerk on duty when the face was pressed; feedback itself is anonymous (M6). */
     clerk: Clerk.nullable(),
     /** Service session the vote follows, where there was one. */
-    sessionId: z.string().max(64).nullable(),
+    sessionId: storable(z.string().max(64)).nullable(),
     /** A repeat press within the response interval: kept, but flagged so it can't skew a day. */
     flagged: z.boolean(),
   })
@@ -136,11 +137,11 @@ export const Availability = z.object({
   ...envelope,
   status: z.enum(['online', 'offline']),
   /** Changes on every start, so a stale will can be told from a fresh connection. */
-  bootId: z.string().min(1).max(64),
+  bootId: storable(z.string().min(1).max(64)),
   at: EpochMs,
-  version: z.string().max(32).optional(),
+  version: storable(z.string().max(32)).optional(),
   /** Where a person can open this counter's virtual panel (simulated counters only). */
-  panelUrl: z.url().optional(),
+  panelUrl: storable(z.url()).optional(),
 });
 export type Availability = z.infer<typeof Availability>;
 
@@ -156,9 +157,9 @@ export type CounterCommand = z.infer<typeof CounterCommand>;
 /** A message from the office to counters' displays, e.g. "Od 12:00 przerwa techniczna systemu". */
 export const Notice = z.object({
   id: z.uuid(),
-  text: z.string().trim().min(1).max(200),
+  text: storable(z.string().trim().min(1).max(200)),
   /** Who it is from, as the display signs it: e.g. "Kierownik BOM". */
-  from: z.string().trim().min(1).max(80),
+  from: storable(z.string().trim().min(1).max(80)),
   at: EpochMs,
   /** Never shown after this: stale information is a fault (S7). */
   until: EpochMs,

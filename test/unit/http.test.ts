@@ -91,6 +91,18 @@ describe('HTTP API', () => {
     expect((await app.inject({ method: 'POST', url: '/api/alerts/nope/ack', payload: {} })).statusCode).toBe(404);
   });
 
+  it('refuses an acknowledgement comment PostgreSQL could not keep, and cuts a long one between characters', async () => {
+    const a = await store.raiseAlert({ key: 'k', kind: 'offline', site: 'ratusz', counter: 'okienko-1', message: 'ratusz/okienko-1 is offline', facts: {} }, 1);
+    const ack = (comment: string) => app.inject({ method: 'POST', url: `/api/alerts/${a!.id}/ack`, payload: { comment, by: 'kierownik' } });
+    const refused = await ack('wiem\u0000');
+    expect([refused.statusCode, refused.json().error]).toEqual([400, expect.stringContaining('NUL')]);
+    expect((await app.inject('/api/alerts?open=true')).json()).toMatchObject([{ ackedAt: null }]);
+    // 2,001 emoji: the cut keeps 2,000 whole ones, not 1,000 and a half.
+    const long = await ack('\u{1F600}'.repeat(2001));
+    expect(long.statusCode).toBe(200);
+    expect(long.json().comment).toBe('\u{1F600}'.repeat(2000));
+  });
+
   it('filters the alert history, exports it as CSV, and names a bad filter', async () => {
     await store.raiseAlert({ key: 'a', kind: 'offline', site: 'ratusz', counter: 'okienko-1', message: 'ratusz/okienko-1 is offline', facts: {} }, 1000);
     await store.raiseAlert({ key: 'b', kind: 'unhappy_run', site: 'filia', counter: 'okienko-2', message: 'filia/okienko-2: 3 unhappy votes, "bad"', facts: { count: 3 } }, 2000);

@@ -7,6 +7,7 @@ import {
   CounterCommand,
   CounterEvent,
   CounterState,
+  Notice,
   counterTopic,
   jsonSchemas,
   parseTopic,
@@ -103,6 +104,31 @@ describe('message schemas', () => {
   it('knows offline only as availability, never as a counter status', () => {
     expect(Availability.safeParse({ v: 1, ...ref, status: 'offline', bootId: 'b', at: 1 }).success).toBe(true);
     expect(CounterState.safeParse({ v: 1, ...ref, status: 'offline', since: 1, clerk: null, notice: null, seq: 0, at: 1, clockSynced: false, scale: 4 }).success).toBe(false);
+  });
+
+  it('refuses text no store can keep (a NUL, half a surrogate pair) in every text a counter sends, and keeps whole pairs', () => {
+    const away = { backAt: 5, reason: 'break', substitute: { name: 'Jan Kowalski', where: 'stanowisko 3' }, signedBy: clerk };
+    const state = { v: 1, ...ref, status: 'away', since: 1, clerk, seq: 3, at: 2, clockSynced: true, scale: 4, notice: away };
+    const online = { v: 1, ...ref, status: 'online', bootId: 'b', at: 1, version: '1.0.0', panelUrl: 'http://127.0.0.1:8080/panel' };
+    const notice = { id: randomUUID(), text: 'Przerwa', from: 'Kierownik', at: 1, until: 2 };
+    const texts: [string, (t: string) => boolean][] = [
+      ['clerk id', (t) => CounterEvent.safeParse(feedbackEvent({ clerk: { id: t, name: 'Anna' } })).success],
+      ['clerk name', (t) => CounterEvent.safeParse(feedbackEvent({ clerk: { id: 'k1', name: t } })).success],
+      ['boot id', (t) => CounterEvent.safeParse(feedbackEvent({ bootId: t })).success],
+      ['session id', (t) => CounterEvent.safeParse(feedbackEvent({ sessionId: t })).success],
+      ['substitute', (t) => CounterState.safeParse({ ...state, notice: { ...away, substitute: { name: t, where: t } } }).success],
+      ['signature', (t) => CounterState.safeParse({ ...state, notice: { ...away, signedBy: { id: 'k1', name: t } } }).success],
+      ['availability boot id', (t) => Availability.safeParse({ ...online, bootId: t }).success],
+      ['version', (t) => Availability.safeParse({ ...online, version: t }).success],
+      ['panel address', (t) => Availability.safeParse({ ...online, panelUrl: `http://127.0.0.1:8080/${t}` }).success],
+      ['notice text', (t) => Notice.safeParse({ ...notice, text: t }).success],
+      ['notice sender', (t) => Notice.safeParse({ ...notice, from: t }).success],
+    ];
+    for (const [what, accepts] of texts) {
+      // An emoji is a whole surrogate pair; the same pair split, or a NUL, is refused.
+      expect([what, accepts('Anna \u{1F600}')]).toEqual([what, true]);
+      for (const bad of ['Anna\u0000', 'Anna \ud83d', '\ude00 Anna', 'Anna \ude00\ud83d']) expect([what, JSON.stringify(bad), accepts(bad)]).toEqual([what, JSON.stringify(bad), false]);
+    }
   });
 
   it('validates commands', () => {
