@@ -9,10 +9,11 @@ import fc from 'fast-check';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { counterTopic } from '@okienko/protocol';
-import { Ingest, REJECT_REASONS, SqliteStore, type Outcome } from '@okienko/broker-bridge';
+import { Ingest, PostgresStore, REJECT_REASONS, SqliteStore, type Outcome } from '@okienko/broker-bridge';
 import { REF, feedback, stateChange, availability } from '../helpers/messages.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { waitFor } from '../helpers/net.ts';
+import { freshDatabase, startPostgres, type Postgres } from '../helpers/postgres.ts';
 import { BridgeProc } from '../helpers/faults.ts';
 import { FAULTS } from './scale.ts';
 
@@ -51,8 +52,38 @@ const mutated = fc
     return Buffer.from(JSON.stringify(o));
   });
 
+/** Any UTF-16 units, leaning on those a store might refuse: NUL, either half of a surrogate pair. */
+const anyText = fc.string({
+  unit: fc.oneof(fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), fc.constantFrom('\u0000', '\ud83d', '\ude00', '\u{1F600}', 'ż', '\\', '"', '\t', '\n')),
+  maxLength: 20,
+});
+
+const CLERK = { id: 'k1', name: 'Anna Nowak' };
+/** A valid message on its own topic with one of its texts set to any text: what reaches the store. */
+const textCase = fc
+  .tuple(
+    fc.constantFrom<(t: string) => [string, Record<string, unknown>]>(
+      (t) => [counterTopic(REF, 'event'), { ...stateChange(2, 'serving'), clerk: { id: 'k1', name: t } }],
+      (t) => [counterTopic(REF, 'event'), { ...stateChange(2, 'serving'), clerk: { id: t, name: 'Anna' } }],
+      (t) => [counterTopic(REF, 'event'), { ...feedback(1), bootId: t }],
+      (t) => [counterTopic(REF, 'event'), { ...feedback(1), sessionId: t }],
+      (t) => [counterTopic(REF, 'availability'), { ...availability('online', t) }],
+      (t) => [counterTopic(REF, 'availability'), { ...availability('online', 'boot-1'), version: t }],
+      (t) => [
+        counterTopic(REF, 'state'),
+        { v: 1, ...REF, status: 'away', since: 1, clerk: CLERK, seq: 1, at: 1, clockSynced: true, scale: 4, notice: { backAt: 5, reason: 'break', substitute: { name: t, where: '3' }, signedBy: CLERK } },
+      ],
+    ),
+    anyText,
+  )
+  .map(([make, t]): [string, Buffer] => {
+    const [topicName, message] = make(t);
+    return [topicName, Buffer.from(JSON.stringify(message))];
+  });
+
 const payload = fc.oneof(
   { weight: 4, arbitrary: mutated },
+  { weight: 2, arbitrary: textCase.map(([, p]) => p) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((j) => Buffer.from(JSON.stringify(j) ?? 'null')) },
   { weight: 2, arbitrary: fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)) },
   { weight: 1, arbitrary: fc.string({ maxLength: 200 }).map((s) => Buffer.from(s)) },
@@ -81,9 +112,11 @@ const heapMb = (): number => {
 
 let mosq: Mosquitto | undefined;
 let bridge: BridgeProc | undefined;
+let pgServer: Postgres | undefined;
 afterAll(async () => {
   await bridge?.stop();
   await mosq?.stop();
+  await pgServer?.stop();
 });
 
 describe('fuzzing what reaches the bridge', () => {
@@ -120,6 +153,26 @@ describe('fuzzing what reaches the bridge', () => {
     expect((await ingest.handle(counterTopic(REF, 'event'), Buffer.from(JSON.stringify(feedback(999_999))))).kind).toBe('stored');
     process.stdout.write(`[faults] fuzz in process: ${JSON.stringify({ cases, outcomes: seen, heapMb: [heapAtStart.toFixed(1), heapAtEnd.toFixed(1)] })}\n`);
     expect(heapAtEnd - heapAtStart).toBeLessThan(8);
+    await store.close();
+  });
+
+  it('PostgreSQL keeps whatever validation lets through: generated messages, texts of any UTF-16 units among them, never fail a batch', { timeout: 600_000 }, async () => {
+    pgServer = await startPostgres();
+    const store = await PostgresStore.open(await freshDatabase(pgServer.url));
+    const ingest = new Ingest(store, { onEvent: () => {}, onCounter: () => {} }, pino({ level: 'silent' }));
+    const cases = fc.sample(fc.oneof(textCase, fc.tuple(topic, payload)), { numRuns: FAULTS.fuzzPostgres, seed: 20261128 });
+    const seen: Record<string, number> = {};
+    // In batches, as the bridge writes them: a message the store refused would fail its batch here.
+    for (let i = 0; i < cases.length; i += 200) {
+      const outcomes = await ingest.handleBatch(cases.slice(i, i + 200).map(([t, p]) => ({ topic: t, payload: p })));
+      for (const o of outcomes) seen[o.kind === 'rejected' ? o.reason : o.kind] = (seen[o.kind === 'rejected' ? o.reason : o.kind] ?? 0) + 1;
+    }
+    // Texts reached the store (stored, and moved rows) and were refused (invalid_payload) alike.
+    expect(seen.stored, 'stored').toBeGreaterThan(0);
+    expect(seen.counter, 'counter rows').toBeGreaterThan(0);
+    expect(seen.invalid_payload, 'invalid_payload').toBeGreaterThan(0);
+    expect((await ingest.handle(counterTopic(REF, 'event'), Buffer.from(JSON.stringify(feedback(999_999))))).kind).toBe('stored');
+    process.stdout.write(`[faults] fuzz into PostgreSQL: ${JSON.stringify({ cases: cases.length, outcomes: seen })}\n`);
     await store.close();
   });
 
