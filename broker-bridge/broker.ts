@@ -77,7 +77,11 @@ export async function startEmbeddedBroker(opts: {
     guardPacketSize(socket, MAX_INBOUND_PACKET_BYTES, (why) => log.warn({ from: socket.remoteAddress }, `closed a connection that sent ${why}`));
     aedes.handle(socket);
   });
-  server.listen(opts.port, opts.host);
+  // Node's default queue of connections not yet accepted is 511. A burst beyond it (a site's
+  // counters reconnecting at once, or a flood of logins with wrong secrets, each a millisecond of
+  // hashing on the loop) overflows it, and each dropped connection waits for the kernel's SYN
+  // retries: 1, 3, 7, 15 s. 4096 is Linux's usual cap (net.core.somaxconn); a lower cap wins.
+  server.listen({ port: opts.port, host: opts.host, backlog: 4096 });
   await once(server, 'listening');
   const port = (server.address() as net.AddressInfo).port;
   log.info({ port }, 'embedded MQTT broker listening');
