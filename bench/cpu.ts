@@ -58,7 +58,9 @@ function children(): Map<number, number[]> {
     const f = statFields(Number(name));
     if (!f) continue;
     const ppid = Number(f[1]);
-    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(name)]);
+    const siblings = parents.get(ppid);
+    if (siblings) siblings.push(Number(name));
+    else parents.set(ppid, [Number(name)]);
   }
   return parents;
 }

@@ -10,7 +10,7 @@ import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { counterTopic } from '@okienko/protocol';
 import { Ingest, PostgresStore, REJECT_REASONS, SqliteStore, type Outcome } from '@okienko/broker-bridge';
-import { REF, feedback, stateChange, availability } from '../helpers/messages.ts';
+import { CLERK, REF, feedback, stateChange, availability } from '../helpers/messages.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { waitFor } from '../helpers/net.ts';
 import { freshDatabase, startPostgres, type Postgres } from '../helpers/postgres.ts';
@@ -58,7 +58,6 @@ const anyText = fc.string({
   maxLength: 20,
 });
 
-const CLERK = { id: 'k1', name: 'Anna Nowak' };
 /** A valid message on its own topic with one of its texts set to any text: what reaches the store. */
 const textCase = fc
   .tuple(
@@ -90,6 +89,12 @@ const payload = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 16 * 1024 - 4, max: 40_000 }).map((n) => Buffer.alloc(n, 0x7b)) },
   { weight: 1, arbitrary: fc.constant(Buffer.alloc(0)) },
 );
+
+/** Counts an outcome under its reason (a refusal) or its kind. */
+function tally(seen: Record<string, number>, o: Outcome): void {
+  const k = o.kind === 'rejected' ? o.reason : o.kind;
+  seen[k] = (seen[k] ?? 0) + 1;
+}
 
 /** Lines the bridge's logger writes at warn, counted (the "logged" of "counted and logged"). */
 function countingLogger(): { log: pino.Logger; warnings: () => number } {
@@ -136,7 +141,7 @@ describe('fuzzing what reaches the bridge', () => {
           expect(REJECT_REASONS).toContain(outcome.reason);
           expect(outcome.detail.length).toBeGreaterThan(0);
         }
-        seen[outcome.kind === 'rejected' ? outcome.reason : outcome.kind] = (seen[outcome.kind === 'rejected' ? outcome.reason : outcome.kind] ?? 0) + 1;
+        tally(seen, outcome);
         if (++cases === 10_000) heapAtStart = heapMb(); // after warm-up: code compiled, caches full
       }),
       { numRuns: FAULTS.fuzzCases, seed: 20261122 },
@@ -165,7 +170,7 @@ describe('fuzzing what reaches the bridge', () => {
     // In batches, as the bridge writes them: a message the store refused would fail its batch here.
     for (let i = 0; i < cases.length; i += 200) {
       const outcomes = await ingest.handleBatch(cases.slice(i, i + 200).map(([t, p]) => ({ topic: t, payload: p })));
-      for (const o of outcomes) seen[o.kind === 'rejected' ? o.reason : o.kind] = (seen[o.kind === 'rejected' ? o.reason : o.kind] ?? 0) + 1;
+      for (const o of outcomes) tally(seen, o);
     }
     // Texts reached the store (stored, and moved rows) and were refused (invalid_payload) alike.
     expect(seen.stored, 'stored').toBeGreaterThan(0);
