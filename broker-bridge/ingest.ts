@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { SCHEMA_BY_KIND, parseTopic, type Availability, type CounterEvent, type CounterRef, type CounterState } from '@okienko/protocol';
+import { SCHEMA_BY_KIND, parseTopic, type Availability, type CounterEvent, type CounterRef, type CounterState, type ParsedTopic } from '@okienko/protocol';
 import { effectiveTime, projectAvailability, projectEvent, projectState } from './projection.ts';
 import { counterKey, type CounterRow, type Store, type WriteOp, type WriteResult } from './store/types.ts';
 
@@ -15,6 +15,13 @@ export type Outcome =
 
 /** Payloads are small JSON objects; anything bigger is a mistake or an attack, refused before parsing. */
 export const MAX_PAYLOAD_BYTES = 16 * 1024;
+
+/**
+ * Topics kept parsed. A city's counters publish on a few thousand topics, each message on one of
+ * them: parsed once, not per message (splitting and checking it was 0.8 µs of every message).
+ * Past this many the lot is dropped and built again, so topics no counter uses can't grow it.
+ */
+const TOPICS_KEPT = 50_000;
 
 export interface Message {
   topic: string;
@@ -54,6 +61,7 @@ export class Ingest {
   duplicates = 0;
   /** Sequence numbers found missing, over all counters, since start. */
   gaps = 0;
+  private readonly topics = new Map<string, ParsedTopic>();
 
   constructor(
     private readonly store: Store,
@@ -124,7 +132,7 @@ export class Ingest {
 
   /** Validation, which needs no store: a bad message is decided here, a good one becomes a write. */
   private classify(topic: string, payload: Buffer): Outcome | Valid {
-    const t = parseTopic(topic);
+    const t = this.parsedTopic(topic);
     if (!t.ok) return { kind: 'rejected', reason: t.reason, detail: t.detail };
     // Our own commands and notices to counters.
     if (t.kind === 'command' || t.kind === 'notice') return { kind: 'ignored' };
@@ -150,7 +158,6 @@ export class Ingest {
       return { kind: 'rejected', reason: 'topic_mismatch', detail: `payload says ${msg.site}/${msg.counter}` };
     }
     const receivedAt = this.now();
-    const ref = { site: t.site, counter: t.counter };
     switch (t.kind) {
       case 'event': {
         const event = msg as CounterEvent;
@@ -178,10 +185,20 @@ export class Ingest {
       }
       // Rare beside events (a state on change, availability on connect): arrow functions are fine.
       case 'state':
-        return { op: { kind: 'counter', ref, project: (r) => projectState(r, msg as CounterState, receivedAt) } };
+        return { op: { kind: 'counter', ref: { site: t.site, counter: t.counter }, project: (r) => projectState(r, msg as CounterState, receivedAt) } };
       case 'availability':
-        return { op: { kind: 'counter', ref, project: (r) => projectAvailability(r, msg as Availability, receivedAt) } };
+        return { op: { kind: 'counter', ref: { site: t.site, counter: t.counter }, project: (r) => projectAvailability(r, msg as Availability, receivedAt) } };
     }
+  }
+
+  private parsedTopic(topic: string): ParsedTopic {
+    let t = this.topics.get(topic);
+    if (t === undefined) {
+      t = parseTopic(topic);
+      if (this.topics.size >= TOPICS_KEPT) this.topics.clear();
+      this.topics.set(topic, t);
+    }
+    return t;
   }
 
   /** After the commit: gaps, the event on the live stream, the outcome. */

@@ -44,6 +44,23 @@ describe('Ingest', () => {
     expect(await store.listEvents({ limit: 10 })).toHaveLength(1);
   });
 
+  it('keeps topics parsed within a bound, and judges a topic the same before and after they are dropped', async () => {
+    const gossip = 'okienko/v1/ratusz/okienko-1/gossip';
+    const judged = (topic: string, payload: Buffer) => {
+      const m = { topic, payload };
+      ingest.prepare(m);
+      return (m.prepared as { kind?: string; reason?: string }).reason ?? 'valid';
+    };
+    expect([judged(gossip, buf(feedback(1))), judged(eventTopic, buf(feedback(1)))]).toEqual(['unknown_topic', 'valid']);
+    // Topics no counter uses, enough to drop what is kept more than once.
+    for (let i = 0; i < 120_000; i++) judged(`okienko/v1/x${i}`, Buffer.alloc(0));
+    const kept = (ingest as unknown as { topics: Map<string, unknown> }).topics.size;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThanOrEqual(50_000);
+    expect([judged(gossip, buf(feedback(1))), judged(eventTopic, buf(feedback(1)))]).toEqual(['unknown_topic', 'valid']);
+    expect((await ingest.handle(eventTopic, buf(feedback(1)))).kind).toBe('stored');
+  });
+
   it('moves the counter on from state changes, and not back for an older retained state', async () => {
     await ingest.handle(counterTopic(REF, 'availability'), buf(availability('online', 'boot-1')));
     await ingest.handle(eventTopic, buf(stateChange(2, 'serving')));
