@@ -158,8 +158,13 @@ async function bridgeRate(url: string, store: string, name: string, total: numbe
   }
 }
 
-/** Rounds of every run, each beside its own floors: the middle one is reported. */
-const ROUNDS = 3;
+/**
+ * Rounds of every run, each beside its own floors: the middle one is reported. Five, not three:
+ * one run's PostgreSQL rounds here spread over 0.45-0.80 of the floor, and the middle of three
+ * moved 0.56-0.75 between five runs of the same code in an hour — too wide to tell a figure from
+ * its goal.
+ */
+const ROUNDS = 5;
 
 type Run = { rate: number; floor: number; cpu: CpuUse | null; floorCpu: CpuUse | null };
 /** The round whose ratio to its floor is the middle one. */
