@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { counterTopic } from '@okienko/protocol';
-import { Ingest, LiveHub, SqliteStore, type LiveMessage } from '@okienko/broker-bridge';
+import { Ingest, LiveHub, SqliteStore, type LiveMessage, type Message } from '@okienko/broker-bridge';
 import { REF, availability, buf, feedback, stateChange } from '../helpers/messages.ts';
 
 const log = pino({ level: 'silent' });
@@ -47,7 +47,7 @@ describe('Ingest', () => {
   it('keeps topics parsed within a bound, and judges a topic the same before and after they are dropped', async () => {
     const gossip = 'okienko/v1/ratusz/okienko-1/gossip';
     const judged = (topic: string, payload: Buffer) => {
-      const m = { topic, payload };
+      const m: Message = { topic, payload };
       ingest.prepare(m);
       return (m.prepared as { kind?: string; reason?: string }).reason ?? 'valid';
     };
