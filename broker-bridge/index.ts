@@ -14,6 +14,7 @@ export * from './alerts.ts';
 export * from './alert-engine.ts';
 export * from './reports.ts';
 export * from './mqtt-link.ts';
+export * from './mqtt-frames.ts';
 export * from './notices.ts';
 export * from './lobby.ts';
 export * from './auth.ts';

@@ -5,6 +5,7 @@ import mqttPacket, { type IPublishPacket, type Packet } from 'mqtt-packet';
 import type { Logger } from 'pino';
 import { ConfigError } from '@okienko/protocol';
 import type { Message } from './ingest.ts';
+import { FrameReader, type PublishFrame } from './mqtt-frames.ts';
 
 export interface BridgeLinkOptions {
   /** mqtt://host:port or mqtts://host:port (tcp:// and ssl:// too). */
@@ -144,11 +145,18 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
       : net.connect({ host, port });
     this.socket = socket;
     socket.setNoDelay(true);
-    const parser = mqttPacket.parser({ protocolVersion: this.opts.protocolVersion });
-    parser.on('packet', (p: Packet) => this.onPacket(p, generation));
-    parser.on('error', (err: Error) => {
+    const malformed = (err: Error): void => {
       this.log.error({ err: err.message }, 'malformed packet from the broker; reconnecting');
       socket.destroy();
+    };
+    // PUBLISH packets are read by the frame reader, every other packet by mqtt-packet, whole.
+    const parser = mqttPacket.parser({ protocolVersion: this.opts.protocolVersion });
+    parser.on('packet', (p: Packet) => this.onPacket(p, generation));
+    parser.on('error', malformed);
+    const frames = new FrameReader(this.opts.protocolVersion, {
+      publish: (p) => this.onPublish(p, generation),
+      other: (packet) => parser.parse(packet),
+      error: malformed,
     });
     socket.on(secure ? 'secureConnect' : 'connect', () => {
       socket.write(
@@ -168,7 +176,7 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
         }),
       );
     });
-    socket.on('data', (buf: Buffer) => parser.parse(buf));
+    socket.on('data', (buf: Buffer) => frames.push(buf));
     socket.on('error', (err) => this.emit('error', err));
     socket.on('close', () => this.onClose(generation));
   }
@@ -203,18 +211,6 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
         this.emit('connect');
         return;
       }
-      case 'publish': {
-        if (p.qos === 2) {
-          this.log.warn({ topic: p.topic }, 'QoS 2 publish ignored: the bridge subscribes at QoS 1');
-          return;
-        }
-        const received: Received = { topic: p.topic, payload: Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload), qos: p.qos, messageId: p.messageId, generation };
-        this.opts.onArrival?.(received);
-        this.pending.push(received);
-        if (this.pending.length >= HIGH_WATER) this.socket?.pause();
-        this.scheduleDrain();
-        return;
-      }
       case 'puback': {
         const o = this.outgoing.get(p.messageId!);
         if (o) {
@@ -233,6 +229,19 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
       default:
         return;
     }
+  }
+
+  private onPublish(p: PublishFrame, generation: number): void {
+    if (generation !== this.generation) return;
+    if (p.qos === 2) {
+      this.log.warn({ topic: p.topic }, 'QoS 2 publish ignored: the bridge subscribes at QoS 1');
+      return;
+    }
+    const received: Received = { topic: p.topic, payload: p.payload, qos: p.qos, messageId: p.messageId, generation };
+    this.opts.onArrival?.(received);
+    this.pending.push(received);
+    if (this.pending.length >= HIGH_WATER) this.socket?.pause();
+    this.scheduleDrain();
   }
 
   private scheduleDrain(): void {
