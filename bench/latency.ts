@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
@@ -15,8 +16,14 @@ const CHILD = fileURLToPath(new URL('./load-child.ts', import.meta.url));
  * Run the load in its own process; `received` maps each key to when it arrived here (µs). Returns
  * the latencies (ms) from the send, and for counters also from the moment the event went out.
  */
-async function runLoad(req: LoadRequest, received: Map<string, number>): Promise<{ fromSend: number[]; fromPublish: number[] }> {
+async function runLoad(req: LoadRequest, received: Map<string, number>): Promise<Samples> {
   const child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Counters are machines of their own; here ten simulated ones share the two cores with the
+  // broker, the bridge and this process reading the stream. At a lower priority they wait while
+  // those have work, as they would never take it from them in an office; the floor's publisher
+  // runs the same way. Left at the same priority, their work held up the others' event loops:
+  // p99 over the floor +2.0-3.4 ms in six rounds, against +1.4-2.2 with them niced.
+  os.setPriority(child.pid!, 10);
   // Listened for from the start: the child may be gone before the last event is counted here.
   const exited = new Promise((r) => child.once('exit', r));
   // A load process that dies says so here, instead of leaving the bench waiting for its message.
@@ -44,35 +51,56 @@ async function runLoad(req: LoadRequest, received: Map<string, number>): Promise
   };
 }
 
-export async function latencyFigures(url: string, dir: string, opts = { total: 10_000, warmUp: 5_000, rate: 1000 }): Promise<Figure[]> {
-  fs.mkdirSync(dir, { recursive: true });
-  const base = { url, dir, total: opts.total, warmUp: opts.warmUp, rate: opts.rate, counters: 10 };
+/**
+ * Rounds, each with its own floor measured just before it: the middle one is reported. One round
+ * alone let one slow moment decide the figure: on these two shared cores every process here,
+ * this one reading the stream among them, has its event loop held up 6-20 ms now and then, and
+ * a run of ours took 11.6 ms at p99 where the runs just after it took 2.7-3.6.
+ */
+const ROUNDS = 3;
 
-  // Floor: raw QoS 1 publish (load process) → subscribe (here) through the same broker.
-  const sub = await mqtt.connectAsync(url, { clientId: `bench-raw-sub-${process.pid}` });
+type Samples = { fromSend: number[]; fromPublish: number[] };
+type Round = { raw: number[]; ours: Samples };
+
+export async function latencyFigures(url: string, dir: string, opts = { total: 10_000, warmUp: 5_000, rate: 1000 }): Promise<Figure[]> {
+  const base = { url, dir, total: opts.total, warmUp: opts.warmUp, rate: opts.rate, counters: 10 };
+  const runs: Record<'FULL' | 'NORMAL', Round[]> = { FULL: [], NORMAL: [] };
+  for (let i = 0; i < ROUNDS; i++) {
+    const roundDir = path.join(dir, String(i));
+    fs.mkdirSync(roundDir, { recursive: true });
+    const raw = await floorLatency(base);
+    for (const sync of ['FULL', 'NORMAL'] as const) runs[sync].push({ raw, ours: await ourLatency({ ...base, dir: roundDir }, sync) });
+  }
+  const floorIs = `raw MQTT QoS 1 publish → subscribe through the same broker, ${opts.rate}/s, measured just before; the middle of ${ROUNDS} rounds`;
+  const at = `at ${opts.rate} events/s`;
+  const rows: Figure[] = [];
+  for (const sync of ['FULL', 'NORMAL'] as const) {
+    // The goal's figure decides the middle round: p99 from the counter's publish, over its floor.
+    const over = (r: Round) => percentile(r.ours.fromPublish, 99) - percentile(r.raw, 99);
+    const { raw, ours } = [...runs[sync]].sort((a, b) => over(a) - over(b))[Math.floor(ROUNDS / 2)]!;
+    const note = `p99 over the floor in each round: ${runs[sync].map((r) => `${over(r) >= 0 ? '+' : ''}${over(r).toFixed(2)}`).join(', ')} ms`;
+    const name = `SQLite ${sync}`;
+    // Issue 4's figure: from the counter's publish, as the floor is from the raw publish.
+    rows.push(
+      figure({ figure: `device publish → live stream latency p50 ${at}, ${name}`, unit: 'ms', ours: percentile(ours.fromPublish, 50), floor: percentile(raw, 50), floorIs }),
+      figure({ figure: `device publish → live stream latency p99 ${at}, ${name}`, unit: 'ms', ours: percentile(ours.fromPublish, 99), floor: percentile(raw, 99), floorIs, note, goal: 'within 3 ms of the floor (issue 4)' }),
+      // What a resident's press costs in all: the counter's own work (outbox fsync, display) too.
+      figure({ figure: `press → live stream latency p50 ${at}, ${name}`, unit: 'ms', ours: percentile(ours.fromSend, 50), floor: percentile(raw, 50), floorIs }),
+      figure({ figure: `press → live stream latency p99 ${at}, ${name}`, unit: 'ms', ours: percentile(ours.fromSend, 99), floor: percentile(raw, 99), floorIs }),
+    );
+  }
+  return rows;
+}
+
+/** Floor: raw QoS 1 publish (load process) → subscribe (here) through the same broker. */
+async function floorLatency(base: Omit<LoadRequest, 'mode'>): Promise<number[]> {
+  const sub = await mqtt.connectAsync(base.url, { clientId: `bench-raw-sub-${process.pid}` });
   await sub.subscribeAsync(RAW_TOPIC, { qos: 1 });
   const rawReceived = new Map<string, number>();
   sub.on('message', (_t, p) => rawReceived.set(String(p.readUInt32BE(0)), nowUs()));
   const raw = (await runLoad({ ...base, mode: 'raw' }, rawReceived)).fromSend;
   await sub.endAsync();
-
-  const full = await ourLatency(base, 'FULL');
-  const normal = await ourLatency(base, 'NORMAL');
-
-  const floorIs = `raw MQTT QoS 1 publish → subscribe through the same broker, ${opts.rate}/s`;
-  const at = `at ${opts.rate} events/s`;
-  const rows: Figure[] = [];
-  for (const [name, r] of [['SQLite FULL', full], ['SQLite NORMAL', normal]] as const) {
-    // Issue 4's figure: from the counter's publish, as the floor is from the raw publish.
-    rows.push(
-      figure({ figure: `device publish → live stream latency p50 ${at}, ${name}`, unit: 'ms', ours: percentile(r.fromPublish, 50), floor: percentile(raw, 50), floorIs }),
-      figure({ figure: `device publish → live stream latency p99 ${at}, ${name}`, unit: 'ms', ours: percentile(r.fromPublish, 99), floor: percentile(raw, 99), floorIs, goal: 'within 3 ms of the floor (issue 4)' }),
-      // What a resident's press costs in all: the counter's own work (outbox fsync, display) too.
-      figure({ figure: `press → live stream latency p50 ${at}, ${name}`, unit: 'ms', ours: percentile(r.fromSend, 50), floor: percentile(raw, 50), floorIs }),
-      figure({ figure: `press → live stream latency p99 ${at}, ${name}`, unit: 'ms', ours: percentile(r.fromSend, 99), floor: percentile(raw, 99), floorIs }),
-    );
-  }
-  return rows;
+  return raw;
 }
 
 /**
@@ -80,7 +108,7 @@ export async function latencyFigures(url: string, dir: string, opts = { total: 1
  * The bridge runs as `okienko bridge` in a process of its own, as an office runs it: the floor's
  * subscriber has this process to itself, and so does the bridge.
  */
-async function ourLatency(base: Omit<LoadRequest, 'mode'>, synchronous: 'FULL' | 'NORMAL'): Promise<{ fromSend: number[]; fromPublish: number[] }> {
+async function ourLatency(base: Omit<LoadRequest, 'mode'>, synchronous: 'FULL' | 'NORMAL'): Promise<Samples> {
   const store = `sqlite:${path.join(base.dir, `latency-${synchronous}.db`)}?synchronous=${synchronous}`;
   const clientId = `bench-bridge-lat-${synchronous}-${process.pid}`;
   const bridge = await BridgeProc.start({ mqttUrl: base.url, store, clientId });
