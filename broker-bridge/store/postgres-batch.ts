@@ -18,6 +18,15 @@ const SPECIAL = /[\\\t\n\r]/;
 const NULL = '\\N';
 
 /**
+ * copyText for JSON.stringify's output, which holds no tab, newline or carriage return (it
+ * escapes them, with a backslash): only backslashes to double, looked for as a plain character
+ * — the pattern's scan of every payload was 2 % of the bridge's time.
+ */
+function copyJson(json: string): string {
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
+}
+
+/**
  * A batch's event ids as sent (`all`), and those that may already be stored as far as their
  * counters' rows (read under the write lock) tell (`unsure`): every stored event moved its row's
  * lastEventSeq up to at least its own sequence number in the same transaction, so an event above
@@ -122,7 +131,7 @@ function copyLines(ops: readonly WriteOp[]): Map<CounterEvent, CopyLine> {
     const feedback = e.type === 'feedback';
     lines.set(e, {
       head: `${e.id}\t${copyText(e.site)}\t${copyText(e.counter)}\t${e.seq}\t${e.type}\t${e.at}\t${e.clockSynced ? 't' : 'f'}\t`,
-      tail: `\t${feedback ? e.face : NULL}\t${feedback ? (e.flagged ? 't' : 'f') : NULL}\t${copyText(JSON.stringify(e))}`,
+      tail: `\t${feedback ? e.face : NULL}\t${feedback ? (e.flagged ? 't' : 'f') : NULL}\t${copyJson(JSON.stringify(e))}`,
     });
   }
   return lines;
