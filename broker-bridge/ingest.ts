@@ -82,7 +82,8 @@ export class Ingest {
    */
   async handleBatch(messages: readonly Message[], ordered?: () => void): Promise<Outcome[]> {
     const classified = messages.map((m) => m.prepared ?? this.classify(m.topic, m.payload));
-    const ops = classified.flatMap((c) => ('op' in c ? [c.op] : []));
+    const ops: WriteOp[] = [];
+    for (const c of classified) if ('op' in c) ops.push(c.op);
     let outcomes: Outcome[] | null = null;
     const committed = (results: WriteResult[]): void => {
       let next = 0;

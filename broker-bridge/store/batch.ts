@@ -86,7 +86,9 @@ export function batchRefs(ops: readonly WriteOp[]): CounterRef[] {
   const refs = new Map<string, CounterRef>();
   for (const op of ops) {
     const ref = op.kind === 'event' ? op.event : op.ref;
-    refs.set(key(ref), { site: ref.site, counter: ref.counter });
+    const k = key(ref);
+    // A batch has many events per counter: one reference made for each counter, not each event.
+    if (!refs.has(k)) refs.set(k, { site: ref.site, counter: ref.counter });
   }
   return [...refs.values()];
 }
