@@ -35,40 +35,45 @@ function statFields(pid: number): string[] | null {
   }
 }
 
-/**
- * A process's CPU time with its children's: its own (utime, stime), that of children it has
- * waited for (cutime, cstime: a PostgreSQL backend that ended mid-run), and each living child's.
- * Threads are in their process's figures.
- */
-function treeMicros(root: number, parents: ReadonlyMap<number, number[]>): number {
-  const f = statFields(root);
-  if (!f) return 0;
-  // Fields 14-17 of stat, counted from 1 with the pid and name as 1 and 2.
-  let t = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-  t *= microsPerTick();
-  for (const child of parents.get(root) ?? []) t += treeMicros(child, parents);
+/** One reading of every living process: its parent, and its CPU time with that of the children it has waited for. */
+interface ProcessTimes {
+  /** pid → the pids whose parent it is. */
+  parents: Map<number, number[]>;
+  /** pid → utime + stime + cutime + cstime, in µs. */
+  micros: Map<number, number>;
+}
+
+/** Every living process, each /proc/PID/stat read once. */
+function processTimes(): ProcessTimes {
+  const parents = new Map<number, number[]>();
+  const micros = new Map<number, number>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    const f = statFields(pid);
+    if (!f) continue;
+    // Fields 14-17 of stat, counted from 1 with the pid and name as 1 and 2: its own time and
+    // that of children it has waited for (a PostgreSQL backend that ended mid-run).
+    micros.set(pid, (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * microsPerTick());
+    const ppid = Number(f[1]);
+    const siblings = parents.get(ppid);
+    if (siblings) siblings.push(pid);
+    else parents.set(ppid, [pid]);
+  }
+  return { parents, micros };
+}
+
+/** A process's CPU time with each living child's (threads are in their process's figures). */
+function treeMicros(root: number, times: ProcessTimes): number {
+  let t = times.micros.get(root) ?? 0;
+  for (const child of times.parents.get(root) ?? []) t += treeMicros(child, times);
   return t;
 }
 
-/** Every living process by its parent. */
-function children(): Map<number, number[]> {
-  const parents = new Map<number, number[]>();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const f = statFields(Number(name));
-    if (!f) continue;
-    const ppid = Number(f[1]);
-    const siblings = parents.get(ppid);
-    if (siblings) siblings.push(Number(name));
-    else parents.set(ppid, [Number(name)]);
-  }
-  return parents;
-}
-
 function read(processes: Readonly<Record<string, Metered>>): CpuUse {
-  const parents = children();
+  const times = processTimes();
   const self = process.cpuUsage();
-  return Object.fromEntries(Object.entries(processes).map(([name, p]) => [name, p === 'self' ? self.user + self.system : treeMicros(p, parents)]));
+  return Object.fromEntries(Object.entries(processes).map(([name, p]) => [name, p === 'self' ? self.user + self.system : treeMicros(p, times)]));
 }
 
 /** Whether this system can be metered (Linux's /proc). */

@@ -196,7 +196,7 @@ function cpuFigure(name: string, run: Run, events: number): Figure[] {
 
 export async function ingestFigures(url: string, brokerPid: number, dir: string, total = 20_000): Promise<Figure[]> {
   // This machine's rate drifts from run to run (floors 35-55k/s within the hour): each of ours is
-  // set beside the floor measured just before and just after it, and every run is made three
+  // set beside the floor measured just before and just after it, and every run is made ROUNDS
   // times, in turn with the others, so that a slow minute falls on all of them alike.
   await rawRate(url, brokerPid, total); // warm-up: a cold broker and client are slower, which would flatter us
   // PostgreSQL as an office runs it: its own server on this machine, fsync and synchronous_commit on.
