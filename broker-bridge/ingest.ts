@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { SCHEMA_BY_KIND, parseTopic, type Availability, type CounterEvent, type CounterRef, type CounterState, type ParsedTopic } from '@okienko/protocol';
+import { SCHEMA_BY_KIND, acceptsAsIs, parseTopic, type Availability, type CounterEvent, type CounterRef, type CounterState, type ParsedTopic, type AcceptsAsIs } from '@okienko/protocol';
 import { effectiveTime, projectAvailability, projectEvent, projectState } from './projection.ts';
 import { counterKey, type CounterRow, type Store, type WriteOp, type WriteResult } from './store/types.ts';
 
@@ -22,6 +22,12 @@ export const MAX_PAYLOAD_BYTES = 16 * 1024;
  * Past this many the lot is dropped and built again, so topics no counter uses can't grow it.
  */
 const TOPICS_KEPT = 50_000;
+
+/**
+ * Each kind's quick yes (protocol/accepts.ts): a message valid as sent is taken as it is, and zod
+ * runs for the rest — its verdict, its reasons, and the message with unknown keys stripped.
+ */
+const ACCEPTS = Object.fromEntries(Object.entries(SCHEMA_BY_KIND).map(([kind, schema]) => [kind, acceptsAsIs(schema)])) as Record<keyof typeof SCHEMA_BY_KIND, AcceptsAsIs | null>;
 
 export interface Message {
   topic: string;
@@ -148,12 +154,16 @@ export class Ingest {
     } catch (err) {
       return { kind: 'rejected', reason: 'invalid_json', detail: (err as Error).message };
     }
-    const parsed = SCHEMA_BY_KIND[t.kind].safeParse(json);
-    if (!parsed.success) {
-      const detail = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      return { kind: 'rejected', reason: 'invalid_payload', detail };
+    let msg: CounterEvent | CounterState | Availability;
+    if (ACCEPTS[t.kind]?.(json)) msg = json as CounterEvent | CounterState | Availability;
+    else {
+      const parsed = SCHEMA_BY_KIND[t.kind].safeParse(json);
+      if (!parsed.success) {
+        const detail = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+        return { kind: 'rejected', reason: 'invalid_payload', detail };
+      }
+      msg = parsed.data as CounterEvent | CounterState | Availability;
     }
-    const msg = parsed.data as CounterEvent | CounterState | Availability;
     if (msg.site !== t.site || msg.counter !== t.counter) {
       // A counter may only speak for itself: the topic (which the broker's ACL checks) decides.
       return { kind: 'rejected', reason: 'topic_mismatch', detail: `payload says ${msg.site}/${msg.counter}` };

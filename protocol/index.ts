@@ -7,3 +7,4 @@ export * from './json-schema.ts';
 export * from './time.ts';
 export * from './errors.ts';
 export * from './api.ts';
+export * from './accepts.ts';

@@ -44,6 +44,19 @@ describe('Ingest', () => {
     expect(await store.listEvents({ limit: 10 })).toHaveLength(1);
   });
 
+  it('stores a valid event as sent, and one with a key no schema names as zod gives it back, without the key', async () => {
+    const plain = feedback(1);
+    const extra = feedback(2);
+    await ingest.handle(eventTopic, buf(plain));
+    await ingest.handle(eventTopic, buf({ ...extra, note: 'not in the protocol' }));
+    // What is on the disk, not read back through the schema (which would strip the key again).
+    const db = (store as unknown as { db: { prepare(sql: string): { all(): { payload: string }[] } } }).db;
+    const stored = db.prepare('SELECT payload FROM events').all().map((r) => JSON.parse(r.payload) as { id: string });
+    expect(stored).toHaveLength(2);
+    expect(stored.find((e) => e.id === plain.id)).toStrictEqual(plain);
+    expect(stored.find((e) => e.id === extra.id)).toStrictEqual(extra);
+  });
+
   it('keeps topics parsed within a bound, and judges a topic the same before and after they are dropped', async () => {
     const gossip = 'okienko/v1/ratusz/okienko-1/gossip';
     const judged = (topic: string, payload: Buffer) => {
