@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Logger } from 'pino';
 import { SCHEMA_BY_KIND, acceptsAsIs, parseTopic, type Availability, type CounterEvent, type CounterRef, type CounterState, type ParsedTopic, type AcceptsAsIs } from '@okienko/protocol';
 import { effectiveTime, projectAvailability, projectEvent, projectState } from './projection.ts';
@@ -148,15 +149,21 @@ export class Ingest {
     if (payload.length > MAX_PAYLOAD_BYTES) {
       return { kind: 'rejected', reason: 'payload_too_large', detail: `${payload.length} bytes > ${MAX_PAYLOAD_BYTES}` };
     }
+    const text = payload.toString('utf8');
     let json: unknown;
     try {
-      json = JSON.parse(payload.toString('utf8'));
+      json = JSON.parse(text);
     } catch (err) {
       return { kind: 'rejected', reason: 'invalid_json', detail: (err as Error).message };
     }
     let msg: CounterEvent | CounterState | Availability;
-    if (ACCEPTS[t.kind]?.(json)) msg = json as CounterEvent | CounterState | Availability;
-    else {
+    // Taken as sent, the text is the event's JSON as it stands: stores keep it as it is.
+    let asSent: { text?: string; bytes?: Buffer } = {};
+    if (ACCEPTS[t.kind]?.(json)) {
+      msg = json as CounterEvent | CounterState | Availability;
+      // Invalid UTF-8 was decoded to U+FFFD: then only the text is the event's JSON.
+      asSent = isUtf8(payload) ? { text, bytes: payload } : { text };
+    } else {
       const parsed = SCHEMA_BY_KIND[t.kind].safeParse(json);
       if (!parsed.success) {
         const detail = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
@@ -182,6 +189,7 @@ export class Ingest {
           op: {
             kind: 'event',
             event,
+            ...asSent,
             times: {
               receivedAt,
               effectiveAt(previous) {

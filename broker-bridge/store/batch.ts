@@ -1,5 +1,5 @@
-import type { CounterEvent, CounterRef } from '@okienko/protocol';
-import { counterKey as key, type CounterRow, type WriteOp, type WriteResult } from './types.ts';
+import type { CounterRef } from '@okienko/protocol';
+import { counterKey as key, type CounterRow, type EventWrite, type WriteOp, type WriteResult } from './types.ts';
 
 
 /**
@@ -10,7 +10,7 @@ import { counterKey as key, type CounterRow, type WriteOp, type WriteResult } fr
 function planBatch(
   ops: readonly WriteOp[],
   read: (ref: CounterRef) => CounterRow | null,
-  insert: (event: CounterEvent, receivedAt: number, effectiveAt: number) => boolean,
+  insert: (op: EventWrite, receivedAt: number, effectiveAt: number) => boolean,
 ): { results: WriteResult[]; changed: CounterRow[] } {
   const rows = new Map<string, CounterRow | null>();
   const changed = new Set<string>();
@@ -21,7 +21,7 @@ function planBatch(
     const previous = rows.get(k)!;
     if (op.kind === 'event') {
       const effectiveAt = typeof op.times.effectiveAt === 'function' ? op.times.effectiveAt(previous) : op.times.effectiveAt;
-      if (!insert(op.event, op.times.receivedAt, effectiveAt)) return { outcome: 'duplicate', row: null, previous };
+      if (!insert(op, op.times.receivedAt, effectiveAt)) return { outcome: 'duplicate', row: null, previous };
     }
     const next = op.project(previous);
     if (next) {
@@ -35,9 +35,9 @@ function planBatch(
 
 const HOUR_MS = 3_600_000;
 
-/** An event to insert, with the times the bridge worked out for it. */
+/** An event to insert (its write), with the times the bridge worked out for it. */
 export interface PlannedEvent {
-  event: CounterEvent;
+  op: EventWrite;
   receivedAt: number;
   effectiveAt: number;
 }
@@ -64,11 +64,12 @@ export function planWrites(
   const stored = new Set(alreadyStored);
   const events: PlannedEvent[] = [];
   const votes = new Map<string, PlannedVotes>();
-  const { results, changed } = planBatch(ops, read, (event, receivedAt, effectiveAt) => {
+  const { results, changed } = planBatch(ops, read, (op, receivedAt, effectiveAt) => {
+    const event = op.event;
     const id = event.id.toLowerCase();
     if (stored.has(id)) return false;
     stored.add(id);
-    events.push({ event, receivedAt, effectiveAt });
+    events.push({ op, receivedAt, effectiveAt });
     if (event.type === 'feedback' && !event.flagged) {
       const hour = effectiveAt - (effectiveAt % HOUR_MS);
       const vk = `${key(event)}\u0000${hour}\u0000${event.face}`;

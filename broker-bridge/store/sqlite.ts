@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import { counterKey, type AlertFilter, type AlertRecord, type CounterRow, type EventFilter, type EventTimes, type Projector, type RecordedEvent, type Store, type StoredEvent, type WriteHooks, type WriteOp, type WriteResult, type NoticeRecord, type UserRecord } from './types.ts';
+import { counterKey, eventJson, type AlertFilter, type AlertRecord, type CounterRow, type EventFilter, type EventTimes, type Projector, type RecordedEvent, type Store, type StoredEvent, type WriteHooks, type WriteOp, type WriteResult, type NoticeRecord, type UserRecord } from './types.ts';
 import type { AlertCondition } from '../alerts.ts';
 import { alertRecord, alertWhere, noticeRecord, userRecord, type AlertRow, type NoticeRow, type UserRow } from './records.ts';
 import { batchRefs, planWrites, type PlannedEvent } from './batch.ts';
@@ -187,11 +187,12 @@ export class SqliteStore implements Store {
   }
 
   /** Stores an event planned as new; the lookup before ran under the same write lock, so it is. */
-  private insertSync({ event: e, receivedAt, effectiveAt }: PlannedEvent): void {
+  private insertSync({ op, receivedAt, effectiveAt }: PlannedEvent): void {
+    const e = op.event;
     const feedback = e.type === 'feedback';
     const info = this.stmts.insert.run(
       e.id, e.site, e.counter, e.seq, e.type, e.at, e.clockSynced ? 1 : 0, receivedAt, effectiveAt,
-      feedback ? e.face : null, feedback ? (e.flagged ? 1 : 0) : null, JSON.stringify(e),
+      feedback ? e.face : null, feedback ? (e.flagged ? 1 : 0) : null, eventJson(op),
     );
     if (info.changes !== 1) throw new Error(`event ${e.id} was found stored after it was looked up: the batch is rolled back`);
   }

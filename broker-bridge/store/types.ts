@@ -54,10 +54,30 @@ export interface RecordedEvent {
   previous: CounterRow | null;
 }
 
+/** An event to store once, with what moves its counter's row on. */
+export interface EventWrite {
+  kind: 'event';
+  event: CounterEvent;
+  times: EventTimes;
+  project: Projector;
+  /**
+   * The event's JSON as the counter sent it, when that parses to exactly `event` (the schema took
+   * it as sent: protocol/accepts.ts): stored as it is, not made again from the event — writing
+   * the JSON anew was a microsecond of every event's work in the bridge.
+   */
+  text?: string;
+  /**
+   * The same JSON as the bytes received, where they are valid UTF-8 (so `text` is exactly their
+   * decoding): a store that sends bytes copies them instead of encoding `text` again.
+   */
+  bytes?: Buffer;
+}
+
+/** The JSON a store keeps for an event: as sent where that is the event, else written anew. */
+export const eventJson = (op: EventWrite): string => op.text ?? JSON.stringify(op.event);
+
 /** One write in a batch: an event to store once, or a counter's row to move on. */
-export type WriteOp =
-  | { kind: 'event'; event: CounterEvent; times: EventTimes; project: Projector }
-  | { kind: 'counter'; ref: CounterRef; project: Projector };
+export type WriteOp = EventWrite | { kind: 'counter'; ref: CounterRef; project: Projector };
 
 /** What became of one write: for 'counter', `row` is null when the projector changed nothing. */
 export interface WriteResult {

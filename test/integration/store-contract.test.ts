@@ -306,6 +306,36 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     expect((await store.listEvents({ limit: 10 })).map((s) => s.event.id)).toEqual([good.id]);
     await store.close();
   });
+
+  // An event valid as sent is stored as the counter's own JSON text (EventWrite.text), which may
+  // be laid out any way JSON allows: COPY's separators and escapes within it must not break a row.
+  it('keeps an event sent as JSON of any valid layout: tabs and CR LF between tokens, escapes, key order, exponents, bytes that are not UTF-8', async () => {
+    const { store } = await open();
+    const ingest = new Ingest(store, { onEvent: () => {}, onCounter: () => {} }, pino({ level: 'silent' }));
+    const clerk = { id: 'k\\1', name: 'Ża\tneta "Nowak" \\N' };
+    const e1 = { ...feedback(1, { at }), clerk };
+    const e2 = { ...feedback(2, { at }), clerk };
+    const e3 = { ...stateChange(3, 'away'), at, clerk };
+    const e4 = { ...feedback(4, { at }), clerk: { id: 'k1', name: `Żaneta Nowak \u{1F600}` } };
+    const e5 = { ...feedback(5, { at }), clerk: { id: 'k1', name: 'Anna X Nowak' } };
+    const payloads = [
+      JSON.stringify(e1, null, '\t').replaceAll('\n', '\r\n'),
+      `{${Object.entries(e2).reverse().map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(' ,\n ')}}`.replace('"site"', '"\\u0073ite"').replace('Ża', '\\u017ba'),
+      JSON.stringify(e3).replace(`"at":${at}`, `"at":${(at / 1e12).toString()}e12`).replace('"boot-1"', '"boot\\/1"'),
+      // Plain JSON with letters beyond ASCII: COPY takes the bytes received as they are.
+      ` ${JSON.stringify(e4)} `,
+      JSON.stringify(e5),
+    ].map((t) => Buffer.from(t));
+    // A byte that is not UTF-8 within a text: read as U+FFFD, which is what must be stored.
+    payloads[4]![payloads[4]!.indexOf('X')] = 0xff;
+    const outcomes = await ingest.handleBatch(payloads.map((payload) => ({ topic: counterTopic(REF, 'event'), payload })));
+    expect(outcomes.map((o) => o.kind)).toEqual(['stored', 'stored', 'stored', 'stored', 'stored']);
+    const stored = (await store.listEvents({ limit: 10 })).map((s) => s.event);
+    expect(stored).toStrictEqual(payloads.map((p) => JSON.parse(p.toString())));
+    expect(stored[2]).toMatchObject({ at, bootId: 'boot/1', clerk });
+    expect(stored[4]!.clerk!.name).toBe('Anna \ufffd Nowak');
+    await store.close();
+  });
 });
 
 describe('PostgreSQL store, its connections ended by the server', () => {
