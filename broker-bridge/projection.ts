@@ -62,19 +62,62 @@ export function trackSequence(row: Pick<CounterRow, 'lastEventSeq' | 'missing'> 
   return { lastEventSeq: seq, missing: [...missing, ...skipped].slice(-MAX_MISSING) };
 }
 
+/**
+ * A row's copy, every field named in one object literal. Every event makes one, and V8's object
+ * spread (`{ ...row, seq }`) took 0.8 µs a row for it, the literal 0.02. The type names every
+ * field of CounterRow, so one added there must be added here. An optional field the row lacks is
+ * here as undefined, which JSON (how rows are stored and sent) leaves out alike.
+ */
+function copyRow(b: CounterRow): CounterRow {
+  const copy: { [K in keyof Required<CounterRow>]: CounterRow[K] } = {
+    site: b.site,
+    counter: b.counter,
+    status: b.status,
+    online: b.online,
+    bootId: b.bootId,
+    clerk: b.clerk,
+    since: b.since,
+    notice: b.notice,
+    seq: b.seq,
+    scale: b.scale,
+    lastSeen: b.lastSeen,
+    panelUrl: b.panelUrl,
+    version: b.version,
+    clockOffsetMs: b.clockOffsetMs,
+    health: b.health,
+    clockSynced: b.clockSynced,
+    inHours: b.inHours,
+    lastEventSeq: b.lastEventSeq,
+    missing: b.missing,
+  };
+  return copy;
+}
+
 export function projectEvent(row: CounterRow | null, e: CounterEvent, receivedAt: number): CounterRow {
   const base = row ?? blank(e, receivedAt);
   const { lastEventSeq, missing } = trackSequence(row, e.seq);
   // One new row per event (not one per step): the copies were a large part of ingest's garbage.
-  if (e.seq <= base.seq) return { ...base, lastEventSeq, missing, lastSeen: receivedAt };
+  const next = copyRow(base);
+  next.lastEventSeq = lastEventSeq;
+  next.missing = missing;
+  next.lastSeen = receivedAt;
+  if (e.seq <= base.seq) return next;
+  next.seq = e.seq;
   switch (e.type) {
     case 'state_changed':
-      return { ...base, lastEventSeq, missing, seq: e.seq, lastSeen: receivedAt, status: e.to, clerk: e.clerk, notice: e.notice, since: e.at };
+      next.status = e.to;
+      next.clerk = e.clerk;
+      next.notice = e.notice;
+      next.since = e.at;
+      break;
     case 'clerk_changed':
-      return { ...base, lastEventSeq, missing, seq: e.seq, lastSeen: receivedAt, clerk: e.clerk };
+      next.clerk = e.clerk;
+      break;
     case 'feedback':
-      return { ...base, lastEventSeq, missing, seq: e.seq, lastSeen: receivedAt, scale: e.scale };
+      next.scale = e.scale;
+      break;
   }
+  return next;
 }
 
 export function projectAvailability(row: CounterRow | null, a: Availability, receivedAt: number): CounterRow | null {
