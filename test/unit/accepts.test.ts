@@ -150,6 +150,16 @@ describe('acceptsAsIs: the quick yes made from a zod schema', () => {
     expect(acceptsAsIs(SCHEMA_BY_KIND.notice)).toBeNull();
     expect(acceptsAsIs(z.string().default('x'))).toBeNull();
     expect(acceptsAsIs(z.union([z.object({ a: z.string() }), z.object({ a: z.string(), b: z.number() })]))).toBeNull();
+    // Where source can't be compiled (a page's Content-Security-Policy), there is no quick yes.
+    const compiler = globalThis.Function;
+    globalThis.Function = function () {
+      throw new EvalError('code generation from strings disallowed');
+    } as unknown as FunctionConstructor;
+    try {
+      expect(acceptsAsIs(SCHEMA_BY_KIND.event)).toBeNull();
+    } finally {
+      globalThis.Function = compiler;
+    }
     // Not from JSON, but zod's number refuses them, and so does its quick yes.
     const number = quick(z.number());
     expect([number(1.5), number(Number.POSITIVE_INFINITY), number(Number.NaN)]).toEqual([true, false, false]);
