@@ -65,10 +65,12 @@ export async function writeBatch(db: pg.PoolClient, ops: readonly WriteOp[], loc
   // Every bridge takes its counters' locks in the same (hash) order, so two bridges never wait on
   // each other in a circle; a hash shared by two counters is the same lock, taken once. Then the
   // rows, read under the locks (okienko_lock_counters, a migration of postgres.ts).
-  const locking = db.query<{ row: CounterRow }>('SELECT row FROM okienko_lock_counters($1::text[], $2::text[]) AS row', [
-    refs.map((r) => r.site),
-    refs.map((r) => r.counter),
-  ]);
+  // Named, so each connection parses and plans a batch's statements once, not at every batch.
+  const locking = db.query<{ row: CounterRow }>({
+    name: 'okienko_lock_counters',
+    text: 'SELECT row FROM okienko_lock_counters($1::text[], $2::text[]) AS row',
+    values: [refs.map((r) => r.site), refs.map((r) => r.counter)],
+  });
   // While the locks are waited for (the batch before holds them until its commit), each event's
   // line for COPY is made, all but its times: less to do once they are held.
   const lines = copyLines(ops);
@@ -100,19 +102,20 @@ export async function writeBatch(db: pg.PoolClient, ops: readonly WriteOp[], loc
   const { results, changed, votes: v } = plan;
   if (v.length > 0 || changed.length > 0) {
     // Vote counts and rows in one statement: a round trip less while the counters are locked.
-    await db.query(
-      `WITH votes AS (
+    await db.query({
+      name: 'okienko_votes_and_rows',
+      text: `WITH votes AS (
          INSERT INTO feedback_hourly (site, counter, hour, face, n)
          SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::smallint[], $5::integer[])
          ON CONFLICT (site, counter, hour, face) DO UPDATE SET n = feedback_hourly.n + excluded.n
        )
        INSERT INTO counters (site, counter, row) SELECT * FROM unnest($6::text[], $7::text[], $8::jsonb[])
        ON CONFLICT (site, counter) DO UPDATE SET row = excluded.row`,
-      [
+      values: [
         v.map((x) => x.site), v.map((x) => x.counter), v.map((x) => x.hour), v.map((x) => x.face), v.map((x) => x.n),
         changed.map((r) => r.site), changed.map((r) => r.counter), changed.map((r) => JSON.stringify(r)),
       ],
-    );
+    });
   }
   return results;
 }
