@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { counterTopic } from '@okienko/protocol';
+import { CounterView, counterTopic } from '@okienko/protocol';
 import { Ingest, LiveHub, SqliteStore, type LiveMessage, type Message } from '@okienko/broker-bridge';
 import { REF, availability, buf, feedback, stateChange } from '../helpers/messages.ts';
 
@@ -108,6 +108,13 @@ describe('Ingest', () => {
     const counters = live.filter((m) => m.type === 'counter');
     expect(counters.at(-1)).toMatchObject({ type: 'counter', counter: { site: 'ratusz', feedbackToday: { '2': 2 } } });
     expect(live.filter((m) => m.type === 'event')).toHaveLength(3);
+    // The view and nothing else: none of the bridge's own bookkeeping of the row (sequence numbers
+    // missing, the clock's offset) goes out to dashboards.
+    const [last] = counters.slice(-1) as Extract<LiveMessage, { type: 'counter' }>[];
+    expect(CounterView.strict().safeParse(JSON.parse(JSON.stringify(last!.counter))).success).toBe(true);
+    await ingest.handle(eventTopic, buf(feedback(9)));
+    await new Promise((r) => setImmediate(r));
+    expect(JSON.stringify(live.at(-1))).not.toMatch(/missing|lastEventSeq|clockOffsetMs|bootId/);
   });
 
   it('sends a batch\'s changed counters to the live stream with one vote query, each once, as the batch left it', async () => {
