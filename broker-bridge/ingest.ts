@@ -157,12 +157,14 @@ export class Ingest {
       return { kind: 'rejected', reason: 'invalid_json', detail: (err as Error).message };
     }
     let msg: CounterEvent | CounterState | Availability;
-    // Taken as sent, the text is the event's JSON as it stands: stores keep it as it is.
-    let asSent: { text?: string; bytes?: Buffer } = {};
+    // Taken as sent, the text is the message's JSON as it stands: stores keep an event's as it is.
+    let sentText: string | undefined;
+    let sentBytes: Buffer | undefined;
     if (ACCEPTS[t.kind]?.(json)) {
       msg = json as CounterEvent | CounterState | Availability;
-      // Invalid UTF-8 was decoded to U+FFFD: then only the text is the event's JSON.
-      asSent = isUtf8(payload) ? { text, bytes: payload } : { text };
+      sentText = text;
+      // Invalid UTF-8 was decoded to U+FFFD: then only the text is the JSON.
+      if (t.kind === 'event' && isUtf8(payload)) sentBytes = payload;
     } else {
       const parsed = SCHEMA_BY_KIND[t.kind].safeParse(json);
       if (!parsed.success) {
@@ -189,7 +191,8 @@ export class Ingest {
           op: {
             kind: 'event',
             event,
-            ...asSent,
+            text: sentText,
+            bytes: sentBytes,
             times: {
               receivedAt,
               effectiveAt(previous) {

@@ -4,8 +4,8 @@ import type { z } from 'zod';
  * A schema's quick yes: true only when zod would accept the value and give it back as it is —
  * every check passed, no key that zod would strip, nothing transformed. False means "ask zod",
  * which then gives the verdict and the reasons. Made from the schema's own definition (its
- * shapes, literals, enums, and its checks and refinements, run as they are): it holds no rule of
- * its own, so the schemas stay the one contract.
+ * shapes, literals and enums, its checks' bounds and patterns, its refinements' functions): it
+ * holds no rule of its own, so the schemas stay the one contract.
  *
  * Why: the bridge validates every event. zod's general machinery (a result object and an issues
  * array per property, a copy of every object) was the largest part of the bridge's work per
