@@ -158,14 +158,9 @@ export class Ingest {
     }
     let msg: CounterEvent | CounterState | Availability;
     // Taken as sent, the text is the message's JSON as it stands: stores keep an event's as it is.
-    let sentText: string | undefined;
-    let sentBytes: Buffer | undefined;
-    if (ACCEPTS[t.kind]?.(json)) {
-      msg = json as CounterEvent | CounterState | Availability;
-      sentText = text;
-      // Invalid UTF-8 was decoded to U+FFFD: then only the text is the JSON.
-      if (t.kind === 'event' && isUtf8(payload)) sentBytes = payload;
-    } else {
+    const asSent = ACCEPTS[t.kind]?.(json) === true;
+    if (asSent) msg = json as CounterEvent | CounterState | Availability;
+    else {
       const parsed = SCHEMA_BY_KIND[t.kind].safeParse(json);
       if (!parsed.success) {
         const detail = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
@@ -191,8 +186,9 @@ export class Ingest {
           op: {
             kind: 'event',
             event,
-            text: sentText,
-            bytes: sentBytes,
+            text: asSent ? text : undefined,
+            // Invalid UTF-8 was decoded to U+FFFD: then only the text is the JSON.
+            bytes: asSent && isUtf8(payload) ? payload : undefined,
             times: {
               receivedAt,
               effectiveAt(previous) {
