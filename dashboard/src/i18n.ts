@@ -55,8 +55,13 @@ const LOCALE: Record<Lang, string> = { pl: 'pl-PL', en: 'en-GB' };
 
 export { hhmm, loadOffice, officeDate, officePeriod } from './format.ts';
 
-/** "22.11.2026, 10:45" (Polish) or "22/11/2026, 10:45" (English), in the office's zone. */
-export const dateTime = (ms: number): string => formatInOffice(ms, LOCALE[lang], { dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' });
+/**
+ * "03.12.2026, 10:45" (Polish) or "03/12/2026, 10:45" (English), in the office's zone. Day and
+ * month always take two digits, as Polish offices write dates: `dateStyle: 'short'` gives
+ * "3.12.2026" on the first nine days of a month, so a column of dates would not line up.
+ */
+export const dateTime = (ms: number): string =>
+  formatInOffice(ms, LOCALE[lang], { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 const dayMonthFormat = new Intl.DateTimeFormat(LOCALE[lang], { day: '2-digit', month: '2-digit', timeZone: 'UTC' });
 /** "22.11" / "22/11" for an office calendar date "2026-11-22" (already the office's day: no zone). */
