@@ -33,6 +33,8 @@ export interface HttpDeps {
   notices?: NoticeBoard | undefined;
   /** Lets `okienko start` put the simulated counters' panels on the same port. */
   extraRoutes?: ((app: FastifyInstance) => void) | undefined;
+  /** The bridge's clock (default Date.now): report periods, acknowledgements, the lobby's time. */
+  now?: (() => number) | undefined;
 }
 
 export function buildHttp(deps: HttpDeps): FastifyInstance {
@@ -41,6 +43,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   const httpLog = deps.log.child({ component: 'http' }, { level: 'warn' });
   // Live streams never end by themselves: closing must cut them, or a stop waits on open dashboards.
   const app = Fastify({ loggerInstance: httpLog as FastifyBaseLogger, forceCloseConnections: true });
+  const now = deps.now ?? Date.now;
+  // The process's own uptime: real time, whatever clock the office's data runs on.
   const started = Date.now();
   if (deps.auth) registerAuth(app, deps.auth);
 
@@ -78,7 +82,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   const reportQuery = (query: unknown) => {
     const q = ReportQuery.safeParse(query);
     if (!q.success) return { error: describeIssues(q.error).join('; ') };
-    const to = q.data.to ?? Date.now();
+    const to = q.data.to ?? now();
     return { ...q.data, to, from: q.data.from ?? to - 7 * 86_400_000 };
   };
   const MAX_REPORT_EVENTS = 2_000_000;
@@ -141,7 +145,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     if (!isStorableText(comment)) return reply.code(400).send({ error: 'comment must not hold a NUL character (\\u0000) or half of a surrogate pair' });
     // Who acknowledged: the signed-in user (without logins, in unit tests of the API, as given).
     const by = req.session?.username ?? (typeof req.body?.by === 'string' && req.body.by ? req.body.by.slice(0, 80) : 'manager');
-    const alert = await deps.store.ackAlert(req.params.id, by, comment, Date.now());
+    const alert = await deps.store.ackAlert(req.params.id, by, comment, now());
     if (!alert) return reply.code(404).send({ error: 'no such alert' });
     deps.hub.alertChanged(alert);
     return alert;
@@ -152,7 +156,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   // The lobby board's data (issue 5): hall screens poll it; no login, only what displays show.
   const notices = deps.notices;
   app.get('/api/public/lobby', async (_req, reply) => {
-    const view = lobbyView(await deps.store.listCounters(), notices ? await notices.list(true) : [], Date.now());
+    const view = lobbyView(await deps.store.listCounters(), notices ? await notices.list(true) : [], now());
     return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send(view);
   });
   // Every page shows times in the office's zone, whatever zone the browser is in.
