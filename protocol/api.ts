@@ -27,6 +27,8 @@ export const CounterView = z.object({
   clockSynced: z.boolean().nullable().optional(),
   /** Whether its opening hours say it should be open now (null: it has none). */
   inHours: z.boolean().nullable().optional(),
+  /** When the bridge learned it went offline (null while online): the offline alert's grace counts from here. */
+  offlineAt: EpochMs.nullable().optional(),
 });
 export type CounterView = z.infer<typeof CounterView>;
 

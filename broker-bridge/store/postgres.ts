@@ -58,6 +58,12 @@ const MIGRATIONS: string[] = [
        FROM (SELECT DISTINCT hashtext(s || '/' || c) AS h FROM unnest(sites, counters) AS k(s, c) ORDER BY h) AS locks;
      RETURN QUERY SELECT t.row FROM counters t JOIN unnest(sites, counters) AS k(site, counter) USING (site, counter);
    END $$;`,
+  // One alert per situation while it lasts: a key is unique among open alerts only, so the same
+  // situation arising again after it cleared raises a new alert. (Unique on every alert ever, the
+  // second time all of a site's counters were away raised nothing.) Bridges sharing the store
+  // still can't raise one open alert twice: the index decides between them.
+  `ALTER TABLE alerts DROP CONSTRAINT alerts_key_key;
+   CREATE UNIQUE INDEX alerts_open_key ON alerts (key) WHERE cleared_at IS NULL;`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -155,7 +161,7 @@ export class PostgresStore implements Store {
   async raiseAlert(c: AlertCondition, at: number): Promise<AlertRecord | null> {
     const r = await this.pool.query(
       `INSERT INTO alerts (id, key, kind, site, counter, message, facts, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (key) DO NOTHING RETURNING *`,
+       ON CONFLICT (key) WHERE cleared_at IS NULL DO NOTHING RETURNING *`,
       [randomUUID(), c.key, c.kind, c.site, c.counter, c.message, JSON.stringify(c.facts), at],
     );
     return r.rows[0] ? alertRecord(r.rows[0]) : null;

@@ -77,6 +77,31 @@ const MIGRATIONS: string[] = [
    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   `ALTER TABLE alerts ADD COLUMN facts TEXT;
    CREATE INDEX alerts_raised ON alerts(raised_at);`,
+  // One alert per situation while it lasts: a key is unique among open alerts only, so the same
+  // situation arising again after it cleared raises a new alert. (Unique on every alert ever, the
+  // second time all of a site's counters were away raised nothing.) SQLite can't drop a column's
+  // UNIQUE: the table is made again, every alert kept.
+  `CREATE TABLE alerts_new (
+     id TEXT PRIMARY KEY,
+     key TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     site TEXT NOT NULL,
+     counter TEXT,
+     message TEXT NOT NULL,
+     raised_at INTEGER NOT NULL,
+     cleared_at INTEGER,
+     acked_at INTEGER,
+     acked_by TEXT,
+     comment TEXT,
+     facts TEXT
+   );
+   INSERT INTO alerts_new (id, key, kind, site, counter, message, raised_at, cleared_at, acked_at, acked_by, comment, facts)
+     SELECT id, key, kind, site, counter, message, raised_at, cleared_at, acked_at, acked_by, comment, facts FROM alerts;
+   DROP TABLE alerts;
+   ALTER TABLE alerts_new RENAME TO alerts;
+   CREATE INDEX alerts_open ON alerts(cleared_at, raised_at);
+   CREATE INDEX alerts_raised ON alerts(raised_at);
+   CREATE UNIQUE INDEX alerts_open_key ON alerts(key) WHERE cleared_at IS NULL;`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -251,10 +276,14 @@ export class SqliteStore implements Store {
     this.check();
     const id = randomUUID();
     const info = this.db
-      .prepare('INSERT INTO alerts (id, key, kind, site, counter, message, facts, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
+      .prepare(
+        `INSERT INTO alerts (id, key, kind, site, counter, message, facts, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(key) WHERE cleared_at IS NULL DO NOTHING`,
+      )
       .run(id, c.key, c.kind, c.site, c.counter, c.message, JSON.stringify(c.facts), at);
+    if (info.changes !== 1) return null; // still open: the same situation, already raised
     await this.durable();
-    return info.changes === 1 ? alertRecord(this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow) : null;
+    return alertRecord(this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow);
   }
 
   async clearAlerts(holding: readonly string[], at: number): Promise<AlertRecord[]> {

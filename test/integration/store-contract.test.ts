@@ -111,6 +111,44 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     await store.close();
   });
 
+  it('raises a situation again once it cleared, never twice while it is open', async () => {
+    const { store } = await open();
+    const c = { key: 'ratusz/no_counter_available', kind: 'no_counter_available' as const, site: 'ratusz', counter: null, message: 'nobody', facts: {} };
+    const first = await store.raiseAlert(c, at);
+    expect(first).toMatchObject({ key: c.key, raisedAt: at, clearedAt: null });
+    expect(await store.raiseAlert(c, at + 1)).toBeNull();
+    expect(await store.clearAlerts([], at + 2)).toEqual([expect.objectContaining({ id: first!.id, clearedAt: at + 2 })]);
+    // The same situation again: a new alert, the old one kept as it ended.
+    const second = await store.raiseAlert(c, at + 3);
+    expect(second).toMatchObject({ key: c.key, raisedAt: at + 3, clearedAt: null });
+    expect(second!.id).not.toBe(first!.id);
+    expect(await store.raiseAlert(c, at + 4)).toBeNull();
+    expect(await store.clearAlerts([c.key], at + 5)).toEqual([]);
+    expect((await store.listAlerts({ limit: 10 })).map((a) => [a.id, a.raisedAt, a.clearedAt])).toEqual([
+      [second!.id, at + 3, null],
+      [first!.id, at, at + 2],
+    ]);
+    // And a third time, after the second cleared.
+    await store.clearAlerts([], at + 6);
+    expect(await store.raiseAlert(c, at + 7)).toMatchObject({ raisedAt: at + 7 });
+    expect(await store.listAlerts({ open: true, limit: 10 })).toHaveLength(1);
+    await store.close();
+  });
+
+  it('raises an open situation once between two bridges sharing the store', async () => {
+    const { store, reopen } = await open();
+    const other = await reopen();
+    const c = { key: 'ratusz/okienko-1/clock_unsynced', kind: 'clock_unsynced' as const, site: 'ratusz', counter: 'okienko-1', message: 'clock', facts: {} };
+    for (const t of [at, at + 10]) {
+      const raised = await Promise.all([store.raiseAlert(c, t), other.raiseAlert(c, t), store.raiseAlert(c, t), other.raiseAlert(c, t)]);
+      expect(raised.filter((r) => r !== null)).toHaveLength(1);
+      await other.clearAlerts([], t + 5);
+    }
+    expect((await store.listAlerts({ limit: 10 })).map((a) => a.raisedAt)).toEqual([at + 10, at]);
+    await other.close();
+    await store.close();
+  });
+
   it('lists the alert history by site, kind and when raised, newest first', async () => {
     const { store } = await open();
     const raise = (site: string, kind: 'offline' | 'unhappy_run', t: number) =>
