@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
-import { AlertsQuery, DEFAULT_TIME_ZONE, describeIssues, isStorableText, isValidId, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
+import { AVAILABILITY_GROUPS, AlertsQuery, DEFAULT_TIME_ZONE, isAvailabilityGroup, type AvailabilityReport, describeIssues, isStorableText, isValidId, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
 import { availabilityReport, feedbackReport, toCsv } from './reports.ts';
 import type { LiveHub, LiveMessage } from './live.ts';
 import type { Ingest } from './ingest.ts';
@@ -103,19 +103,26 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   app.get('/api/reports/availability', async (req, reply) => {
     const q = reportQuery(req.query);
     if ('error' in q) return reply.code(400).send({ error: 'bad_query', message: q.error });
-    if (q.groupBy !== 'counter' && q.groupBy !== 'clerk') return reply.code(400).send({ error: 'bad_query', message: 'groupBy: use counter or clerk' });
-    // The state at the start of the period was set by an earlier change: look back a month for it.
-    const events = await deps.store.listEvents({ type: 'state_changed', from: q.from - 31 * 86_400_000, to: q.to, limit: MAX_REPORT_EVENTS });
+    const groupBy = q.groupBy;
+    if (!isAvailabilityGroup(groupBy)) return reply.code(400).send({ error: 'bad_query', message: `groupBy: the availability report groups by ${AVAILABILITY_GROUPS.join(', ')} (not ${groupBy})` });
     // Time not yet lived is no one's: a period reaching into the future ends now.
-    const rows = availabilityReport(events, q.from, Math.min(q.to, Date.now()), q.groupBy);
-    if (q.format === 'json') return { from: q.from, to: q.to, groupBy: q.groupBy, rows };
+    const to = Math.min(q.to, now());
+    // The state at the start of the period is the one each counter's last change before it left,
+    // however long ago; every counter known is counted, those that never changed too.
+    const [before, within, counters] = await Promise.all([
+      deps.store.lastStateChanges(q.from),
+      deps.store.listEvents({ type: 'state_changed', from: q.from, to, limit: MAX_REPORT_EVENTS }),
+      deps.store.listCounters(),
+    ]);
+    const rows = availabilityReport([...before, ...within], q.from, to, groupBy, { counters, timeZone: deps.timeZone });
+    if (q.format === 'json') return { from: q.from, to: q.to, groupBy, rows } satisfies AvailabilityReport;
     const min = (ms: number) => Math.round(ms / 60_000);
     return reply
       .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="dostepnosc-${q.groupBy}.csv"`)
+      .header('content-disposition', `attachment; filename="dostepnosc-${groupBy}.csv"`)
       .send(
         toCsv(
-          [q.groupBy, 'available_min', 'serving_min', 'away_min', 'closed_min', 'staffed_percent', 'clients_served'],
+          [groupBy, 'available_min', 'serving_min', 'away_min', 'closed_min', 'staffed_percent', 'clients_served'],
           rows.map((r) => [r.group, min(r.ms.available), min(r.ms.serving), min(r.ms.away), min(r.ms.closed), r.staffedPercent, r.sessions]),
         ),
       );

@@ -139,6 +139,21 @@ export class PostgresStore implements Store {
     return r.rows.map((x) => ({ event: CounterEvent.parse(x.payload), receivedAt: Number(x.received_at), effectiveAt: Number(x.effective_at) }));
   }
 
+  async lastStateChanges(before: number): Promise<StoredEvent[]> {
+    // Per counter, its events walked back from `before` on (site, counter, effective_at) until
+    // the first state change: no scan of the history before it.
+    const r = await this.pool.query<{ payload: unknown; received_at: string; effective_at: string }>(
+      `SELECT l.payload, l.received_at, l.effective_at FROM counters c
+       CROSS JOIN LATERAL (
+         SELECT e.payload, e.received_at, e.effective_at FROM events e
+         WHERE e.site = c.site AND e.counter = c.counter AND e.type = 'state_changed' AND e.effective_at < $1
+         ORDER BY e.effective_at DESC, e.seq DESC LIMIT 1) l
+       ORDER BY c.site, c.counter`,
+      [before],
+    );
+    return r.rows.map((x) => ({ event: CounterEvent.parse(x.payload), receivedAt: Number(x.received_at), effectiveAt: Number(x.effective_at) }));
+  }
+
   async feedbackCounts(refs: readonly CounterRef[], from: number): Promise<Map<string, Record<string, number>>> {
     // One round trip for them all; each counter once, or the join would count its votes twice.
     const unique = [...new Map(refs.map((r) => [counterKey(r), r])).values()];

@@ -254,6 +254,22 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async lastStateChanges(before: number): Promise<StoredEvent[]> {
+    // Per counter, its events walked back from `before` on (site, counter, effective_at) until
+    // the first state change: no scan of the history before it.
+    const rows = this.db
+      .prepare(
+        `SELECT e.payload, e.received_at, e.effective_at FROM counters c
+         JOIN events e ON e.id = (
+           SELECT l.id FROM events l
+           WHERE l.site = c.site AND l.counter = c.counter AND l.type = 'state_changed' AND l.effective_at < ?
+           ORDER BY l.effective_at DESC, l.seq DESC LIMIT 1)
+         ORDER BY c.site, c.counter`,
+      )
+      .all(before) as { payload: string; received_at: number; effective_at: number }[];
+    return rows.map((r) => ({ event: CounterEvent.parse(JSON.parse(r.payload)), receivedAt: r.received_at, effectiveAt: r.effective_at }));
+  }
+
   async feedbackCounts(refs: readonly CounterRef[], from: number): Promise<Map<string, Record<string, number>>> {
     // `from` is a midnight, so a whole hour: the hourly buckets cover exactly the period. A
     // prepared statement per counter: in-process, a query costs microseconds, not a round trip.

@@ -165,6 +165,12 @@ export interface Store {
   listCounters(): Promise<CounterRow[]>;
   listEvents(filter: EventFilter): Promise<StoredEvent[]>;
   /**
+   * Each known counter's last state change dated before `before` (its state at that moment), one
+   * per counter that has one, by site and counter: a report's period starts in the state the
+   * change before it left, however long ago that was.
+   */
+  lastStateChanges(before: number): Promise<StoredEvent[]>;
+  /**
    * Votes per face since a time (rounded down to the whole hour), misuse-flagged votes excluded,
    * for each of these counters at once (keyed by counterKey; a counter with none maps to {}). One
    * query for many: the live board's counters, a whole site, every counter in a snapshot.

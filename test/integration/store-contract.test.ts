@@ -61,6 +61,35 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     await store.close();
   });
 
+  it('gives each counter\'s last state change before a time: one per counter, the later of two at one moment, however long ago', async () => {
+    const { store } = await open();
+    const H = 3_600_000;
+    const other = { site: REF.site, counter: 'okienko-2' };
+    const filia = { site: 'filia', counter: 'okienko-1' };
+    const votes = { site: 'filia', counter: 'okienko-9' };
+    const change = (ref: typeof REF, seq: number, to: 'available' | 'serving' | 'away' | 'closed', t: number) => ({ ...stateChange(seq, to), ...ref, at: t });
+    const events = [
+      change(REF, 1, 'available', at - 3 * H),
+      feedback(2, { at: at - 2 * H }),
+      change(REF, 3, 'serving', at - H),
+      change(REF, 4, 'away', at - H), // the same moment: the later in the counter's order
+      feedback(5, { at: at - 60_000 }),
+      change(REF, 6, 'available', at), // at the time itself: not before it
+      change(REF, 7, 'closed', at + H),
+      change(other, 1, 'away', at + 60_000), // only after
+      change(filia, 1, 'serving', at - 40 * 86_400_000),
+      { ...feedback(1, { at: at - H }), ...votes }, // votes, never a state change
+    ];
+    for (const e of events) await store.recordEvent(e, times(e.at), (row) => projectEvent(row, e, e.at));
+    const last = await store.lastStateChanges(at);
+    expect(last.map((s) => [s.event.site, s.event.counter, s.event.seq])).toEqual([['filia', 'okienko-1', 1], ['ratusz', 'okienko-1', 4]]);
+    expect(last[1]).toEqual({ event: events[3], receivedAt: at - H + 5, effectiveAt: at - H });
+    expect((await store.lastStateChanges(at + 1)).map((s) => s.event.seq)).toEqual([1, 6]);
+    expect((await store.lastStateChanges(at + 2 * H)).map((s) => `${s.event.counter}@${s.event.site}:${s.event.seq}`)).toEqual(['okienko-1@filia:1', 'okienko-1@ratusz:7', 'okienko-2@ratusz:1']);
+    expect(await store.lastStateChanges(at - 41 * 86_400_000)).toEqual([]);
+    await store.close();
+  });
+
   it('counts today\'s votes per face, leaving out flagged ones', async () => {
     const { store } = await open();
     const votes = [feedback(1, { at, face: 4 }), feedback(2, { at: at + 1000, face: 4 }), feedback(3, { at: at + 2000, face: 1, flagged: true }), feedback(4, { at: at - 86_400_000, face: 3 })];
