@@ -189,7 +189,16 @@ export const LobbyCounter = z
     /** `unknown`: the counter is offline, so the lobby does not guess. */
     status: z.enum(['available', 'serving', 'away', 'closed', 'unknown']),
     clerk: z.string().nullable(),
-    away: z.object({ backAt: EpochMs, reason: AwayNotice.shape.reason, substitute: AwayNotice.shape.substitute }).strict().nullable(),
+    away: z
+      .object({
+        backAt: EpochMs,
+        reason: AwayNotice.shape.reason,
+        substitute: AwayNotice.shape.substitute,
+        /** Who signed the notice: the clerk who left, whoever has badged in since (as the counter's display and the board show it). */
+        signedBy: AwayNotice.shape.signedBy.shape.name,
+      })
+      .strict()
+      .nullable(),
   })
   .strict();
 export type LobbyCounter = z.infer<typeof LobbyCounter>;
