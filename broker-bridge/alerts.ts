@@ -21,6 +21,13 @@ export interface AlertCondition {
   counter: string | null;
   facts: AlertFacts;
   message: string;
+  /**
+   * The key names one occurrence, judged from this bridge's own memory (the unhappy run's votes):
+   * raised at most once ever, not again after it cleared. With several bridges sharing the
+   * stream each sees only its share of the votes, so one may clear what another holds; raised
+   * again, that would be a new alert at every check.
+   */
+  once?: true;
 }
 
 export interface AlertRules {
@@ -78,7 +85,7 @@ export function alertConditions(
     if (run.length === rules.unhappyRun && run.every(unhappy)) {
       // Keyed by the run's first vote: a fourth unhappy vote goes on with the same run.
       const from = run[run.length - 1]!.runFrom ?? run[0]!.seq;
-      out.push(alert(`${id}/unhappy_run/${from}`, 'unhappy_run', c.site, c.counter, { count: rules.unhappyRun }));
+      out.push({ ...alert(`${id}/unhappy_run/${from}`, 'unhappy_run', c.site, c.counter, { count: rules.unhappyRun }), once: true });
     }
     if (c.online && (c.health?.outboxPending ?? 0) > rules.backlogThreshold) {
       out.push(alert(`${id}/outbox_backlog`, 'outbox_backlog', c.site, c.counter, { count: c.health!.outboxPending }));

@@ -63,7 +63,8 @@ const MIGRATIONS: string[] = [
   // second time all of a site's counters were away raised nothing.) Bridges sharing the store
   // still can't raise one open alert twice: the index decides between them.
   `ALTER TABLE alerts DROP CONSTRAINT alerts_key_key;
-   CREATE UNIQUE INDEX alerts_open_key ON alerts (key) WHERE cleared_at IS NULL;`,
+   CREATE UNIQUE INDEX alerts_open_key ON alerts (key) WHERE cleared_at IS NULL;
+   CREATE INDEX alerts_key ON alerts (key);`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -175,9 +176,11 @@ export class PostgresStore implements Store {
 
   async raiseAlert(c: AlertCondition, at: number): Promise<AlertRecord | null> {
     const r = await this.pool.query(
-      `INSERT INTO alerts (id, key, kind, site, counter, message, facts, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO alerts (id, key, kind, site, counter, message, facts, raised_at)
+       SELECT $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::bigint
+       WHERE NOT ($9::boolean AND EXISTS (SELECT 1 FROM alerts WHERE key = $2::text))
        ON CONFLICT (key) WHERE cleared_at IS NULL DO NOTHING RETURNING *`,
-      [randomUUID(), c.key, c.kind, c.site, c.counter, c.message, JSON.stringify(c.facts), at],
+      [randomUUID(), c.key, c.kind, c.site, c.counter, c.message, JSON.stringify(c.facts), at, c.once === true],
     );
     return r.rows[0] ? alertRecord(r.rows[0]) : null;
   }

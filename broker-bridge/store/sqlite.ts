@@ -101,7 +101,8 @@ const MIGRATIONS: string[] = [
    ALTER TABLE alerts_new RENAME TO alerts;
    CREATE INDEX alerts_open ON alerts(cleared_at, raised_at);
    CREATE INDEX alerts_raised ON alerts(raised_at);
-   CREATE UNIQUE INDEX alerts_open_key ON alerts(key) WHERE cleared_at IS NULL;`,
+   CREATE UNIQUE INDEX alerts_open_key ON alerts(key) WHERE cleared_at IS NULL;
+   CREATE INDEX alerts_key ON alerts(key);`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -293,10 +294,11 @@ export class SqliteStore implements Store {
     const id = randomUUID();
     const info = this.db
       .prepare(
-        `INSERT INTO alerts (id, key, kind, site, counter, message, facts, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO alerts (id, key, kind, site, counter, message, facts, raised_at)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT (? AND EXISTS (SELECT 1 FROM alerts WHERE key = ?))
          ON CONFLICT(key) WHERE cleared_at IS NULL DO NOTHING`,
       )
-      .run(id, c.key, c.kind, c.site, c.counter, c.message, JSON.stringify(c.facts), at);
+      .run(id, c.key, c.kind, c.site, c.counter, c.message, JSON.stringify(c.facts), at, c.once ? 1 : 0, c.key);
     if (info.changes !== 1) return null; // still open: the same situation, already raised
     await this.durable();
     return alertRecord(this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow);

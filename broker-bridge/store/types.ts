@@ -184,7 +184,8 @@ export interface Store {
   /**
    * Raise an alert for a situation; null when an alert of that key is still open (the situation
    * was raised and has not ended). Once cleared, the same key raises a new alert: a situation
-   * that arises again is news again. Bridges sharing the store raise an open key once between them.
+   * that arises again is news again — unless the condition says `once` (its key names one
+   * occurrence): then never again. Bridges sharing the store raise an open key once between them.
    */
   raiseAlert(condition: AlertCondition, at: number): Promise<AlertRecord | null>;
   /** Clear the open alerts whose situation no longer holds (keys not in `holding`); returns them. */

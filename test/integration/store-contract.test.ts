@@ -164,6 +164,18 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     await store.close();
   });
 
+  it('raises a condition whose key names one occurrence (once) never again, even after it cleared', async () => {
+    const { store } = await open();
+    const run = { key: 'ratusz/okienko-1/unhappy_run/7', kind: 'unhappy_run' as const, site: 'ratusz', counter: 'okienko-1', message: 'run', facts: { count: 3 }, once: true as const };
+    expect(await store.raiseAlert(run, at)).toMatchObject({ key: run.key, raisedAt: at });
+    expect(await store.raiseAlert(run, at + 1)).toBeNull();
+    await store.clearAlerts([], at + 2);
+    expect(await store.raiseAlert(run, at + 3)).toBeNull();
+    expect(await store.raiseAlert({ ...run, key: 'ratusz/okienko-1/unhappy_run/12' }, at + 4)).toMatchObject({ raisedAt: at + 4 });
+    expect((await store.listAlerts({ kind: 'unhappy_run', limit: 10 })).map((a) => a.key)).toEqual(['ratusz/okienko-1/unhappy_run/12', run.key]);
+    await store.close();
+  });
+
   it('raises an open situation once between two bridges sharing the store', async () => {
     const { store, reopen } = await open();
     const other = await reopen();

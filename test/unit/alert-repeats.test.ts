@@ -157,6 +157,26 @@ describe('each alert, each time its situation arises (engine and store together)
   });
 });
 
+describe('two bridges sharing the stream and the store', () => {
+  it('raise an unhappy run once, though each sees only its share of the votes and they disagree', async () => {
+    const store = new SqliteStore(':memory:');
+    let now = T;
+    const raised: AlertRecord[] = [];
+    const engine = () => new AlertEngine(store, new LiveHub(store, 'Europe/Warsaw', () => now), pino({ level: 'silent' }), (a) => a.clearedAt === null && raised.push(a), DEFAULT_RULES, () => now);
+    const [a, b] = [engine(), engine()];
+    await store.updateCounter(REF, () => row(REF));
+    // The broker hands votes 1, 3, 5 to one bridge and 2, 4 to the other (a shared subscription).
+    for (const seq of [1, 3, 5]) a.event(feedback(seq, { face: 1 }));
+    for (const seq of [2, 4]) b.event(feedback(seq, { face: 4 }));
+    for (let i = 0; i < 5; i++) {
+      now += 15_000;
+      await a.check(); // sees a run
+      await b.check(); // sees none, and clears it
+    }
+    expect(raised.map((x) => x.key)).toEqual(['ratusz/okienko-1/unhappy_run/1']);
+  });
+});
+
 describe('alert keys: the same while a situation lasts, new for a new one', () => {
   // Beside a counter that is free, so no S5 alert joins in.
   const keys = (rows: CounterRow[], votes: Map<string, RecentVote[]> = new Map(), now = T) =>
