@@ -1,17 +1,18 @@
 import type { Logger } from 'pino';
 import type { CounterEvent } from '@okienko/protocol';
-import { DEFAULT_RULES, alertConditions, rememberVote, type AlertRules } from './alerts.ts';
+import { DEFAULT_RULES, alertConditions, rememberVote, type AlertRules, type RecentVote } from './alerts.ts';
 import type { LiveHub } from './live.ts';
 import type { AlertRecord, Store } from './store/types.ts';
 
 /**
  * Runs the alert rules: now and then, and soon after anything changes. New situations are stored
- * and pushed to dashboards at once; situations that ended are cleared (and kept, as history).
+ * and pushed to dashboards at once; situations that ended are cleared (and kept, as history), and
+ * one that arises again is raised again.
  */
 const SOON_MS = 1000;
 
 export class AlertEngine {
-  private readonly votes = new Map<string, { face: number; scale: number; seq: number }[]>();
+  private readonly votes = new Map<string, RecentVote[]>();
   private timer: NodeJS.Timeout | null = null;
   private pending: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();

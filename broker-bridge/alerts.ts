@@ -4,6 +4,12 @@ import { alertText, type AlertFacts, type AlertKind, type CounterEvent, type Cou
  * What managers are told about (DESIGN "Manager"; STANDARDS S1, S5, M1, M4). Pure: the rules
  * look at the counters and the recent votes at a time `now` and say which alerts hold; the
  * engine around them raises what is new and clears what no longer holds.
+ *
+ * A key names one situation while it lasts: the same at every check until it ends, so it is
+ * raised once; the store dedupes a key only against an alert still open, so the same situation
+ * arising again after it ended is raised again. Where one occurrence could follow another
+ * between two checks, the key holds what tells them apart (an away notice's return time, when
+ * the bridge learned of an outage, the first vote of an unhappy run).
  */
 export type { AlertKind };
 
@@ -15,6 +21,13 @@ export interface AlertCondition {
   counter: string | null;
   facts: AlertFacts;
   message: string;
+  /**
+   * The key names one occurrence, judged from this bridge's own memory (the unhappy run's votes):
+   * raised at most once ever, not again after it cleared. With several bridges sharing the
+   * stream each sees only its share of the votes, so one may clear what another holds; raised
+   * again, that would be a new alert at every check.
+   */
+  once?: true;
 }
 
 export interface AlertRules {
@@ -30,6 +43,18 @@ export interface AlertRules {
 
 export const DEFAULT_RULES: AlertRules = { overdueGraceMs: 2 * 60_000, offlineGraceMs: 60_000, unhappyRun: 3, backlogThreshold: 100 };
 
+/** A recent vote, as the unhappy-run rule keeps it. */
+export interface RecentVote {
+  face: number;
+  scale: number;
+  seq: number;
+  /** The first vote of the unhappy run this one continues (null: a happy vote ends any run). */
+  runFrom?: number | null;
+}
+
+/** A face in the lower half of its scale. */
+const unhappy = (v: { face: number; scale: number }): boolean => v.face <= Math.floor(v.scale / 2);
+
 const utc = (ms: number): string => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
 
 /** A condition with its facts, and the English message logs and scripts read. */
@@ -39,7 +64,7 @@ function alert(key: string, kind: AlertKind, site: string, counter: string | nul
 
 export function alertConditions(
   counters: readonly CounterView[],
-  recentVotes: ReadonlyMap<string, readonly { face: number; scale: number; seq: number }[]>,
+  recentVotes: ReadonlyMap<string, readonly RecentVote[]>,
   now: number,
   rules: AlertRules = DEFAULT_RULES,
 ): AlertCondition[] {
@@ -49,13 +74,18 @@ export function alertConditions(
     if (c.status === 'away' && c.notice && now > c.notice.backAt + rules.overdueGraceMs) {
       out.push(alert(`${id}/away_overdue/${c.notice.backAt}`, 'away_overdue', c.site, c.counter, { who: c.notice.signedBy.name, at: c.notice.backAt }));
     }
-    if (c.status === 'offline' && now - c.lastSeen > rules.offlineGraceMs) {
-      out.push(alert(`${id}/offline/${c.lastSeen}`, 'offline', c.site, c.counter, { at: c.lastSeen }));
+    // The grace counts from when the bridge learned it went offline, not from its last message: a
+    // quiet counter that reboots is back within the grace. (Rows from before offlineAt: lastSeen.)
+    const offlineAt = c.offlineAt ?? c.lastSeen;
+    if (c.status === 'offline' && now - offlineAt > rules.offlineGraceMs) {
+      out.push(alert(`${id}/offline/${offlineAt}`, 'offline', c.site, c.counter, { at: c.lastSeen }));
     }
     const votes = recentVotes.get(id) ?? [];
     const run = votes.slice(-rules.unhappyRun);
-    if (run.length === rules.unhappyRun && run.every((v) => v.face <= Math.floor(v.scale / 2))) {
-      out.push(alert(`${id}/unhappy_run/${run[0]!.seq}`, 'unhappy_run', c.site, c.counter, { count: rules.unhappyRun }));
+    if (run.length === rules.unhappyRun && run.every(unhappy)) {
+      // Keyed by the run's first vote: a fourth unhappy vote goes on with the same run.
+      const from = run[run.length - 1]!.runFrom ?? run[0]!.seq;
+      out.push({ ...alert(`${id}/unhappy_run/${from}`, 'unhappy_run', c.site, c.counter, { count: rules.unhappyRun }), once: true });
     }
     if (c.online && (c.health?.outboxPending ?? 0) > rules.backlogThreshold) {
       out.push(alert(`${id}/outbox_backlog`, 'outbox_backlog', c.site, c.counter, { count: c.health!.outboxPending }));
@@ -83,8 +113,11 @@ export function alertConditions(
 }
 
 /** Keep the last few unflagged votes per counter, for the unhappy-run rule. */
-export function rememberVote(votes: Map<string, { face: number; scale: number; seq: number }[]>, e: CounterEvent, keep = 10): void {
+export function rememberVote(votes: Map<string, RecentVote[]>, e: CounterEvent, keep = 10): void {
   if (e.type !== 'feedback' || e.flagged) return;
   const id = `${e.site}/${e.counter}`;
-  votes.set(id, [...(votes.get(id) ?? []), { face: e.face, scale: e.scale, seq: e.seq }].slice(-keep));
+  const list = votes.get(id) ?? [];
+  // Which run an unhappy vote belongs to is known here, however long the run grows past `keep`.
+  const runFrom = unhappy(e) ? (list[list.length - 1]?.runFrom ?? e.seq) : null;
+  votes.set(id, [...list, { face: e.face, scale: e.scale, seq: e.seq, runFrom }].slice(-keep));
 }

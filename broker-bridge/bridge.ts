@@ -40,6 +40,12 @@ export interface BridgeOptions {
   secureCookies?: boolean | undefined;
   /** Keep raw events this many days (hourly vote counts and alerts are kept regardless); none: keep all. */
   retentionDays?: number | undefined;
+  /**
+   * The bridge's clock (default Date.now): when messages are received, alerts raised and cleared,
+   * today's votes, report periods, acknowledgements, notices and the lobby's time all read it, so
+   * a test can run a whole office day on a clock it moves by hand. (Login sessions keep real time.)
+   */
+  now?: (() => number) | undefined;
   log: Logger;
 }
 
@@ -62,9 +68,10 @@ export interface Bridge {
  */
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const log = opts.log.child({ component: 'bridge' });
-  const hub = new LiveHub(opts.store, opts.timeZone);
+  const now = opts.now ?? Date.now;
+  const hub = new LiveHub(opts.store, opts.timeZone, now);
   hub.on('error', (err) => log.error({ err }, 'live view failed'));
-  const alerts = new AlertEngine(opts.store, hub, log, (a) => hub.alertChanged(a), opts.alertRules);
+  const alerts = new AlertEngine(opts.store, hub, log, (a) => hub.alertChanged(a), opts.alertRules, now);
   const ingest = new Ingest(
     opts.store,
     {
@@ -79,11 +86,12 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       },
       // Events went missing: ask the counter for its current state, so at least that is true.
       onGap: (ref) => {
-        const command: CounterCommand = { v: 1, ...ref, id: randomUUID(), at: Date.now(), type: 'resend_state' };
+        const command: CounterCommand = { v: 1, ...ref, id: randomUUID(), at: now(), type: 'resend_state' };
         link.publish(counterTopic(ref, 'command'), JSON.stringify(command)).catch((err: unknown) => log.warn({ err }, 'resend_state not sent'));
       },
     },
     log,
+    now,
   );
 
   // Each batch is committed before the link acknowledges any of it to the broker.
@@ -118,7 +126,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     log.warn({ err: err.message, ...(untrusted && { fix: "the broker's certificate is not trusted: give the CA that signed it with --mqtt-ca-file" }) }, 'mqtt error');
   });
   // Loaded before the link starts: a counter coming online asks it for its notices.
-  const notices = new NoticeBoard(opts.store, (topic, payload) => link.publish(topic, payload, { retain: true }), log);
+  const notices = new NoticeBoard(opts.store, (topic, payload) => link.publish(topic, payload, { retain: true }), log, now);
   await notices.start();
   link.start();
 
@@ -134,12 +142,13 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     dashboardDir: opts.dashboardDir,
     timeZone: opts.timeZone,
     extraRoutes: opts.extraRoutes,
+    now,
   });
   const address = await http.listen({ host: opts.http.host, port: opts.http.port });
   alerts.start();
   const retention = opts.retentionDays
     ? setInterval(() => {
-        const before = Date.now() - opts.retentionDays! * 86_400_000;
+        const before = now() - opts.retentionDays! * 86_400_000;
         opts.store.deleteEventsBefore(before).then(
           (n) => n > 0 && log.info({ deleted: n, before }, 'retention: raw events deleted'),
           (err: unknown) => log.error({ err }, 'retention failed'),

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
-import { AlertsQuery, DEFAULT_TIME_ZONE, describeIssues, isStorableText, isValidId, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
+import { AVAILABILITY_GROUPS, AlertsQuery, DEFAULT_TIME_ZONE, isAvailabilityGroup, type AvailabilityReport, describeIssues, isStorableText, isValidId, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
 import { availabilityReport, feedbackReport, toCsv } from './reports.ts';
 import type { LiveHub, LiveMessage } from './live.ts';
 import type { Ingest } from './ingest.ts';
@@ -33,6 +33,8 @@ export interface HttpDeps {
   notices?: NoticeBoard | undefined;
   /** Lets `okienko start` put the simulated counters' panels on the same port. */
   extraRoutes?: ((app: FastifyInstance) => void) | undefined;
+  /** The bridge's clock (default Date.now): report periods, acknowledgements, the lobby's time. */
+  now?: (() => number) | undefined;
 }
 
 export function buildHttp(deps: HttpDeps): FastifyInstance {
@@ -41,6 +43,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   const httpLog = deps.log.child({ component: 'http' }, { level: 'warn' });
   // Live streams never end by themselves: closing must cut them, or a stop waits on open dashboards.
   const app = Fastify({ loggerInstance: httpLog as FastifyBaseLogger, forceCloseConnections: true });
+  const now = deps.now ?? Date.now;
+  // The process's own uptime: real time, whatever clock the office's data runs on.
   const started = Date.now();
   if (deps.auth) registerAuth(app, deps.auth);
 
@@ -78,7 +82,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   const reportQuery = (query: unknown) => {
     const q = ReportQuery.safeParse(query);
     if (!q.success) return { error: describeIssues(q.error).join('; ') };
-    const to = q.data.to ?? Date.now();
+    const to = q.data.to ?? now();
     return { ...q.data, to, from: q.data.from ?? to - 7 * 86_400_000 };
   };
   const MAX_REPORT_EVENTS = 2_000_000;
@@ -99,19 +103,26 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   app.get('/api/reports/availability', async (req, reply) => {
     const q = reportQuery(req.query);
     if ('error' in q) return reply.code(400).send({ error: 'bad_query', message: q.error });
-    if (q.groupBy !== 'counter' && q.groupBy !== 'clerk') return reply.code(400).send({ error: 'bad_query', message: 'groupBy: use counter or clerk' });
-    // The state at the start of the period was set by an earlier change: look back a month for it.
-    const events = await deps.store.listEvents({ type: 'state_changed', from: q.from - 31 * 86_400_000, to: q.to, limit: MAX_REPORT_EVENTS });
+    const groupBy = q.groupBy;
+    if (!isAvailabilityGroup(groupBy)) return reply.code(400).send({ error: 'bad_query', message: `groupBy: the availability report groups by ${AVAILABILITY_GROUPS.join(', ')} (not ${groupBy})` });
     // Time not yet lived is no one's: a period reaching into the future ends now.
-    const rows = availabilityReport(events, q.from, Math.min(q.to, Date.now()), q.groupBy);
-    if (q.format === 'json') return { from: q.from, to: q.to, groupBy: q.groupBy, rows };
+    const to = Math.min(q.to, now());
+    // The state at the start of the period is the one each counter's last change before it left,
+    // however long ago; every counter known is counted, those that never changed too.
+    const [before, within, counters] = await Promise.all([
+      deps.store.lastStateChanges(q.from),
+      deps.store.listEvents({ type: 'state_changed', from: q.from, to, limit: MAX_REPORT_EVENTS }),
+      deps.store.listCounters(),
+    ]);
+    const rows = availabilityReport([...before, ...within], q.from, to, groupBy, { counters, timeZone: deps.timeZone });
+    if (q.format === 'json') return { from: q.from, to: q.to, groupBy, rows } satisfies AvailabilityReport;
     const min = (ms: number) => Math.round(ms / 60_000);
     return reply
       .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="dostepnosc-${q.groupBy}.csv"`)
+      .header('content-disposition', `attachment; filename="dostepnosc-${groupBy}.csv"`)
       .send(
         toCsv(
-          [q.groupBy, 'available_min', 'serving_min', 'away_min', 'closed_min', 'staffed_percent', 'clients_served'],
+          [groupBy, 'available_min', 'serving_min', 'away_min', 'closed_min', 'staffed_percent', 'clients_served'],
           rows.map((r) => [r.group, min(r.ms.available), min(r.ms.serving), min(r.ms.away), min(r.ms.closed), r.staffedPercent, r.sessions]),
         ),
       );
@@ -141,7 +152,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     if (!isStorableText(comment)) return reply.code(400).send({ error: 'comment must not hold a NUL character (\\u0000) or half of a surrogate pair' });
     // Who acknowledged: the signed-in user (without logins, in unit tests of the API, as given).
     const by = req.session?.username ?? (typeof req.body?.by === 'string' && req.body.by ? req.body.by.slice(0, 80) : 'manager');
-    const alert = await deps.store.ackAlert(req.params.id, by, comment, Date.now());
+    const alert = await deps.store.ackAlert(req.params.id, by, comment, now());
     if (!alert) return reply.code(404).send({ error: 'no such alert' });
     deps.hub.alertChanged(alert);
     return alert;
@@ -152,7 +163,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   // The lobby board's data (issue 5): hall screens poll it; no login, only what displays show.
   const notices = deps.notices;
   app.get('/api/public/lobby', async (_req, reply) => {
-    const view = lobbyView(await deps.store.listCounters(), notices ? await notices.list(true) : [], Date.now());
+    const view = lobbyView(await deps.store.listCounters(), notices ? await notices.list(true) : [], now());
     return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send(view);
   });
   // Every page shows times in the office's zone, whatever zone the browser is in.

@@ -33,6 +33,7 @@ function stateView(row: CounterRow, feedbackToday: CounterView['feedbackToday'] 
     health: row.health,
     clockSynced: row.clockSynced,
     inHours: row.inHours,
+    offlineAt: row.offlineAt,
   };
   return view;
 }

@@ -13,7 +13,8 @@ export function lobbyCounter(c: CounterRow): LobbyCounter {
     counter: c.counter,
     status,
     clerk: status === 'available' || status === 'serving' || status === 'away' ? (c.clerk?.name ?? null) : null,
-    away: notice ? { backAt: notice.backAt, reason: notice.reason, substitute: notice.substitute } : null,
+    // Signed by the notice's own signer: a clerk badging in at an away counter does not re-sign it.
+    away: notice ? { backAt: notice.backAt, reason: notice.reason, substitute: notice.substitute, signedBy: notice.signedBy.name } : null,
   };
 }
 

@@ -21,6 +21,7 @@ function blank(ref: CounterRef, receivedAt: number): CounterRow {
     lastSeen: receivedAt,
     panelUrl: null,
     version: null,
+    firstSeen: receivedAt,
   };
 }
 
@@ -89,6 +90,8 @@ function copyRow(b: CounterRow): CounterRow {
     inHours: b.inHours,
     lastEventSeq: b.lastEventSeq,
     missing: b.missing,
+    offlineAt: b.offlineAt,
+    firstSeen: b.firstSeen,
   };
   return copy;
 }
@@ -125,11 +128,15 @@ export function projectAvailability(row: CounterRow | null, a: Availability, rec
   if (a.status === 'offline') {
     // The broker may deliver a will from an earlier connection after the counter came back.
     if (row?.bootId && row.bootId !== a.bootId) return null;
-    return { ...base, online: false };
+    // The first word of an outage dates it: a will delivered again (retained, to a bridge that
+    // subscribes anew) must not restart the offline alert's grace or make a second alert of it.
+    const offlineAt = row && !row.online && typeof row.offlineAt === 'number' ? row.offlineAt : receivedAt;
+    return { ...base, online: false, offlineAt };
   }
   return {
     ...base,
     online: true,
+    offlineAt: null,
     bootId: a.bootId,
     panelUrl: a.panelUrl ?? null,
     version: a.version ?? null,

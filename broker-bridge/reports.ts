@@ -1,5 +1,5 @@
-import { localParts, type CounterEvent, type CounterStatus } from '@okienko/protocol';
-import type { StoredEvent } from './store/types.ts';
+import { DEFAULT_TIME_ZONE, localParts, startOfDay, type AvailabilityGroup, type AvailabilityRow, type CounterEvent, type CounterStatus } from '@okienko/protocol';
+import type { CounterRow, StoredEvent } from './store/types.ts';
 
 /**
  * Reports for managers (M1, M3, M7), pure over stored events: satisfaction by counter, clerk,
@@ -42,48 +42,115 @@ export function feedbackReport(events: readonly StoredEvent[], groupBy: Feedback
     .map(([group, r]) => ({ group, votes: r.votes, faces: r.faces, score: r.votes ? Math.round((r.sum / r.votes) * 1000) / 10 : null }));
 }
 
-export interface AvailabilityRow {
-  group: string;
-  /** Milliseconds in each state within the period. */
-  ms: Record<CounterStatus, number>;
-  /** Share of the open time (not closed) spent free or serving, 0-100. */
-  staffedPercent: number | null;
-  /** Service sessions begun (clients served). */
-  sessions: number;
+/** A row of the availability report: the protocol's (one definition for the API and the dashboard). */
+export type { AvailabilityRow, AvailabilityGroup };
+
+type StateChange = StoredEvent & { event: Extract<CounterEvent, { type: 'state_changed' }> };
+
+/** A stretch of one counter's time in one state. */
+interface Stretch {
+  site: string;
+  counter: string;
+  status: CounterStatus;
+  clerk: string | null;
+  start: number;
 }
 
+const NOBODY = '(nikt nie zalogowany)';
+
 /**
- * Time in each state per counter or clerk, from the state changes: each lasts until the next one
- * of its counter (or the end of the period). Time a counter is closed — outside its hours or
- * closed by a manager — is shown but not held against anyone.
+ * Time in each state per counter, clerk, site or day (the office's), and clients served. Every
+ * counter known (`counters`, the store's rows) is counted for the whole period: its state at
+ * `from` is the one its last change before `from` left (give those with the period's changes:
+ * Store.lastStateChanges), each change in the period starts the next state, and the last lasts
+ * to `to`. A counter with no stored change at all is in its row's state since the row's `since`;
+ * one whose first change falls in the period was, before it, in the state that change left,
+ * since the bridge first heard of it (`firstSeen`). Time before a counter existed is not
+ * invented: so each counter's states add up to the period, or to the part of it it existed.
+ *
+ * Time a counter is closed — outside its hours or closed by a manager — is shown but not held
+ * against anyone. Days are the office's (`timeZone`), 23 or 25 hours long when the clocks change.
  */
-export function availabilityReport(events: readonly StoredEvent[], from: number, to: number, groupBy: 'counter' | 'clerk'): AvailabilityRow[] {
-  const changes = events
-    .filter((s): s is StoredEvent & { event: Extract<CounterEvent, { type: 'state_changed' }> } => s.event.type === 'state_changed')
-    .sort((a, b) => a.effectiveAt - b.effectiveAt || a.event.seq - b.event.seq);
-  const byCounter = new Map<string, typeof changes>();
-  for (const c of changes) byCounter.set(`${c.event.site}/${c.event.counter}`, [...(byCounter.get(`${c.event.site}/${c.event.counter}`) ?? []), c]);
+export function availabilityReport(
+  events: readonly StoredEvent[],
+  from: number,
+  to: number,
+  groupBy: AvailabilityGroup,
+  opts: { counters?: readonly CounterRow[] | undefined; timeZone?: string | undefined } = {},
+): AvailabilityRow[] {
+  const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
+  const byCounter = new Map<string, StateChange[]>();
+  for (const s of events) {
+    if (s.event.type !== 'state_changed') continue;
+    const k = `${s.event.site}/${s.event.counter}`;
+    let list = byCounter.get(k);
+    if (!list) byCounter.set(k, (list = []));
+    list.push(s as StateChange);
+  }
+  const rowsOf = new Map((opts.counters ?? []).map((r) => [`${r.site}/${r.counter}`, r]));
+
   const rows = new Map<string, AvailabilityRow>();
   const row = (group: string): AvailabilityRow => {
     let r = rows.get(group);
     if (!r) rows.set(group, (r = { group, ms: { available: 0, serving: 0, away: 0, closed: 0 }, staffedPercent: null, sessions: 0 }));
     return r;
   };
-  for (const [counter, list] of byCounter) {
-    list.forEach((c, i) => {
-      const start = Math.max(from, c.effectiveAt);
-      const end = Math.min(to, list[i + 1]?.effectiveAt ?? to);
-      const group = groupBy === 'counter' ? counter : (c.event.clerk?.name ?? '(nikt nie zalogowany)');
-      const r = row(group);
-      if (end > start) r.ms[c.event.to] += end - start;
-      if (c.event.to === 'serving' && c.effectiveAt >= from && c.effectiveAt < to) r.sessions += 1;
-    });
+  const groupOf = (site: string, counter: string, clerk: string | null, at: number): string =>
+    groupBy === 'counter' ? `${site}/${counter}` : groupBy === 'site' ? site : groupBy === 'clerk' ? (clerk ?? NOBODY) : localParts(at, timeZone).date;
+  /** A stretch ends: its time goes to its group (split at the office's midnights by day). */
+  const add = (s: Stretch, end: number): void => {
+    let start = Math.max(from, s.start);
+    end = Math.min(to, end);
+    while (start < end) {
+      const until = groupBy === 'day' ? Math.min(end, nextMidnight(start, timeZone)) : end;
+      row(groupOf(s.site, s.counter, s.clerk, start)).ms[s.status] += until - start;
+      start = until;
+    }
+  };
+
+  // Every counter known has its row, and every site and day of the period, even with no time in them.
+  const known = new Set([...rowsOf.keys(), ...byCounter.keys()]);
+  for (const k of known) {
+    const [site, counter] = k.split('/') as [string, string];
+    if (groupBy === 'counter' || groupBy === 'site') row(groupOf(site, counter, null, from));
+  }
+  if (groupBy === 'day') for (let d = startOfDay(from, timeZone); d < to; d = nextMidnight(d, timeZone)) row(localParts(d, timeZone).date);
+
+  for (const k of known) {
+    const list = (byCounter.get(k) ?? []).sort((a, b) => a.effectiveAt - b.effectiveAt || a.event.seq - b.event.seq);
+    const r = rowsOf.get(k);
+    const firstIn = list.findIndex((c) => c.effectiveAt >= from);
+    const prior = firstIn === -1 ? list[list.length - 1] : list[firstIn - 1];
+    const within = firstIn === -1 ? [] : list.slice(firstIn).filter((c) => c.effectiveAt < to);
+    let stretch: Stretch | null = null;
+    if (prior) {
+      stretch = { site: prior.event.site, counter: prior.event.counter, status: prior.event.to, clerk: prior.event.clerk?.name ?? null, start: from };
+    } else if (within.length > 0) {
+      const first = within[0]!;
+      if (r?.firstSeen !== undefined && r.firstSeen < first.effectiveAt) {
+        stretch = { site: r.site, counter: r.counter, status: first.event.from, clerk: first.event.clerk?.name ?? null, start: r.firstSeen };
+      }
+    } else if (r && r.since !== null && r.since < to && list.length === 0) {
+      stretch = { site: r.site, counter: r.counter, status: r.status, clerk: r.clerk?.name ?? null, start: r.since };
+    }
+    for (const c of within) {
+      if (stretch) add(stretch, c.effectiveAt);
+      const e = c.event;
+      stretch = { site: e.site, counter: e.counter, status: e.to, clerk: e.clerk?.name ?? null, start: c.effectiveAt };
+      if (e.to === 'serving') row(groupOf(e.site, e.counter, stretch.clerk, c.effectiveAt)).sessions += 1;
+    }
+    if (stretch) add(stretch, to);
   }
   for (const r of rows.values()) {
     const open = r.ms.available + r.ms.serving + r.ms.away;
     r.staffedPercent = open ? Math.round(((r.ms.available + r.ms.serving) / open) * 1000) / 10 : null;
   }
   return [...rows.values()].sort((a, b) => a.group.localeCompare(b.group, 'pl', { numeric: true }));
+}
+
+/** The office's next midnight after `at` (a day is 23, 24 or 25 hours long). */
+function nextMidnight(at: number, timeZone: string): number {
+  return startOfDay(startOfDay(at, timeZone) + 36 * 3_600_000, timeZone);
 }
 
 /** RFC 4180 CSV (what spreadsheets open), UTF-8 with a BOM so Excel shows Polish letters. */

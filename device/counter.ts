@@ -60,6 +60,16 @@ export function counterDeviceOptions(
   };
 }
 
+/** How often the retained state is checked against the device's health (outbox, disk, clock). */
+const HEALTH_REPORT_MS = 60_000;
+/** How soon after the outbox drains the retained state says so: one publish for a burst. */
+const HEALTH_SETTLE_MS = 1000;
+
+/** What a state says of the device's health: when this differs from the retained one's, it is stale. */
+function healthKey(s: CounterState): string {
+  return `${s.health?.outboxPending}/${s.health?.outboxRefused}/${s.health?.diskFull === true}/${s.clockSynced}`;
+}
+
 /** Local state that must survive a reboot so the counter comes back as the clerk left it. */
 const PersistedState = z.object({
   status: CounterStatus,
@@ -91,6 +101,8 @@ export class CounterDevice {
   private gestures: GestureState = initialGestures();
   private holdTimer: NodeJS.Timeout | null = null;
   private healthTimer: NodeJS.Timeout | null = null;
+  /** Set while the retained state is about to be told the outbox drained (HEALTH_SETTLE_MS). */
+  private settleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly options: CounterDeviceOptions,
@@ -105,7 +117,7 @@ export class CounterDevice {
       options.link,
       { ref: options.ref, bootId: this.bootId, version: options.version, panelUrl: options.panelUrl, scale: options.machine.scale },
       this.outbox,
-      () => this.counterState(),
+      () => this.stateToPublish(),
       log,
       () => clock.now(),
     );
@@ -125,8 +137,9 @@ export class CounterDevice {
       this.notices = message && { message, receivedAt: this.clock.now() };
       void this.redraw();
     });
+    this.link.on('acked', () => this.onAcked());
     this.link.start();
-    this.healthTimer = setInterval(() => this.reportHealth(), 60_000);
+    this.healthTimer = setInterval(() => this.reportHealth(), HEALTH_REPORT_MS);
     // A tick can fail only as a press can (outbox full); it is logged and shown, never fatal.
     // Each tick also redraws, so a message longer than the screen turns its pages.
     this.ticker = setInterval(() => {
@@ -143,6 +156,7 @@ export class CounterDevice {
     if (this.ticker) clearInterval(this.ticker);
     if (this.holdTimer) clearTimeout(this.holdTimer);
     if (this.healthTimer) clearInterval(this.healthTimer);
+    if (this.settleTimer) clearTimeout(this.settleTimer);
     this.unsubscribe?.();
     await this.queue;
     // SIGTERM from systemd: send what is still queued while the link is up, then say offline.
@@ -156,14 +170,40 @@ export class CounterDevice {
   private refused = 0;
   /** The last write to the outbox failed for want of space; cleared by the next that succeeds. */
   private diskFull = false;
-  private reportedHealth = '';
+  /** What the retained state last said of the device's health (healthKey), and its outbox then. */
+  private publishedHealth = '';
+  private publishedPending = 0;
 
-  /** Republish the retained state when the outbox backlog has moved, at most once a minute. */
+  /**
+   * The state as it goes out to the broker (the link calls this for every publish): what it says
+   * of health is remembered, so the timers know when the retained state no longer tells the truth.
+   * (Remembering only what the timer itself sent, it took the state a press published — its outbox
+   * still holding the press's event, before the PUBACK — for up to date: "1" for ever.)
+   */
+  private stateToPublish(): CounterState {
+    const state = this.counterState();
+    this.publishedHealth = healthKey(state);
+    this.publishedPending = state.health?.outboxPending ?? 0;
+    return state;
+  }
+
+  /** Republish the retained state when what it says of health is no longer true. */
   private reportHealth(): void {
-    const key = `${this.outbox.size}/${this.refused}`;
-    if (key === this.reportedHealth) return;
-    this.reportedHealth = key;
+    if (healthKey(this.counterState()) === this.publishedHealth) return;
     this.link.publishState();
+  }
+
+  /**
+   * An event was acknowledged. Once the outbox is empty while the retained state says events wait
+   * (a press publishes its state before its event's PUBACK), the state is sent again shortly:
+   * once per drained burst, and not at all under a stream of votes (they publish no state).
+   */
+  private onAcked(): void {
+    if (this.outbox.size > 0 || this.publishedPending === 0 || this.settleTimer) return;
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = null;
+      this.reportHealth();
+    }, HEALTH_SETTLE_MS);
   }
 
   /** Tell the machine when the opening hours turn (and once at start, whatever they say). */
@@ -186,7 +226,6 @@ export class CounterDevice {
 
   private armHold(): void {
     if (this.holdTimer) clearTimeout(this.holdTimer);
-    if (this.healthTimer) clearInterval(this.healthTimer);
     this.holdTimer = null;
     const at = nextHoldAt(this.gestures, this.options.holdMs);
     if (at === null) return;

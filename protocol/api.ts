@@ -27,6 +27,8 @@ export const CounterView = z.object({
   clockSynced: z.boolean().nullable().optional(),
   /** Whether its opening hours say it should be open now (null: it has none). */
   inHours: z.boolean().nullable().optional(),
+  /** When the bridge learned it went offline (null while online): the offline alert's grace counts from here. */
+  offlineAt: EpochMs.nullable().optional(),
 });
 export type CounterView = z.infer<typeof CounterView>;
 
@@ -125,6 +127,33 @@ export const ReportQuery = z
   })
   .strict();
 
+/** What the availability report groups by: a subset of ReportQuery's groupBy (no hours). */
+export const AVAILABILITY_GROUPS = ['counter', 'clerk', 'site', 'day'] as const;
+export type AvailabilityGroup = (typeof AVAILABILITY_GROUPS)[number];
+export const isAvailabilityGroup = (g: string): g is AvailabilityGroup => (AVAILABILITY_GROUPS as readonly string[]).includes(g);
+
+/**
+ * One row of GET /api/reports/availability: a counter (`site/counter`), clerk, site or the
+ * office's day (`2026-12-03`). Every counter known is counted over the whole period (up to now),
+ * so per counter the four states add up to the period, or to the part of it the counter existed.
+ */
+export const AvailabilityRow = z
+  .object({
+    group: z.string(),
+    /** Milliseconds in each state within the period. */
+    ms: z.object({ available: z.number().int().nonnegative(), serving: z.number().int().nonnegative(), away: z.number().int().nonnegative(), closed: z.number().int().nonnegative() }).strict(),
+    /** Share of the open time (not closed) spent free or serving, 0-100; null with no open time. */
+    staffedPercent: z.number().min(0).max(100).nullable(),
+    /** Service sessions begun (clients served). */
+    sessions: z.number().int().nonnegative(),
+  })
+  .strict();
+export type AvailabilityRow = z.infer<typeof AvailabilityRow>;
+
+/** GET /api/reports/availability (JSON): the period asked for, and its rows in group order. */
+export const AvailabilityReport = z.object({ from: EpochMs, to: EpochMs, groupBy: z.enum(AVAILABILITY_GROUPS), rows: z.array(AvailabilityRow) }).strict();
+export type AvailabilityReport = z.infer<typeof AvailabilityReport>;
+
 /** POST /api/notices: a message for one counter's display, or (no counter) every display at a site. */
 export const NoticeRequest = z
   .object({
@@ -160,7 +189,16 @@ export const LobbyCounter = z
     /** `unknown`: the counter is offline, so the lobby does not guess. */
     status: z.enum(['available', 'serving', 'away', 'closed', 'unknown']),
     clerk: z.string().nullable(),
-    away: z.object({ backAt: EpochMs, reason: AwayNotice.shape.reason, substitute: AwayNotice.shape.substitute }).strict().nullable(),
+    away: z
+      .object({
+        backAt: EpochMs,
+        reason: AwayNotice.shape.reason,
+        substitute: AwayNotice.shape.substitute,
+        /** Who signed the notice: the clerk who left, whoever has badged in since (as the counter's display and the board show it). */
+        signedBy: AwayNotice.shape.signedBy.shape.name,
+      })
+      .strict()
+      .nullable(),
   })
   .strict();
 export type LobbyCounter = z.infer<typeof LobbyCounter>;

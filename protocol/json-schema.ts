@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Availability, CounterCommand, CounterEvent, CounterNotices, CounterState } from './messages.ts';
-import { AlertsQuery, AlertView, CounterView, EventsQuery, Health, LobbyView, NoticeRequest, NoticeView, Office, ReportQuery, StoredEventView } from './api.ts';
+import { AlertsQuery, AlertView, AvailabilityReport, CounterView, EventsQuery, Health, LobbyView, NoticeRequest, NoticeView, Office, ReportQuery, StoredEventView } from './api.ts';
 import { TOPIC_ROOT } from './topics.ts';
 
 /** Every message, by the name its JSON Schema file carries. */
@@ -56,9 +56,9 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/api/reports/availability': {
         get: {
-          summary: 'Time in each state, share of open time staffed, and clients served, per counter or clerk',
+          summary: 'Time in each state, share of open time staffed, and clients served, per counter, clerk, site or day (every counter known, over the whole period up to now)',
           parameters: reportParams,
-          responses: { 200: { description: 'JSON, or CSV with format=csv' }, 400: { description: 'a bad query, naming the parameter' } },
+          responses: { 200: { description: 'JSON, or CSV with format=csv', content: json(AvailabilityReport) }, 400: { description: 'a bad query, naming the parameter' } },
         },
       },
       '/api/alerts': {

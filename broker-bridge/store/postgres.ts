@@ -58,6 +58,13 @@ const MIGRATIONS: string[] = [
        FROM (SELECT DISTINCT hashtext(s || '/' || c) AS h FROM unnest(sites, counters) AS k(s, c) ORDER BY h) AS locks;
      RETURN QUERY SELECT t.row FROM counters t JOIN unnest(sites, counters) AS k(site, counter) USING (site, counter);
    END $$;`,
+  // One alert per situation while it lasts: a key is unique among open alerts only, so the same
+  // situation arising again after it cleared raises a new alert. (Unique on every alert ever, the
+  // second time all of a site's counters were away raised nothing.) Bridges sharing the store
+  // still can't raise one open alert twice: the index decides between them.
+  `ALTER TABLE alerts DROP CONSTRAINT alerts_key_key;
+   CREATE UNIQUE INDEX alerts_open_key ON alerts (key) WHERE cleared_at IS NULL;
+   CREATE INDEX alerts_key ON alerts (key);`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -133,6 +140,21 @@ export class PostgresStore implements Store {
     return r.rows.map((x) => ({ event: CounterEvent.parse(x.payload), receivedAt: Number(x.received_at), effectiveAt: Number(x.effective_at) }));
   }
 
+  async lastStateChanges(before: number): Promise<StoredEvent[]> {
+    // Per counter, its events walked back from `before` on (site, counter, effective_at) until
+    // the first state change: no scan of the history before it.
+    const r = await this.pool.query<{ payload: unknown; received_at: string; effective_at: string }>(
+      `SELECT l.payload, l.received_at, l.effective_at FROM counters c
+       CROSS JOIN LATERAL (
+         SELECT e.payload, e.received_at, e.effective_at FROM events e
+         WHERE e.site = c.site AND e.counter = c.counter AND e.type = 'state_changed' AND e.effective_at < $1
+         ORDER BY e.effective_at DESC, e.seq DESC LIMIT 1) l
+       ORDER BY c.site, c.counter`,
+      [before],
+    );
+    return r.rows.map((x) => ({ event: CounterEvent.parse(x.payload), receivedAt: Number(x.received_at), effectiveAt: Number(x.effective_at) }));
+  }
+
   async feedbackCounts(refs: readonly CounterRef[], from: number): Promise<Map<string, Record<string, number>>> {
     // One round trip for them all; each counter once, or the join would count its votes twice.
     const unique = [...new Map(refs.map((r) => [counterKey(r), r])).values()];
@@ -154,9 +176,11 @@ export class PostgresStore implements Store {
 
   async raiseAlert(c: AlertCondition, at: number): Promise<AlertRecord | null> {
     const r = await this.pool.query(
-      `INSERT INTO alerts (id, key, kind, site, counter, message, facts, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (key) DO NOTHING RETURNING *`,
-      [randomUUID(), c.key, c.kind, c.site, c.counter, c.message, JSON.stringify(c.facts), at],
+      `INSERT INTO alerts (id, key, kind, site, counter, message, facts, raised_at)
+       SELECT $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::bigint
+       WHERE NOT ($9::boolean AND EXISTS (SELECT 1 FROM alerts WHERE key = $2::text))
+       ON CONFLICT (key) WHERE cleared_at IS NULL DO NOTHING RETURNING *`,
+      [randomUUID(), c.key, c.kind, c.site, c.counter, c.message, JSON.stringify(c.facts), at, c.once === true],
     );
     return r.rows[0] ? alertRecord(r.rows[0]) : null;
   }

@@ -77,6 +77,32 @@ const MIGRATIONS: string[] = [
    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   `ALTER TABLE alerts ADD COLUMN facts TEXT;
    CREATE INDEX alerts_raised ON alerts(raised_at);`,
+  // One alert per situation while it lasts: a key is unique among open alerts only, so the same
+  // situation arising again after it cleared raises a new alert. (Unique on every alert ever, the
+  // second time all of a site's counters were away raised nothing.) SQLite can't drop a column's
+  // UNIQUE: the table is made again, every alert kept.
+  `CREATE TABLE alerts_new (
+     id TEXT PRIMARY KEY,
+     key TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     site TEXT NOT NULL,
+     counter TEXT,
+     message TEXT NOT NULL,
+     raised_at INTEGER NOT NULL,
+     cleared_at INTEGER,
+     acked_at INTEGER,
+     acked_by TEXT,
+     comment TEXT,
+     facts TEXT
+   );
+   INSERT INTO alerts_new (id, key, kind, site, counter, message, raised_at, cleared_at, acked_at, acked_by, comment, facts)
+     SELECT id, key, kind, site, counter, message, raised_at, cleared_at, acked_at, acked_by, comment, facts FROM alerts;
+   DROP TABLE alerts;
+   ALTER TABLE alerts_new RENAME TO alerts;
+   CREATE INDEX alerts_open ON alerts(cleared_at, raised_at);
+   CREATE INDEX alerts_raised ON alerts(raised_at);
+   CREATE UNIQUE INDEX alerts_open_key ON alerts(key) WHERE cleared_at IS NULL;
+   CREATE INDEX alerts_key ON alerts(key);`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -229,6 +255,22 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async lastStateChanges(before: number): Promise<StoredEvent[]> {
+    // Per counter, its events walked back from `before` on (site, counter, effective_at) until
+    // the first state change: no scan of the history before it.
+    const rows = this.db
+      .prepare(
+        `SELECT e.payload, e.received_at, e.effective_at FROM counters c
+         JOIN events e ON e.id = (
+           SELECT l.id FROM events l
+           WHERE l.site = c.site AND l.counter = c.counter AND l.type = 'state_changed' AND l.effective_at < ?
+           ORDER BY l.effective_at DESC, l.seq DESC LIMIT 1)
+         ORDER BY c.site, c.counter`,
+      )
+      .all(before) as { payload: string; received_at: number; effective_at: number }[];
+    return rows.map((r) => ({ event: CounterEvent.parse(JSON.parse(r.payload)), receivedAt: r.received_at, effectiveAt: r.effective_at }));
+  }
+
   async feedbackCounts(refs: readonly CounterRef[], from: number): Promise<Map<string, Record<string, number>>> {
     // `from` is a midnight, so a whole hour: the hourly buckets cover exactly the period. A
     // prepared statement per counter: in-process, a query costs microseconds, not a round trip.
@@ -251,10 +293,15 @@ export class SqliteStore implements Store {
     this.check();
     const id = randomUUID();
     const info = this.db
-      .prepare('INSERT INTO alerts (id, key, kind, site, counter, message, facts, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
-      .run(id, c.key, c.kind, c.site, c.counter, c.message, JSON.stringify(c.facts), at);
+      .prepare(
+        `INSERT INTO alerts (id, key, kind, site, counter, message, facts, raised_at)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT (? AND EXISTS (SELECT 1 FROM alerts WHERE key = ?))
+         ON CONFLICT(key) WHERE cleared_at IS NULL DO NOTHING`,
+      )
+      .run(id, c.key, c.kind, c.site, c.counter, c.message, JSON.stringify(c.facts), at, c.once ? 1 : 0, c.key);
+    if (info.changes !== 1) return null; // still open: the same situation, already raised
     await this.durable();
-    return info.changes === 1 ? alertRecord(this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow) : null;
+    return alertRecord(this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow);
   }
 
   async clearAlerts(holding: readonly string[], at: number): Promise<AlertRecord[]> {

@@ -35,6 +35,18 @@ export interface CounterRow {
   lastEventSeq?: number;
   /** Event sequence numbers skipped below it: a gap, until they arrive. */
   missing?: number[];
+  /**
+   * When the bridge learned the counter went offline (bridge time; null while online): the
+   * offline alert's grace counts from here — from its last message, a quiet counter that rebooted
+   * was "offline" at once. Absent on rows from before it was kept.
+   */
+  offlineAt?: number | null;
+  /**
+   * When the bridge first heard of the counter (bridge time): reports count the time before a
+   * counter's first stored state change from here, never from before it existed. Absent on rows
+   * from before it was kept.
+   */
+  firstSeen?: number;
 }
 
 export interface EventTimes {
@@ -153,6 +165,12 @@ export interface Store {
   listCounters(): Promise<CounterRow[]>;
   listEvents(filter: EventFilter): Promise<StoredEvent[]>;
   /**
+   * Each known counter's last state change dated before `before` (its state at that moment), one
+   * per counter that has one, by site and counter: a report's period starts in the state the
+   * change before it left, however long ago that was.
+   */
+  lastStateChanges(before: number): Promise<StoredEvent[]>;
+  /**
    * Votes per face since a time (rounded down to the whole hour), misuse-flagged votes excluded,
    * for each of these counters at once (keyed by counterKey; a counter with none maps to {}). One
    * query for many: the live board's counters, a whole site, every counter in a snapshot.
@@ -163,7 +181,12 @@ export interface Store {
    * stay, so today's and past satisfaction figures outlive the raw events.
    */
   deleteEventsBefore(before: number): Promise<number>;
-  /** Raise an alert for a situation; null when that situation (its key) was already raised. */
+  /**
+   * Raise an alert for a situation; null when an alert of that key is still open (the situation
+   * was raised and has not ended). Once cleared, the same key raises a new alert: a situation
+   * that arises again is news again — unless the condition says `once` (its key names one
+   * occurrence): then never again. Bridges sharing the store raise an open key once between them.
+   */
   raiseAlert(condition: AlertCondition, at: number): Promise<AlertRecord | null>;
   /** Clear the open alerts whose situation no longer holds (keys not in `holding`); returns them. */
   clearAlerts(holding: readonly string[], at: number): Promise<AlertRecord[]>;

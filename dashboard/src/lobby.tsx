@@ -74,7 +74,7 @@ function Tile({ c }: { c: LobbyCounter }) {
               <Both {...PHRASES.meanwhile} />: <strong>{c.away.substitute.name}, {c.away.substitute.where}</strong>
             </p>
           ) : null}
-          {c.clerk ? <p class="signed">— {c.clerk}</p> : null}
+          <p class="signed">— {c.away.signedBy}</p>
         </div>
       ) : null}
     </li>

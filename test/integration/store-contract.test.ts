@@ -61,6 +61,35 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     await store.close();
   });
 
+  it('gives each counter\'s last state change before a time: one per counter, the later of two at one moment, however long ago', async () => {
+    const { store } = await open();
+    const H = 3_600_000;
+    const other = { site: REF.site, counter: 'okienko-2' };
+    const filia = { site: 'filia', counter: 'okienko-1' };
+    const votes = { site: 'filia', counter: 'okienko-9' };
+    const change = (ref: typeof REF, seq: number, to: 'available' | 'serving' | 'away' | 'closed', t: number) => ({ ...stateChange(seq, to), ...ref, at: t });
+    const events = [
+      change(REF, 1, 'available', at - 3 * H),
+      feedback(2, { at: at - 2 * H }),
+      change(REF, 3, 'serving', at - H),
+      change(REF, 4, 'away', at - H), // the same moment: the later in the counter's order
+      feedback(5, { at: at - 60_000 }),
+      change(REF, 6, 'available', at), // at the time itself: not before it
+      change(REF, 7, 'closed', at + H),
+      change(other, 1, 'away', at + 60_000), // only after
+      change(filia, 1, 'serving', at - 40 * 86_400_000),
+      { ...feedback(1, { at: at - H }), ...votes }, // votes, never a state change
+    ];
+    for (const e of events) await store.recordEvent(e, times(e.at), (row) => projectEvent(row, e, e.at));
+    const last = await store.lastStateChanges(at);
+    expect(last.map((s) => [s.event.site, s.event.counter, s.event.seq])).toEqual([['filia', 'okienko-1', 1], ['ratusz', 'okienko-1', 4]]);
+    expect(last[1]).toEqual({ event: events[3], receivedAt: at - H + 5, effectiveAt: at - H });
+    expect((await store.lastStateChanges(at + 1)).map((s) => s.event.seq)).toEqual([1, 6]);
+    expect((await store.lastStateChanges(at + 2 * H)).map((s) => `${s.event.counter}@${s.event.site}:${s.event.seq}`)).toEqual(['okienko-1@filia:1', 'okienko-1@ratusz:7', 'okienko-2@ratusz:1']);
+    expect(await store.lastStateChanges(at - 41 * 86_400_000)).toEqual([]);
+    await store.close();
+  });
+
   it('counts today\'s votes per face, leaving out flagged ones', async () => {
     const { store } = await open();
     const votes = [feedback(1, { at, face: 4 }), feedback(2, { at: at + 1000, face: 4 }), feedback(3, { at: at + 2000, face: 1, flagged: true }), feedback(4, { at: at - 86_400_000, face: 3 })];
@@ -108,6 +137,56 @@ describe.each(Object.entries(stores))('Store contract: %s', (_name, open) => {
     expect(await store.listAlerts({ open: true, limit: 10 })).toEqual([]);
     expect(await store.ackAlert(raised!.id, 'kierownik', 'wymieniony kabel', at + 4)).toMatchObject({ ackedBy: 'kierownik', comment: 'wymieniony kabel', ackedAt: at + 4 });
     expect(await store.ackAlert('00000000-0000-4000-8000-000000000000', 'x', '', at)).toBeNull();
+    await store.close();
+  });
+
+  it('raises a situation again once it cleared, never twice while it is open', async () => {
+    const { store } = await open();
+    const c = { key: 'ratusz/no_counter_available', kind: 'no_counter_available' as const, site: 'ratusz', counter: null, message: 'nobody', facts: {} };
+    const first = await store.raiseAlert(c, at);
+    expect(first).toMatchObject({ key: c.key, raisedAt: at, clearedAt: null });
+    expect(await store.raiseAlert(c, at + 1)).toBeNull();
+    expect(await store.clearAlerts([], at + 2)).toEqual([expect.objectContaining({ id: first!.id, clearedAt: at + 2 })]);
+    // The same situation again: a new alert, the old one kept as it ended.
+    const second = await store.raiseAlert(c, at + 3);
+    expect(second).toMatchObject({ key: c.key, raisedAt: at + 3, clearedAt: null });
+    expect(second!.id).not.toBe(first!.id);
+    expect(await store.raiseAlert(c, at + 4)).toBeNull();
+    expect(await store.clearAlerts([c.key], at + 5)).toEqual([]);
+    expect((await store.listAlerts({ limit: 10 })).map((a) => [a.id, a.raisedAt, a.clearedAt])).toEqual([
+      [second!.id, at + 3, null],
+      [first!.id, at, at + 2],
+    ]);
+    // And a third time, after the second cleared.
+    await store.clearAlerts([], at + 6);
+    expect(await store.raiseAlert(c, at + 7)).toMatchObject({ raisedAt: at + 7 });
+    expect(await store.listAlerts({ open: true, limit: 10 })).toHaveLength(1);
+    await store.close();
+  });
+
+  it('raises a condition whose key names one occurrence (once) never again, even after it cleared', async () => {
+    const { store } = await open();
+    const run = { key: 'ratusz/okienko-1/unhappy_run/7', kind: 'unhappy_run' as const, site: 'ratusz', counter: 'okienko-1', message: 'run', facts: { count: 3 }, once: true as const };
+    expect(await store.raiseAlert(run, at)).toMatchObject({ key: run.key, raisedAt: at });
+    expect(await store.raiseAlert(run, at + 1)).toBeNull();
+    await store.clearAlerts([], at + 2);
+    expect(await store.raiseAlert(run, at + 3)).toBeNull();
+    expect(await store.raiseAlert({ ...run, key: 'ratusz/okienko-1/unhappy_run/12' }, at + 4)).toMatchObject({ raisedAt: at + 4 });
+    expect((await store.listAlerts({ kind: 'unhappy_run', limit: 10 })).map((a) => a.key)).toEqual(['ratusz/okienko-1/unhappy_run/12', run.key]);
+    await store.close();
+  });
+
+  it('raises an open situation once between two bridges sharing the store', async () => {
+    const { store, reopen } = await open();
+    const other = await reopen();
+    const c = { key: 'ratusz/okienko-1/clock_unsynced', kind: 'clock_unsynced' as const, site: 'ratusz', counter: 'okienko-1', message: 'clock', facts: {} };
+    for (const t of [at, at + 10]) {
+      const raised = await Promise.all([store.raiseAlert(c, t), other.raiseAlert(c, t), store.raiseAlert(c, t), other.raiseAlert(c, t)]);
+      expect(raised.filter((r) => r !== null)).toHaveLength(1);
+      await other.clearAlerts([], t + 5);
+    }
+    expect((await store.listAlerts({ limit: 10 })).map((a) => a.raisedAt)).toEqual([at + 10, at]);
+    await other.close();
     await store.close();
   });
 
