@@ -101,11 +101,11 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   app.get('/api/reports/availability', async (req, reply) => {
     const q = reportQuery(req.query);
     if ('error' in q) return reply.code(400).send({ error: 'bad_query', message: q.error });
-    if (q.groupBy !== 'counter' && q.groupBy !== 'clerk') return reply.code(400).send({ error: 'bad_query', message: 'groupBy: use counter or clerk' });
+    if (q.groupBy === 'hour' || q.groupBy === 'weekday_hour') return reply.code(400).send({ error: 'bad_query', message: 'groupBy: use counter, clerk, site or day' });
     // The state at the start of the period was set by an earlier change: look back a month for it.
     const events = await deps.store.listEvents({ type: 'state_changed', from: q.from - 31 * 86_400_000, to: q.to, limit: MAX_REPORT_EVENTS });
     // Time not yet lived is no one's: a period reaching into the future ends now.
-    const rows = availabilityReport(events, q.from, Math.min(q.to, Date.now()), q.groupBy);
+    const rows = availabilityReport(events, q.from, Math.min(q.to, Date.now()), q.groupBy, deps.timeZone ?? DEFAULT_TIME_ZONE);
     if (q.format === 'json') return { from: q.from, to: q.to, groupBy: q.groupBy, rows };
     const min = (ms: number) => Math.round(ms / 60_000);
     return reply

@@ -1,4 +1,4 @@
-import { localParts, type CounterEvent, type CounterStatus } from '@okienko/protocol';
+import { DEFAULT_TIME_ZONE, localParts, startOfDay, type CounterEvent, type CounterStatus } from '@okienko/protocol';
 import type { StoredEvent } from './store/types.ts';
 
 /**
@@ -57,7 +57,12 @@ export interface AvailabilityRow {
  * of its counter (or the end of the period). Time a counter is closed — outside its hours or
  * closed by a manager — is shown but not held against anyone.
  */
-export function availabilityReport(events: readonly StoredEvent[], from: number, to: number, groupBy: 'counter' | 'clerk'): AvailabilityRow[] {
+export type AvailabilityGroup = 'counter' | 'clerk' | 'site' | 'day';
+
+/** The midnight after the office's day containing `ms` (found, not added: a DST day has 23 or 25 hours). */
+const nextMidnight = (ms: number, timeZone: string): number => startOfDay(startOfDay(ms, timeZone) + 36 * 3_600_000, timeZone);
+
+export function availabilityReport(events: readonly StoredEvent[], from: number, to: number, groupBy: AvailabilityGroup, timeZone = DEFAULT_TIME_ZONE): AvailabilityRow[] {
   const changes = events
     .filter((s): s is StoredEvent & { event: Extract<CounterEvent, { type: 'state_changed' }> } => s.event.type === 'state_changed')
     .sort((a, b) => a.effectiveAt - b.effectiveAt || a.event.seq - b.event.seq);
@@ -73,10 +78,14 @@ export function availabilityReport(events: readonly StoredEvent[], from: number,
     list.forEach((c, i) => {
       const start = Math.max(from, c.effectiveAt);
       const end = Math.min(to, list[i + 1]?.effectiveAt ?? to);
-      const group = groupBy === 'counter' ? counter : (c.event.clerk?.name ?? '(nikt nie zalogowany)');
-      const r = row(group);
-      if (end > start) r.ms[c.event.to] += end - start;
-      if (c.event.to === 'serving' && c.effectiveAt >= from && c.effectiveAt < to) r.sessions += 1;
+      const group = groupBy === 'counter' ? counter : groupBy === 'site' ? c.event.site : (c.event.clerk?.name ?? '(nikt nie zalogowany)');
+      // By day, a stretch is cut at each of the office's midnights; a service counts on the day it began.
+      for (let s = start; s < end; ) {
+        const until = groupBy === 'day' ? Math.min(end, nextMidnight(s, timeZone)) : end;
+        row(groupBy === 'day' ? localParts(s, timeZone).date : group).ms[c.event.to] += until - s;
+        s = until;
+      }
+      if (c.event.to === 'serving' && c.effectiveAt >= from && c.effectiveAt < to) row(groupBy === 'day' ? localParts(c.effectiveAt, timeZone).date : group).sessions += 1;
     });
   }
   for (const r of rows.values()) {
