@@ -121,6 +121,11 @@ export const PL = {
   tooMany: 'Zbyt wiele nieudanych prób — spróbuj za 15 minut.',
   wrongLogin: 'Zła nazwa użytkownika lub hasło.',
   lobbyLink: 'Tablica dla mieszkańców',
+  // demo
+  demoTitle: 'DEMO',
+  demoText: (since: string) => `Dane przykładowe, wygenerowane ${since} — nie są to dane urzędu. Dane własne urzędu zaczynają się w nowym, pustym folderze danych (--data-dir).`,
+  simHint: 'Stanowiska są symulowane: kliknij „panel” na karcie, aby samemu nacisnąć przyciski urzędnika i mieszkańca, albo otwórz',
+  simHintLink: 'wszystkie wirtualne panele',
 };
 
 export type Words = typeof PL;
@@ -235,4 +240,8 @@ export const EN: Words = {
   tooMany: 'Too many failed attempts — try again in 15 minutes.',
   wrongLogin: 'Wrong username or password.',
   lobbyLink: 'Lobby board for residents',
+  demoTitle: 'DEMO',
+  demoText: (since: string) => `Made-up example data, generated ${since} — not an office's data. An office's own data starts in a fresh, empty data folder (--data-dir).`,
+  simHint: 'These counters are simulated: click "panel" on a card to press the clerk\'s and the residents\' buttons yourself, or open',
+  simHintLink: 'all virtual panels',
 };
