@@ -1,3 +1,5 @@
+import { englishPlural, polishPlural } from './plural.ts';
+
 /**
  * Every word the managers' pages show, Polish first. English must have the same keys (the type
  * says so), so a page never falls back to a key or a half-translated line. Words residents read
@@ -101,11 +103,11 @@ export const PL = {
   hour: 'godz.',
   weekdays: ['pon', 'wt', 'śr', 'czw', 'pt', 'sob', 'nd'],
   shares: 'Udział ocen',
-  sharesLine: (votes: number, score: string) => `${votes} ocen, wynik ${score}`,
+  sharesLine: (votes: number, score: string) => `${votes} ${polishPlural(votes, 'ocena', 'oceny', 'ocen')}, wynik ${score}`,
   counters: 'Stanowiska',
   clerks: 'Urzędnicy',
   clerk: 'urzędnik',
-  votes: 'ocen',
+  votes: 'liczba ocen',
   score: 'wynik',
   availability: 'Dostępność i obsłużeni klienci',
   freeMin: 'wolne (min)',
@@ -114,6 +116,18 @@ export const PL = {
   staffedPct: 'obsadzone %',
   served: 'obsłużeni klienci',
   loading: 'Ładowanie…',
+  scoreExplained:
+    'Wynik 0–100 to średnia ocen na skali buziek: 100 — każdy wybrał najbardziej zadowoloną buźkę, 0 — każdy najmniej zadowoloną, 50 — środek skali. Seria naciśnięć jednej osoby (oznaczona jako nadużycie) nie jest liczona. Obsadzone % to część czasu otwarcia, w której stanowisko było wolne lub obsługiwało.',
+  periodBackwards: (from: string, to: string) => `Początek okresu (${from}) jest po jego końcu (${to}), więc nie ma czego pokazać. Wybierz datę „od” nie późniejszą niż „do”.`,
+  trend: 'Tydzień po tygodniu: zadowolenie i dostępność',
+  trendChart: 'Wykres dzień po dniu: wynik zadowolenia (linia ciągła), obsadzone % (linia przerywana) i liczba ocen (słupki); liczby w tabeli poniżej.',
+  weekOf: 'tydzień od',
+  sites: 'Biura obok siebie',
+  sitesChart: 'Wykres słupkowy biur: wynik zadowolenia i obsadzone %; liczby w tabeli poniżej.',
+  sharesChart: 'Wykres udziału każdej buźki w ocenach biura; liczby poniżej.',
+  face: (i: number, scale: number) => `buźka ${i}/${scale}`,
+  noData: 'Brak danych w tym okresie.',
+  loadFailed: (status: number) => `Nie udało się wczytać raportu (błąd ${status}).`,
   // login
   username: 'Użytkownik',
   password: 'Hasło',
@@ -221,7 +235,7 @@ export const EN: Words = {
   hour: 'hour',
   weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
   shares: 'Share of each face',
-  sharesLine: (votes: number, score: string) => `${votes} votes, score ${score}`,
+  sharesLine: (votes: number, score: string) => `${votes} ${englishPlural(votes, 'vote', 'votes')}, score ${score}`,
   counters: 'Counters',
   clerks: 'Clerks',
   clerk: 'clerk',
@@ -234,6 +248,18 @@ export const EN: Words = {
   staffedPct: 'staffed %',
   served: 'clients served',
   loading: 'Loading…',
+  scoreExplained:
+    'The score 0–100 is the mean vote on the faces\' scale: 100 — everyone pressed the happiest face, 0 — everyone the unhappiest, 50 — the middle of the scale. A run of presses by one person (flagged as misuse) is not counted. Staffed % is the share of opening time the counter was free or serving.',
+  periodBackwards: (from: string, to: string) => `The period starts (${from}) after it ends (${to}), so there is nothing to show. Pick a "from" date no later than "to".`,
+  trend: 'Week by week: satisfaction and availability',
+  trendChart: 'Chart by day: satisfaction score (solid line), staffed % (dashed line) and number of votes (bars); the figures are in the table below.',
+  weekOf: 'week of',
+  sites: 'Sites side by side',
+  sitesChart: 'Bar chart of the sites: satisfaction score and staffed %; the figures are in the table below.',
+  sharesChart: 'Chart of each face\'s share of a site\'s votes; the figures are below.',
+  face: (i: number, scale: number) => `face ${i}/${scale}`,
+  noData: 'No data in this period.',
+  loadFailed: (status: number) => `The report could not be loaded (error ${status}).`,
   username: 'Username',
   password: 'Password',
   signIn: 'Sign in',

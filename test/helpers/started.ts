@@ -20,7 +20,7 @@ export interface Started {
 }
 
 /** `okienko start` (what `npm start` runs) and a Chromium, for the tests of one file. */
-export function useStartedSystem(name: string): Started {
+export function useStartedSystem(name: string, opts: { demo?: boolean } = {}): Started {
   let system: Proc | undefined;
   const started = { base: '', mqttUrl: '', browser: undefined as unknown as Browser, adminPassword: () => demoAdminPassword(system!.output()) };
   beforeAll(async () => {
@@ -32,6 +32,8 @@ export function useStartedSystem(name: string): Started {
       OKIENKO_MQTT_PORT: String(mqttPort),
       OKIENKO_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `okienko-${name}-`)),
       OKIENKO_AWAY_COMMIT_MS: '600',
+      // The living demo only where a test asks for it: its clerks would press into the others'.
+      OKIENKO_DEMO: String(opts.demo ?? false),
     });
     await waitFor(() => system!.output().includes('okienko is running'), { timeoutMs: 30_000, what: `okienko start; output: ${system!.output()}` });
     started.browser = await launchChromium();
