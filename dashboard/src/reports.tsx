@@ -267,10 +267,14 @@ function HeatMap({ rows }: { rows: FeedbackRow[] }) {
             {keys.map((k) => {
               const r = cells.get(`${k} ${hour}`);
               const score = r?.score ?? null;
-              // Light to dark blue, set through the CSSOM (the CSP allows it); white text where dark.
-              const bg = score === null ? '#fff' : `hsl(215, 80%, ${92 - score * 0.6}%)`;
+              // Light to dark blue, set through the CSSOM (the CSP allows it). Black text on 53 %
+              // lightness or more, white on 50 % or less, each at least 4.5:1 (WCAG AA); between the
+              // two neither is, so a shade there takes the nearer of them.
+              const raw = score === null ? 100 : 95 - score * 0.7;
+              const light = raw > 50 && raw < 53 ? (raw < 51.5 ? 50 : 53) : raw;
+              const bg = score === null ? '#fff' : `hsl(215, 80%, ${light}%)`;
               return (
-                <td key={k} style={{ background: bg, color: score !== null && score > 55 ? '#fff' : '#111' }} data-cell={`${k} ${hour}`}>
+                <td key={k} style={{ background: bg, color: light <= 50 ? '#fff' : '#000' }} data-cell={`${k} ${hour}`}>
                   {r ? `${score} (${r.votes})` : ''}
                 </td>
               );
