@@ -97,7 +97,6 @@ export const PL = {
   // reports
   reportsTitle: 'raporty',
   noVotes: 'Brak ocen w tym okresie.',
-  byDay: 'Zadowolenie dzień po dniu',
   heatMap: 'Godzina × dzień tygodnia',
   heatCaption: 'Średnia ocena (0–100) i liczba ocen',
   hour: 'godz.',
@@ -229,7 +228,6 @@ export const EN: Words = {
   error: (status: number) => `error ${status}`,
   reportsTitle: 'reports',
   noVotes: 'No votes in this period.',
-  byDay: 'Satisfaction by day',
   heatMap: 'Hour × weekday',
   heatCaption: 'Mean score (0–100) and number of votes',
   hour: 'hour',
