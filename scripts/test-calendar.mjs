@@ -8,7 +8,9 @@
 //   npm run test:calendar -- "2027-02-28 23:59" test/e2e/demo.test.ts   a date (office time) and files of your choice
 //
 // Dates are wall-clock times in the office's zone (Europe/Warsaw); each run starts there and
-// ticks on. The processes run with TZ=UTC, so faketime reads the instant given as UTC, as a
+// ticks on, one clock for all: without FAKETIME_DONT_RESET every process started later (the
+// okienko a test starts, Chromium) began at the date again, minutes behind the test's own clock
+// (an away notice's "in 5 min" read "in 3 min" in the browser). The processes run with TZ=UTC, so faketime reads the instant given as UTC, as a
 // server's clock is; every office time comes from the office's zone, not the process's.
 import { spawnSync } from 'node:child_process';
 
@@ -58,7 +60,7 @@ const results = [];
 for (const [wall, why] of dates) {
   const utc = officeToUtc(wall);
   console.log(`\n=== ${wall} ${ZONE} (${utc} UTC): ${why} ===`);
-  const run = spawnSync('faketime', ['-f', `@${utc}`, 'npx', 'vitest', 'run', ...targets], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+  const run = spawnSync('faketime', ['-f', `@${utc}`, 'npx', 'vitest', 'run', ...targets], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, TZ: 'UTC', FAKETIME_DONT_RESET: '1' } });
   process.stdout.write(run.stdout);
   const plain = run.stdout.replace(/\x1b\[[0-9;]*m/g, '');
   const failed = [...new Set([...plain.matchAll(/FAIL\s+(\S+\.test\.ts)/g)].map((m) => m[1]))];
