@@ -10,6 +10,7 @@ import { LiveHub } from './live.ts';
 import { BridgeLink } from './mqtt-link.ts';
 import { NoticeBoard } from './notices.ts';
 import { sessionSigner } from './auth-routes.ts';
+import { demoMark } from './demo.ts';
 import type { Store } from './store/types.ts';
 
 export interface BridgeOptions {
@@ -143,6 +144,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     timeZone: opts.timeZone,
     extraRoutes: opts.extraRoutes,
     now,
+    demo: await demoMark(opts.store).then((m) => m && { since: m.since }),
   });
   const address = await http.listen({ host: opts.http.host, port: opts.http.port });
   alerts.start();

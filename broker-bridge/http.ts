@@ -35,6 +35,8 @@ export interface HttpDeps {
   extraRoutes?: ((app: FastifyInstance) => void) | undefined;
   /** The bridge's clock (default Date.now): report periods, acknowledgements, the lobby's time. */
   now?: (() => number) | undefined;
+  /** The store holds the demo's history (demo.ts): pages show a banner. */
+  demo?: { since: number } | null | undefined;
 }
 
 export function buildHttp(deps: HttpDeps): FastifyInstance {
@@ -167,7 +169,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send(view);
   });
   // Every page shows times in the office's zone, whatever zone the browser is in.
-  const office: Office = { timeZone: deps.timeZone ?? DEFAULT_TIME_ZONE };
+  const office: Office = { timeZone: deps.timeZone ?? DEFAULT_TIME_ZONE, demo: deps.demo ?? null };
   app.get('/api/public/office', async () => office);
   // The dashboard's pages at their plain paths (the login guard decides who may see which).
   for (const page of ['lobby', 'login', 'reports', 'devices', 'alerts']) {

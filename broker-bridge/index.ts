@@ -19,3 +19,4 @@ export * from './notices.ts';
 export * from './lobby.ts';
 export * from './auth.ts';
 export * from './auth-routes.ts';
+export * from './demo.ts';

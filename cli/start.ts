@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { DEFAULT_TIME_ZONE } from '@okienko/protocol';
 import { PasswordFile, bridgeUsername, counterUsername, createUser, startBridge, startEmbeddedBroker, SqliteStore } from '@okienko/broker-bridge';
 import { buildDashboard, DASHBOARD_DIST } from '@okienko/dashboard';
-import { SimFleet, demoCounters, registerSimRoutes } from '@okienko/sim';
+import { DemoActivity, SimFleet, demoCounters, registerSimRoutes, seededRandom } from '@okienko/sim';
+import { prepareDemo } from './demo.ts';
 import { host, logLevel, port, positiveInt, type Command } from './options.ts';
 import { rootLogger } from './log.ts';
 import { onShutdown } from './shutdown.ts';
@@ -20,6 +21,14 @@ export const startCommand: Command = {
     simCounters: { flag: 'sim-counters', env: 'OKIENKO_SIM_COUNTERS', default: '6', schema: z.coerce.number().int().min(0).max(2000), help: 'How many simulated counters to run (split over two sites).', fix: 'a whole number from 0 to 2000' },
     awayCommitMs: { flag: 'away-commit-ms', env: 'OKIENKO_AWAY_COMMIT_MS', default: '4000', schema: positiveInt, help: 'Pause after the last "away" press that commits the chosen preset.' },
     keepalive: { flag: 'keepalive', env: 'OKIENKO_KEEPALIVE_S', default: '30', schema: positiveInt, help: 'MQTT keepalive of the simulated counters, seconds.' },
+    demo: {
+      flag: 'demo',
+      env: 'OKIENKO_DEMO',
+      default: 'true',
+      schema: z.enum(['true', 'false']).transform((v) => v === 'true'),
+      help: 'A demo office that lives: four weeks of made-up history in a fresh data folder, and simulated clerks and residents at the counters. false: counters that only do what you click.',
+      fix: 'true or false',
+    },
     logLevel: { flag: 'log-level', env: 'OKIENKO_LOG_LEVEL', default: 'warn', schema: logLevel, help: 'Log level (logs are JSON lines on stderr; info shows every connect and stop).' },
   },
   async run(v) {
@@ -39,6 +48,8 @@ export const startCommand: Command = {
     const store = new SqliteStore(path.join(dataDir, 'okienko.db'));
     // The demo's admin, made on the first start only; its password is printed this once.
     const demoAdmin = (await store.countUsers()) === 0 ? await createUser(store, 'admin', 'admin') : null;
+    // Before the bridge starts, so it finds the history in place and the store marked (demo.ts).
+    const past = v.demo ? await prepareDemo(store, { now: Date.now(), timeZone: DEFAULT_TIME_ZONE, counters: counters.length, log }) : undefined;
     const bridge = await startBridge({
       mqtt: { url: mqttUrl, protocolVersion: 4, clientId: 'okienko-bridge', username: bridgeUsername(), password: secrets.get(bridgeUsername())! },
       store,
@@ -62,9 +73,14 @@ export const startCommand: Command = {
       awayCommitMs: v.awayCommitMs as number,
       log,
       version: VERSION,
+      past,
     });
     const running = fleet;
-    onShutdown(log, [broker.close, bridge.close, () => running.stop()]);
+    const seed = Math.floor(Math.random() * 2 ** 31);
+    const activity = v.demo ? new DemoActivity({ counters: running.list(), random: seededRandom(seed) }).start() : null;
+    if (activity) log.info({ seed }, 'demo office at work');
+    // Stopped in reverse: the clerks first, then the counters, the bridge and the broker.
+    onShutdown(log, [broker.close, bridge.close, () => running.stop(), async () => activity?.stop()]);
     process.stdout.write(
       [
         '',
@@ -74,7 +90,8 @@ export const startCommand: Command = {
           ? `  Sign in as:      admin / ${demoAdmin}   (shown this once; \`npx okienko user --username admin --role admin\` sets a new one)`
           : '  Sign in as:      the users you made (`npx okienko user --username NAME --role admin|manager|viewer`)',
         `  Lobby board:     ${base}/lobby  (for a hall screen; no login)`,
-        `  Virtual panels:  ${base}/sim  (${v.simCounters} simulated counters)`,
+        `  Virtual panels:  ${base}/sim  (${v.simCounters} simulated counters${activity ? ', clerks and residents at work: a counter you press is yours for 3 minutes' : ''})`,
+        ...(past ? ["  Demo data:       four weeks of made-up history, marked as the demo's on every page (a fresh --data-dir starts an office's own)"] : []),
         `  MQTT broker:     mqtt://${shownHost}:${broker.port}  (logins on: add a counter on the devices page, or \`npx okienko provision --password-file ${passwordFile} --site S --counter C\`)`,
         `  Data:            ${dataDir}`,
         'Press Ctrl-C to stop.',

@@ -35,6 +35,11 @@ export interface CounterDeviceOptions {
   schedule?: Schedule | undefined;
   /** How long the clerk button is held before it counts as "leaving" (and again for each next preset). */
   holdMs: number;
+  /**
+   * Where a counter with no saved state begins, instead of free with `clerk`: the state its
+   * recorded past left it in (the demo's history, which ends with a clerk away). A saved state wins.
+   */
+  resume?: ResumeState | undefined;
 }
 
 /**
@@ -80,6 +85,7 @@ const PersistedState = z.object({
   closedBy: z.enum(['schedule', 'command', 'clerk']).nullable().default(null),
 });
 type PersistedState = z.infer<typeof PersistedState>;
+export type ResumeState = z.input<typeof PersistedState>;
 
 /**
  * The counter runtime: feeds button presses, commands and clock ticks through the pure state
@@ -112,7 +118,11 @@ export class CounterDevice {
   ) {
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.outbox = FileOutbox.open(path.join(options.dataDir, 'outbox'), options.outbox);
-    this.state = { ...initialState(clock.now(), options.clerk), ...this.loadState() };
+    const saved = this.loadState();
+    const resumed = saved === null && options.resume ? PersistedState.parse(options.resume) : null;
+    this.state = { ...initialState(clock.now(), options.clerk), ...(saved ?? resumed ?? {}) };
+    // Saved at once: a restart before the first change comes back to it, not to the default.
+    if (resumed) this.saveState();
     this.link = new CounterLink(
       options.link,
       { ref: options.ref, bootId: this.bootId, version: options.version, panelUrl: options.panelUrl, scale: options.machine.scale },
@@ -371,12 +381,14 @@ export class CounterDevice {
     return path.join(this.options.dataDir, 'state.json');
   }
 
-  private loadState(): Partial<PersistedState> {
+  /** The saved state; null when there is none (first start), so a resume state may be used. */
+  private loadState(): Partial<PersistedState> | null {
     let raw: unknown;
     try {
       raw = JSON.parse(fs.readFileSync(this.statePath, 'utf8'));
-    } catch {
-      return {}; // first start, or a file cut short: start fresh
+    } catch (err) {
+      // First start: nothing saved. A file cut short: start fresh.
+      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? null : {};
     }
     const parsed = PersistedState.safeParse(raw);
     if (!parsed.success) {

@@ -14,6 +14,12 @@ export interface OutboxOptions {
   compactBytes: number;
   /** Longest delay before an acknowledgement reaches the ack file. */
   ackFlushMs: number;
+  /**
+   * Sequence numbers start after this, where earlier ones are already taken elsewhere: the demo's
+   * history holds a simulated counter's first events, and the counter goes on after them (the
+   * bridge ignores an event numbered at or below what it has). An outbox past it keeps its own.
+   */
+  startAfter: number;
 }
 
 export class OutboxFullError extends Error {
@@ -55,8 +61,9 @@ export class FileOutbox {
     private readonly options: OutboxOptions,
   ) {
     fs.mkdirSync(dir, { recursive: true });
-    this.acked = readAckFile(this.ackPath);
-    this.ackedOnDisk = this.acked;
+    const onDisk = readAckFile(this.ackPath);
+    this.ackedOnDisk = onDisk;
+    this.acked = Math.max(onDisk, options.startAfter);
     const { events, goodBytes } = readLog(this.logPath);
     // Drop a torn tail so the next append starts on a clean line.
     if (fs.existsSync(this.logPath) && fs.statSync(this.logPath).size !== goodBytes) {
@@ -69,7 +76,7 @@ export class FileOutbox {
   }
 
   static open(dir: string, options: Partial<OutboxOptions> = {}): FileOutbox {
-    return new FileOutbox(dir, { maxPending: 100_000, fsync: 'always', compactBytes: 1 << 20, ackFlushMs: 250, ...options });
+    return new FileOutbox(dir, { maxPending: 100_000, fsync: 'always', compactBytes: 1 << 20, ackFlushMs: 250, startAfter: 0, ...options });
   }
 
   get lastSeq(): number {

@@ -268,7 +268,13 @@ export const AlertsQuery = z
 export type AlertsQuery = z.infer<typeof AlertsQuery>;
 
 /** GET /api/public/office: what every page needs to show times as the office keeps them. */
-export const Office = z.object({ timeZone: z.string() }).strict();
+export const Office = z
+  .object({
+    timeZone: z.string(),
+    /** Set while the store holds the demo's made-up history (`okienko start`): every page says so. */
+    demo: z.object({ since: EpochMs }).strict().nullable().optional(),
+  })
+  .strict();
 export type Office = z.infer<typeof Office>;
 
 /** Who may do what on the dashboard: viewers look, managers also act (alerts, notices), admins also manage users. */

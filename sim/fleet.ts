@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { CounterDevice, counterDeviceOptions, machineConfig, systemClock, type LinkOptions } from '@okienko/device';
+import { CounterDevice, counterDeviceOptions, machineConfig, systemClock, type LinkOptions, type ResumeState } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 import { DEFAULT_TIME_ZONE, type Clerk, type CounterRef, type Substitute } from '@okienko/protocol';
 
@@ -65,6 +65,12 @@ export interface SimFleetOptions {
   awayCommitMs: number;
   log: Logger;
   version: string;
+  /**
+   * What the store already holds of these counters (the demo's history, keyed `site/counter`):
+   * each counter numbers its events after it, and a counter starting for the first time starts
+   * where it left off.
+   */
+  past?: { lastSeq: Record<string, number>; resume: Record<string, ResumeState> } | undefined;
 }
 
 export interface SimCounter {
@@ -96,6 +102,8 @@ export class SimFleet {
             timeZone: opts.timeZone ?? DEFAULT_TIME_ZONE,
             version: opts.version,
             panelUrl: opts.panelBaseUrl ? `${opts.panelBaseUrl}/sim/${key}` : undefined,
+            outbox: { startAfter: opts.past?.lastSeq[key] ?? 0 },
+            resume: opts.past?.resume[key],
           },
         ),
         hardware,

@@ -179,6 +179,11 @@ function App() {
           </label>
         </form>
         {counters.size === 0 && <p>{w.noCounters}</p>}
+        {[...counters.values()].some((c) => c.panelUrl) && (
+          <p class="sim-hint" data-testid="sim-hint">
+            {w.simHint} <a href="/sim">{w.simHintLink}</a>.
+          </p>
+        )}
         {[...bySite.entries()]
           .sort(([a], [b]) => byName.compare(a, b))
           .map(([site, list]) => (

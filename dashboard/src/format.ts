@@ -6,12 +6,15 @@ import type { Office } from '@okienko/protocol/api';
  * (from the bridge), so a manager on a laptop set to another zone still sees office hours.
  */
 let zone = DEFAULT_TIME_ZONE;
+let demo: Office['demo'] = null;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Ask the bridge for the office's zone; each page awaits this before it draws. */
+/** Ask the bridge for the office's zone (and whether its data is the demo's); each page awaits this before it draws. */
 export async function loadOffice(): Promise<void> {
   try {
-    zone = ((await (await fetch('/api/public/office')).json()) as Office).timeZone;
+    const office = (await (await fetch('/api/public/office')).json()) as Office;
+    zone = office.timeZone;
+    demo = office.demo ?? null;
     formatters.clear();
   } catch {
     // an older bridge or a blip: the default zone (Poland's) is right for every office so far
@@ -47,3 +50,6 @@ export function officePeriod(fromDate: string, toDate: string): { from: string; 
   const nextDate = officeDate(officeMidnight(toDate) + 27 * 3_600_000);
   return { from: new Date(officeMidnight(fromDate)).toISOString(), to: new Date(officeMidnight(nextDate)).toISOString() };
 }
+
+/** Set while the bridge's store holds the demo's made-up history: since when. */
+export const officeDemo = (): Office['demo'] => demo;

@@ -66,3 +66,7 @@ export const dateTime = (ms: number): string =>
 const dayMonthFormat = new Intl.DateTimeFormat(LOCALE[lang], { day: '2-digit', month: '2-digit', timeZone: 'UTC' });
 /** "22.11" / "22/11" for an office calendar date "2026-11-22" (already the office's day: no zone). */
 export const dayMonth = (isoDate: string): string => dayMonthFormat.format(Date.parse(`${isoDate}T00:00:00Z`));
+
+const calendarDateFormat = new Intl.DateTimeFormat(LOCALE[lang], { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' });
+/** "03.12.2026" / "03/12/2026" for an office calendar date "2026-12-03" (already the office's day: no zone). */
+export const calendarDate = (isoDate: string): string => calendarDateFormat.format(Date.parse(`${isoDate}T00:00:00Z`));

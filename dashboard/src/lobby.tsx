@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { AWAY_REASON_TEXT, PHRASES, STATUS_TEXT } from '@okienko/protocol/wording';
 import type { LobbyCounter, LobbyView } from '@okienko/protocol/api';
 import { hhmm, loadOffice } from './format.ts';
+import { LobbyDemoBanner } from './demo-banner.tsx';
 
 /**
  * The hall screen for residents: which counters are free, serving, away (back at HH:MM, who helps
@@ -90,6 +91,7 @@ function Lobby() {
   const notices = view.notices.filter((n) => !only || n.site === only);
   return (
     <main class="lobby">
+      <LobbyDemoBanner />
       <header>
         <h1>
           <Both pl="Gdzie podejść?" en="Where to go?" />

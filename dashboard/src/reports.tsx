@@ -1,13 +1,17 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import { dayMonth, loadOffice, officeDate, officePeriod, w } from './i18n.ts';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { ChartConfiguration } from 'chart.js';
+import { calendarDate, dayMonth, loadOffice, officeDate, officePeriod, w } from './i18n.ts';
 import { TopBar } from './top.tsx';
+import { ChartCanvas } from './chart.tsx';
+import { datesOf, periodSearch, readPeriod, weekOf, type Period } from './period.ts';
 
 /**
- * Reports for managers (M1, M3, M7): satisfaction over days, an hour × weekday heat map, the share
- * of each face per site, per counter and clerk, and availability with clients served — for a
- * period picked here, each with the CSV of exactly what is drawn. Charts are plain SVG and every
- * figure is also written as text, so they read without colour and with a screen reader.
+ * Reports for managers (M1, M3, M7): satisfaction and availability week by week, the sites side
+ * by side, the share of each face, an hour × weekday heat map, scores per counter and clerk, and
+ * availability with clients served — for a period kept in the address (a link shows the same),
+ * each section with the CSV of what it draws. Charts are Chart.js on canvas (chart.tsx); every
+ * figure is also written in a table, so the page reads without colour and with a screen reader.
  */
 interface FeedbackRow {
   group: string;
@@ -21,58 +25,221 @@ interface AvailabilityRow {
   staffedPercent: number | null;
   sessions: number;
 }
+type Loaded<T> = { rows: T[] } | { error: number } | null;
 
-const DAY = 86_400_000;
+const BLUE = '#1d4ed8';
+const GREEN = '#15803d';
+const GREY = '#9ca3af';
 const FACE_COLOURS = ['#b91c1c', '#c2410c', '#65a30d', '#15803d', '#166534'];
 
-function useReport<T>(url: string): T[] | null {
-  const [rows, setRows] = useState<T[] | null>(null);
+function useReport<T>(url: string | null): Loaded<T> {
+  const [loaded, setLoaded] = useState<Loaded<T>>(null);
   useEffect(() => {
-    setRows(null);
+    setLoaded(null);
+    if (!url) return;
+    let current = true;
     void fetch(url).then(async (r) => {
-      if (r.status === 401) location.href = `/login?next=${encodeURIComponent(location.pathname)}`;
-      else setRows(((await r.json()) as { rows: T[] }).rows);
+      if (r.status === 401) location.href = `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+      else if (current) setLoaded(r.ok ? { rows: ((await r.json()) as { rows: T[] }).rows } : { error: r.status });
     });
+    return () => {
+      current = false;
+    };
   }, [url]);
-  return rows;
+  return loaded;
 }
 
-function Section({ title, csv, children }: { title: string; csv: string; children: preact.ComponentChildren }) {
+/** The rows once loaded; a word while loading or when it failed. */
+function Rows<T>({ loaded, children }: { loaded: Loaded<T>; children: (rows: T[]) => preact.ComponentChildren }) {
+  if (!loaded) return <p>{w.loading}</p>;
+  if ('error' in loaded) return <p role="alert">{w.loadFailed(loaded.error)}</p>;
+  return <>{children(loaded.rows)}</>;
+}
+
+function Section({ title, csv, children, wide }: { title: string; csv: [string, string][]; children: preact.ComponentChildren; wide?: boolean }) {
   return (
-    <section class="panel report">
+    <section class={`panel report${wide ? ' wide' : ''}`}>
       <h2>{title}</h2>
-      <a class="csv" href={`${csv}&format=csv`} download>
-        CSV
-      </a>
+      <span class="csv">
+        {csv.map(([label, href]) => (
+          <a key={href} href={`${href}&format=csv`} download>
+            CSV{label ? ` (${label})` : ''}
+          </a>
+        ))}
+      </span>
       {children}
     </section>
   );
 }
 
-/** Score per day as bars, each with its number. */
-function Trend({ rows }: { rows: FeedbackRow[] }) {
-  if (rows.length === 0) return <p>{w.noVotes}</p>;
-  const width = Math.max(320, rows.length * 56);
-  const h = 180;
-  const top = 20; // room for the number above a full bar
-  const bar = (width - 20) / rows.length;
+const pct = (n: number | null): string => (n === null ? '—' : String(n));
+const round1 = (n: number): number => Math.round(n * 10) / 10;
+const staffed = (ms: AvailabilityRow['ms']): number | null => {
+  const open = ms.available + ms.serving + ms.away;
+  return open ? round1(((ms.available + ms.serving) / open) * 100) : null;
+};
+
+interface WeekRow {
+  week: string;
+  votes: number;
+  score: number | null;
+  staffed: number | null;
+  served: number;
+}
+
+/** Days added up into weeks (Monday first): the score weighed by votes, staffed time by time. */
+function weeks(days: string[], fb: Map<string, FeedbackRow>, av: Map<string, AvailabilityRow>): WeekRow[] {
+  const out = new Map<string, { votes: number; sum: number; ms: AvailabilityRow['ms']; served: number }>();
+  for (const d of days) {
+    const w0 = out.get(weekOf(d)) ?? { votes: 0, sum: 0, ms: { available: 0, serving: 0, away: 0, closed: 0 }, served: 0 };
+    const f = fb.get(d);
+    if (f && f.score !== null) {
+      w0.votes += f.votes;
+      w0.sum += f.score * f.votes;
+    }
+    const a = av.get(d);
+    if (a) {
+      for (const k of ['available', 'serving', 'away', 'closed'] as const) w0.ms[k] += a.ms[k];
+      w0.served += a.sessions;
+    }
+    out.set(weekOf(d), w0);
+  }
+  return [...out].map(([week, r]) => ({ week, votes: r.votes, score: r.votes ? round1(r.sum / r.votes) : null, staffed: staffed(r.ms), served: r.served }));
+}
+
+function Trend({ days, feedback, availability }: { days: string[]; feedback: FeedbackRow[]; availability: AvailabilityRow[] }) {
+  const fb = new Map(feedback.map((r) => [r.group, r]));
+  const av = new Map(availability.map((r) => [r.group, r]));
+  const config = useMemo(
+    (): ChartConfiguration => ({
+      type: 'bar',
+      data: {
+        labels: days.map(dayMonth),
+        datasets: [
+          { type: 'line', label: `${w.score} (0–100)`, data: days.map((d) => fb.get(d)?.score ?? null), borderColor: BLUE, backgroundColor: BLUE, yAxisID: 'y', spanGaps: true, pointRadius: 3 },
+          { type: 'line', label: w.staffedPct, data: days.map((d) => av.get(d)?.staffedPercent ?? null), borderColor: GREEN, backgroundColor: GREEN, borderDash: [6, 4], yAxisID: 'y', spanGaps: true, pointStyle: 'rectRot', pointRadius: 4 },
+          { type: 'bar', label: w.votes, data: days.map((d) => fb.get(d)?.votes ?? 0), backgroundColor: GREY, yAxisID: 'votes' },
+        ],
+      },
+      options: {
+        scales: {
+          y: { min: 0, max: 100, title: { display: true, text: '0–100' } },
+          votes: { position: 'right', beginAtZero: true, grid: { display: false }, title: { display: true, text: w.votes } },
+        },
+      },
+    }),
+    [days, feedback, availability],
+  );
+  if (feedback.length === 0 && availability.length === 0) return <p>{w.noData}</p>;
   return (
-    <svg class="chart" viewBox={`0 0 ${width} ${h + top + 40}`} role="img" aria-label={w.byDay} data-testid="trend">
-      {rows.map((r, i) => {
-        const bh = ((r.score ?? 0) / 100) * h;
-        return (
-          <g key={r.group}>
-            <rect x={10 + i * bar + 4} y={top + h - bh} width={bar - 8} height={bh} fill="#1d4ed8" />
-            <text x={10 + i * bar + bar / 2} y={top + h - bh - 5} text-anchor="middle" font-size="12">
-              {r.score ?? '—'}
-            </text>
-            <text x={10 + i * bar + bar / 2} y={top + h + 18} text-anchor="middle" font-size="11">
-              {dayMonth(r.group)} ({r.votes})
-            </text>
-          </g>
-        );
-      })}
-    </svg>
+    <>
+      <ChartCanvas config={config} label={w.trendChart} testId="trend" />
+      <table class="scores" data-testid="trend-table">
+        <thead>
+          <tr>
+            <th scope="col">{w.weekOf}</th>
+            <th scope="col">{w.votes}</th>
+            <th scope="col">{w.score}</th>
+            <th scope="col">{w.staffedPct}</th>
+            <th scope="col">{w.served}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {weeks(days, fb, av).map((r) => (
+            <tr key={r.week}>
+              <th scope="row">{calendarDate(r.week)}</th>
+              <td>{r.votes}</td>
+              <td>{pct(r.score)}</td>
+              <td>{pct(r.staffed)}</td>
+              <td>{r.served}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function Sites({ feedback, availability }: { feedback: FeedbackRow[]; availability: AvailabilityRow[] }) {
+  const sites = [...new Set([...feedback.map((r) => r.group), ...availability.map((r) => r.group)])].sort();
+  const fb = new Map(feedback.map((r) => [r.group, r]));
+  const av = new Map(availability.map((r) => [r.group, r]));
+  const config = useMemo(
+    (): ChartConfiguration => ({
+      type: 'bar',
+      data: {
+        labels: sites,
+        datasets: [
+          { label: `${w.score} (0–100)`, data: sites.map((s) => fb.get(s)?.score ?? null), backgroundColor: BLUE },
+          { label: w.staffedPct, data: sites.map((s) => av.get(s)?.staffedPercent ?? null), backgroundColor: GREEN },
+        ],
+      },
+      options: { scales: { y: { min: 0, max: 100 } } },
+    }),
+    [feedback, availability],
+  );
+  if (sites.length === 0) return <p>{w.noData}</p>;
+  return (
+    <>
+      <ChartCanvas config={config} label={w.sitesChart} testId="sites" />
+      <table class="scores" data-testid="sites-table">
+        <thead>
+          <tr>
+            <th scope="col">{w.site}</th>
+            <th scope="col">{w.votes}</th>
+            <th scope="col">{w.score}</th>
+            <th scope="col">{w.staffedPct}</th>
+            <th scope="col">{w.served}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sites.map((s) => (
+            <tr key={s}>
+              <th scope="row">{s}</th>
+              <td>{fb.get(s)?.votes ?? 0}</td>
+              <td>{pct(fb.get(s)?.score ?? null)}</td>
+              <td>{pct(av.get(s)?.staffedPercent ?? null)}</td>
+              <td>{av.get(s)?.sessions ?? 0}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+/** Share of each face per site: a stacked bar each, with the counts written out. */
+function FaceShares({ rows }: { rows: FeedbackRow[] }) {
+  const scale = Math.max(4, ...rows.flatMap((r) => Object.keys(r.faces).map(Number)));
+  const faces = Array.from({ length: scale }, (_, i) => i + 1);
+  const config = useMemo(
+    (): ChartConfiguration => ({
+      type: 'bar',
+      data: {
+        labels: rows.map((r) => r.group),
+        datasets: faces.map((f) => ({
+          label: w.face(f, scale),
+          data: rows.map((r) => round1(((r.faces[String(f)] ?? 0) / r.votes) * 100)),
+          backgroundColor: FACE_COLOURS[Math.round(((f - 1) / (scale - 1)) * 4)],
+        })),
+      },
+      options: { indexAxis: 'y', scales: { x: { stacked: true, min: 0, max: 100, title: { display: true, text: '%' } }, y: { stacked: true } } },
+    }),
+    [rows],
+  );
+  if (rows.length === 0) return <p>{w.noVotes}</p>;
+  return (
+    <>
+      <ChartCanvas config={config} label={w.sharesChart} testId="shares-chart" />
+      <ul class="shares" data-testid="shares">
+        {rows.map((r) => (
+          <li key={r.group}>
+            <strong>{r.group}</strong> — {w.sharesLine(r.votes, r.score === null ? '—' : String(r.score))}
+            <span class="counts">{faces.map((f) => `${w.face(f, scale)}: ${r.faces[String(f)] ?? 0} (${Math.round(((r.faces[String(f)] ?? 0) / r.votes) * 100)} %)`).join(' · ')}</span>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
@@ -100,10 +267,14 @@ function HeatMap({ rows }: { rows: FeedbackRow[] }) {
             {keys.map((k) => {
               const r = cells.get(`${k} ${hour}`);
               const score = r?.score ?? null;
-              // Light to dark blue; text switches to white where the cell is dark.
-              const bg = score === null ? '#fff' : `hsl(215, 80%, ${92 - score * 0.6}%)`;
+              // Light to dark blue, set through the CSSOM (the CSP allows it). Black text on 53 %
+              // lightness or more, white on 50 % or less, each at least 4.5:1 (WCAG AA); between the
+              // two neither is, so a shade there takes the nearer of them.
+              const raw = score === null ? 100 : 95 - score * 0.7;
+              const light = raw > 50 && raw < 53 ? (raw < 51.5 ? 50 : 53) : raw;
+              const bg = score === null ? '#fff' : `hsl(215, 80%, ${light}%)`;
               return (
-                <td key={k} style={{ background: bg, color: score !== null && score > 55 ? '#fff' : '#111' }} data-cell={`${k} ${hour}`}>
+                <td key={k} style={{ background: bg, color: light <= 50 ? '#fff' : '#000' }} data-cell={`${k} ${hour}`}>
                   {r ? `${score} (${r.votes})` : ''}
                 </td>
               );
@@ -115,32 +286,8 @@ function HeatMap({ rows }: { rows: FeedbackRow[] }) {
   );
 }
 
-/** Share of each face, as a stacked bar per group with the counts written out. */
-function FaceShares({ rows }: { rows: FeedbackRow[] }) {
-  return (
-    <ul class="shares" data-testid="shares">
-      {rows.map((r) => {
-        const scale = Math.max(4, ...Object.keys(r.faces).map(Number));
-        // Faces by number: emoji need fonts a kiosk browser may not have.
-        const labels = Array.from({ length: scale }, (_, i) => `${i + 1}/${scale}`);
-        return (
-          <li key={r.group}>
-            <strong>{r.group}</strong> — {w.sharesLine(r.votes, r.score === null ? '—' : String(r.score))}
-            <div class="stack" aria-hidden="true">
-              {labels.map((_, i) => {
-                const n = r.faces[String(i + 1)] ?? 0;
-                return n ? <span key={i} style={{ width: `${(n / r.votes) * 100}%`, background: FACE_COLOURS[Math.round((i / (scale - 1)) * 4)] }} /> : null;
-              })}
-            </div>
-            <span class="counts">{labels.map((l, i) => `${l} ${r.faces[String(i + 1)] ?? 0}`).join(' · ')}</span>
-          </li>
-        );
-      })}
-    </ul>
-  );
-}
-
 function Scores({ rows, label }: { rows: FeedbackRow[]; label: string }) {
+  if (rows.length === 0) return <p>{w.noVotes}</p>;
   return (
     <table class="scores">
       <thead>
@@ -165,6 +312,7 @@ function Scores({ rows, label }: { rows: FeedbackRow[]; label: string }) {
 
 function Availability({ rows }: { rows: AvailabilityRow[] }) {
   const min = (ms: number): number => Math.round(ms / 60_000);
+  if (rows.length === 0) return <p>{w.noData}</p>;
   return (
     <table class="scores" data-testid="availability">
       <thead>
@@ -184,7 +332,7 @@ function Availability({ rows }: { rows: AvailabilityRow[] }) {
             <td>{min(r.ms.available)}</td>
             <td>{min(r.ms.serving)}</td>
             <td>{min(r.ms.away)}</td>
-            <td>{r.staffedPercent ?? '—'}</td>
+            <td>{pct(r.staffedPercent)}</td>
             <td>{r.sessions}</td>
           </tr>
         ))}
@@ -194,48 +342,73 @@ function Availability({ rows }: { rows: AvailabilityRow[] }) {
 }
 
 function Reports() {
-  const [from, setFrom] = useState(officeDate(Date.now() - 6 * DAY));
-  const [to, setTo] = useState(officeDate(Date.now()));
+  const [period, setPeriod] = useState<Period>(() => readPeriod(location.search, officeDate(Date.now())));
+  // The period is the address's: a link sent to someone shows them the same.
+  const choose = (change: Partial<Period>): void => {
+    const next = { ...period, ...change };
+    history.replaceState(null, '', periodSearch(location.search, next));
+    setPeriod(next);
+  };
+  const backwards = period.from > period.to;
   // Whole days as the office counts them, whatever zone this browser is in.
-  const p = officePeriod(from, to);
-  const period = `from=${p.from}&to=${p.to}`;
-  const url = (kind: string, groupBy: string): string => `/api/reports/${kind}?${period}&groupBy=${groupBy}`;
-  const byDay = useReport<FeedbackRow>(url('feedback', 'day'));
-  const heat = useReport<FeedbackRow>(url('feedback', 'weekday_hour'));
-  const bySite = useReport<FeedbackRow>(url('feedback', 'site'));
-  const byCounter = useReport<FeedbackRow>(url('feedback', 'counter'));
-  const byClerk = useReport<FeedbackRow>(url('feedback', 'clerk'));
-  const availability = useReport<AvailabilityRow>(url('availability', 'counter'));
+  const p = backwards ? null : officePeriod(period.from, period.to);
+  const url = (kind: string, groupBy: string): string => `/api/reports/${kind}?from=${p?.from}&to=${p?.to}&groupBy=${groupBy}`;
+  const get = (kind: string, groupBy: string): string | null => (p ? url(kind, groupBy) : null);
+  const byDay = useReport<FeedbackRow>(get('feedback', 'day'));
+  const availabilityByDay = useReport<AvailabilityRow>(get('availability', 'day'));
+  const bySite = useReport<FeedbackRow>(get('feedback', 'site'));
+  const availabilityBySite = useReport<AvailabilityRow>(get('availability', 'site'));
+  const heat = useReport<FeedbackRow>(get('feedback', 'weekday_hour'));
+  const byCounter = useReport<FeedbackRow>(get('feedback', 'counter'));
+  const byClerk = useReport<FeedbackRow>(get('feedback', 'clerk'));
+  const availability = useReport<AvailabilityRow>(get('availability', 'counter'));
+  const days = useMemo(() => datesOf(period), [period.from, period.to]);
+  const both = <A, B>(a: Loaded<A>, b: Loaded<B>): Loaded<[A[], B[]]> =>
+    !a || !b ? null : 'error' in a ? a : 'error' in b ? b : { rows: [[a.rows, b.rows]] };
   return (
     <>
       <TopBar title={w.reportsTitle} />
       <main id="main" class="reports">
         <form class="filters" onSubmit={(e) => e.preventDefault()}>
           <label>
-            {w.from} <input type="date" value={from} max={to} onChange={(e) => setFrom((e.target as HTMLInputElement).value)} data-testid="from" />
+            {w.from} <input type="date" value={period.from} onChange={(e) => choose({ from: (e.target as HTMLInputElement).value })} data-testid="from" aria-invalid={backwards} />
           </label>
           <label>
-            {w.to} <input type="date" value={to} min={from} onChange={(e) => setTo((e.target as HTMLInputElement).value)} data-testid="to" />
+            {w.to} <input type="date" value={period.to} onChange={(e) => choose({ to: (e.target as HTMLInputElement).value })} data-testid="to" aria-invalid={backwards} />
           </label>
         </form>
-        <Section title={w.byDay} csv={url('feedback', 'day')}>
-          {byDay ? <Trend rows={byDay} /> : <p>{w.loading}</p>}
-        </Section>
-        <Section title={w.heatMap} csv={url('feedback', 'weekday_hour')}>
-          {heat ? <HeatMap rows={heat} /> : <p>{w.loading}</p>}
-        </Section>
-        <Section title={w.shares} csv={url('feedback', 'site')}>
-          {bySite ? <FaceShares rows={bySite} /> : <p>{w.loading}</p>}
-        </Section>
-        <Section title={w.counters} csv={url('feedback', 'counter')}>
-          {byCounter ? <Scores rows={byCounter} label={w.counter} /> : <p>{w.loading}</p>}
-        </Section>
-        <Section title={w.clerks} csv={url('feedback', 'clerk')}>
-          {byClerk ? <Scores rows={byClerk} label={w.clerk} /> : <p>{w.loading}</p>}
-        </Section>
-        <Section title={w.availability} csv={url('availability', 'counter')}>
-          {availability ? <Availability rows={availability} /> : <p>{w.loading}</p>}
-        </Section>
+        {backwards ? (
+          <p class="period-problem" role="alert" data-testid="period-problem">
+            {w.periodBackwards(calendarDate(period.from), calendarDate(period.to))}
+          </p>
+        ) : (
+          <>
+            <p class="explain" data-testid="score-explained">
+              {w.scoreExplained}
+            </p>
+            <Section title={w.trend} csv={[[w.votes, url('feedback', 'day')], [w.availability, url('availability', 'day')]]} wide>
+              <Rows loaded={both(byDay, availabilityByDay)}>{(r) => <Trend days={days} feedback={r[0]![0]} availability={r[0]![1]} />}</Rows>
+            </Section>
+            <Section title={w.sites} csv={[[w.votes, url('feedback', 'site')], [w.availability, url('availability', 'site')]]}>
+              <Rows loaded={both(bySite, availabilityBySite)}>{(r) => <Sites feedback={r[0]![0]} availability={r[0]![1]} />}</Rows>
+            </Section>
+            <Section title={w.shares} csv={[['', url('feedback', 'site')]]}>
+              <Rows loaded={bySite}>{(rows) => <FaceShares rows={rows} />}</Rows>
+            </Section>
+            <Section title={w.heatMap} csv={[['', url('feedback', 'weekday_hour')]]}>
+              <Rows loaded={heat}>{(rows) => <HeatMap rows={rows} />}</Rows>
+            </Section>
+            <Section title={w.counters} csv={[['', url('feedback', 'counter')]]}>
+              <Rows loaded={byCounter}>{(rows) => <Scores rows={rows} label={w.counter} />}</Rows>
+            </Section>
+            <Section title={w.clerks} csv={[['', url('feedback', 'clerk')]]}>
+              <Rows loaded={byClerk}>{(rows) => <Scores rows={rows} label={w.clerk} />}</Rows>
+            </Section>
+            <Section title={w.availability} csv={[['', url('availability', 'counter')]]}>
+              <Rows loaded={availability}>{(rows) => <Availability rows={rows} />}</Rows>
+            </Section>
+          </>
+        )}
       </main>
     </>
   );

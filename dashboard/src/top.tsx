@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import type { Me } from '@okienko/protocol/api';
 import { lang, switchLanguage, w } from './i18n.ts';
 import { send } from './api.ts';
+import { DemoBanner } from './demo-banner.tsx';
 
 /** Who is signed in, and the way out. */
 function Who() {
@@ -61,6 +62,7 @@ export function TopBar({ title, children }: { title?: string; children?: Compone
       </nav>
       <Who />
       <LanguageSwitch />
+      <DemoBanner />
     </header>
   );
 }

@@ -1,3 +1,5 @@
+import { englishPlural, polishPlural } from './plural.ts';
+
 /**
  * Every word the managers' pages show, Polish first. English must have the same keys (the type
  * says so), so a page never falls back to a key or a half-translated line. Words residents read
@@ -95,17 +97,16 @@ export const PL = {
   // reports
   reportsTitle: 'raporty',
   noVotes: 'Brak ocen w tym okresie.',
-  byDay: 'Zadowolenie dzień po dniu',
   heatMap: 'Godzina × dzień tygodnia',
   heatCaption: 'Średnia ocena (0–100) i liczba ocen',
   hour: 'godz.',
   weekdays: ['pon', 'wt', 'śr', 'czw', 'pt', 'sob', 'nd'],
   shares: 'Udział ocen',
-  sharesLine: (votes: number, score: string) => `${votes} ocen, wynik ${score}`,
+  sharesLine: (votes: number, score: string) => `${votes} ${polishPlural(votes, 'ocena', 'oceny', 'ocen')}, wynik ${score}`,
   counters: 'Stanowiska',
   clerks: 'Urzędnicy',
   clerk: 'urzędnik',
-  votes: 'ocen',
+  votes: 'liczba ocen',
   score: 'wynik',
   availability: 'Dostępność i obsłużeni klienci',
   freeMin: 'wolne (min)',
@@ -114,6 +115,18 @@ export const PL = {
   staffedPct: 'obsadzone %',
   served: 'obsłużeni klienci',
   loading: 'Ładowanie…',
+  scoreExplained:
+    'Wynik 0–100 to średnia ocen na skali buziek: 100 — każdy wybrał najbardziej zadowoloną buźkę, 0 — każdy najmniej zadowoloną, 50 — środek skali. Seria naciśnięć jednej osoby (oznaczona jako nadużycie) nie jest liczona. Obsadzone % to część czasu otwarcia, w której stanowisko było wolne lub obsługiwało.',
+  periodBackwards: (from: string, to: string) => `Początek okresu (${from}) jest po jego końcu (${to}), więc nie ma czego pokazać. Wybierz datę „od” nie późniejszą niż „do”.`,
+  trend: 'Tydzień po tygodniu: zadowolenie i dostępność',
+  trendChart: 'Wykres dzień po dniu: wynik zadowolenia (linia ciągła), obsadzone % (linia przerywana) i liczba ocen (słupki); liczby w tabeli poniżej.',
+  weekOf: 'tydzień od',
+  sites: 'Biura obok siebie',
+  sitesChart: 'Wykres słupkowy biur: wynik zadowolenia i obsadzone %; liczby w tabeli poniżej.',
+  sharesChart: 'Wykres udziału każdej buźki w ocenach biura; liczby poniżej.',
+  face: (i: number, scale: number) => `buźka ${i}/${scale}`,
+  noData: 'Brak danych w tym okresie.',
+  loadFailed: (status: number) => `Nie udało się wczytać raportu (błąd ${status}).`,
   // login
   username: 'Użytkownik',
   password: 'Hasło',
@@ -121,6 +134,11 @@ export const PL = {
   tooMany: 'Zbyt wiele nieudanych prób — spróbuj za 15 minut.',
   wrongLogin: 'Zła nazwa użytkownika lub hasło.',
   lobbyLink: 'Tablica dla mieszkańców',
+  // demo
+  demoTitle: 'DEMO',
+  demoText: (since: string) => `Dane przykładowe, wygenerowane ${since} — nie są to dane urzędu. Dane własne urzędu zaczynają się w nowym, pustym folderze danych (--data-dir).`,
+  simHint: 'Stanowiska są symulowane: kliknij „panel” na karcie, aby samemu nacisnąć przyciski urzędnika i mieszkańca, albo otwórz',
+  simHintLink: 'wszystkie wirtualne panele',
 };
 
 export type Words = typeof PL;
@@ -210,13 +228,12 @@ export const EN: Words = {
   error: (status: number) => `error ${status}`,
   reportsTitle: 'reports',
   noVotes: 'No votes in this period.',
-  byDay: 'Satisfaction by day',
   heatMap: 'Hour × weekday',
   heatCaption: 'Mean score (0–100) and number of votes',
   hour: 'hour',
   weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
   shares: 'Share of each face',
-  sharesLine: (votes: number, score: string) => `${votes} votes, score ${score}`,
+  sharesLine: (votes: number, score: string) => `${votes} ${englishPlural(votes, 'vote', 'votes')}, score ${score}`,
   counters: 'Counters',
   clerks: 'Clerks',
   clerk: 'clerk',
@@ -229,10 +246,26 @@ export const EN: Words = {
   staffedPct: 'staffed %',
   served: 'clients served',
   loading: 'Loading…',
+  scoreExplained:
+    'The score 0–100 is the mean vote on the faces\' scale: 100 — everyone pressed the happiest face, 0 — everyone the unhappiest, 50 — the middle of the scale. A run of presses by one person (flagged as misuse) is not counted. Staffed % is the share of opening time the counter was free or serving.',
+  periodBackwards: (from: string, to: string) => `The period starts (${from}) after it ends (${to}), so there is nothing to show. Pick a "from" date no later than "to".`,
+  trend: 'Week by week: satisfaction and availability',
+  trendChart: 'Chart by day: satisfaction score (solid line), staffed % (dashed line) and number of votes (bars); the figures are in the table below.',
+  weekOf: 'week of',
+  sites: 'Sites side by side',
+  sitesChart: 'Bar chart of the sites: satisfaction score and staffed %; the figures are in the table below.',
+  sharesChart: 'Chart of each face\'s share of a site\'s votes; the figures are below.',
+  face: (i: number, scale: number) => `face ${i}/${scale}`,
+  noData: 'No data in this period.',
+  loadFailed: (status: number) => `The report could not be loaded (error ${status}).`,
   username: 'Username',
   password: 'Password',
   signIn: 'Sign in',
   tooMany: 'Too many failed attempts — try again in 15 minutes.',
   wrongLogin: 'Wrong username or password.',
   lobbyLink: 'Lobby board for residents',
+  demoTitle: 'DEMO',
+  demoText: (since: string) => `Made-up example data, generated ${since} — not an office's data. An office's own data starts in a fresh, empty data folder (--data-dir).`,
+  simHint: 'These counters are simulated: click "panel" on a card to press the clerk\'s and the residents\' buttons yourself, or open',
+  simHintLink: 'all virtual panels',
 };

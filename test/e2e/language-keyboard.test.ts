@@ -46,7 +46,7 @@ describe('the dashboard in Polish and English, by keyboard alone', () => {
     expect(await page.locator('section.alerts h2').textContent()).toContain('Alerts');
     // Another page, another visit: still English.
     await page.goto(`${sys.base}/reports`);
-    await page.getByRole('heading', { name: 'Satisfaction by day' }).waitFor();
+    await page.getByRole('heading', { name: 'Week by week: satisfaction and availability' }).waitFor();
     await page.goto(`${sys.base}/devices`);
     await page.getByRole('button', { name: 'Create credentials' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);

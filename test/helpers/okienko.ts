@@ -31,7 +31,9 @@ export function killOnExit(child: ChildProcess): void {
 export function okienko(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
-    env: { ...process.env, OKIENKO_LOG_LEVEL: 'warn', ...env },
+    // The plain demo unless a test asks for the living one: simulated clerks pressing on their
+    // own would press into every test's counters.
+    env: { ...process.env, OKIENKO_LOG_LEVEL: 'warn', OKIENKO_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   killOnExit(child);

@@ -117,7 +117,7 @@ describe('HTTP API', () => {
     const bad = await app.inject('/api/alerts?kind=fire');
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: 'bad_query', message: expect.stringMatching(/^kind:/) });
-    expect((await app.inject('/api/public/office')).json()).toEqual({ timeZone: 'Europe/Warsaw' });
+    expect((await app.inject('/api/public/office')).json()).toEqual({ timeZone: 'Europe/Warsaw', demo: null });
   });
 
 
@@ -130,6 +130,7 @@ describe('HTTP API', () => {
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.body).toContain('counter,votes,score,face_1,face_2,face_3,face_4,face_5\r\nratusz/okienko-1,1,100,0,0,0,1,0');
     expect((await app.inject('/api/reports/availability?groupBy=hour')).statusCode).toBe(400);
+    expect((await app.inject('/api/reports/availability?groupBy=day')).statusCode).toBe(200);
     expect((await app.inject('/api/reports/feedback?groupBy=weekday')).json().message).toMatch(/groupBy/);
   });
 });

@@ -137,6 +137,37 @@ describe('availability report: every counter, the whole period', () => {
   });
 });
 
+describe('availability by site and by the office\'s day', () => {
+  const min = 60_000;
+  const e = (seq: number, to: 'available' | 'serving' | 'away' | 'closed', at: number, counter = 'okienko-1', site = 'ratusz'): StoredEvent => ({
+    event: { ...stateChange(seq, to), site, counter, clerk: anna, at },
+    receivedAt: at,
+    effectiveAt: at,
+  });
+
+  it('cuts a stretch at the office\'s midnight, on the 25-hour day of the October switch too', () => {
+    // Saturday 24.10.2026 22:00 Warsaw (20:00 UTC) free, until Monday 26.10 01:00 (00:00 UTC).
+    const sat = Date.parse('2026-10-24T20:00:00Z');
+    const mon = Date.parse('2026-10-26T00:00:00Z');
+    const events = [e(1, 'available', sat), e(2, 'serving', mon), e(3, 'closed', mon + 30 * min)];
+    const rows = availabilityReport(events, sat, mon + 60 * min, 'day', { timeZone: 'Europe/Warsaw' });
+    expect(rows.map((r) => [r.group, r.ms.available / min, r.ms.serving / min, r.sessions])).toEqual([
+      ['2026-10-24', 120, 0, 0],
+      ['2026-10-25', 25 * 60, 0, 0], // the day the clocks went back has 25 hours
+      ['2026-10-26', 60, 30, 1],
+    ]);
+  });
+
+  it('adds up the counters of a site', () => {
+    const events = [e(1, 'available', T), e(2, 'away', T + 30 * min), e(1, 'serving', T, 'okienko-2'), e(1, 'available', T, 'okienko-1', 'filia')];
+    const rows = availabilityReport(events, T, T + 60 * min, 'site');
+    expect(rows.map((r) => [r.group, r.ms.available / min, r.ms.serving / min, r.ms.away / min, r.sessions])).toEqual([
+      ['filia', 60, 0, 0, 0],
+      ['ratusz', 30, 60, 30, 1],
+    ]);
+  });
+});
+
 describe('CSV', () => {
   it('quotes what needs quoting and starts with a BOM for spreadsheets', () => {
     expect(toCsv(['a', 'b'], [['Nowak, Anna', 'powiedział "tak"'], [1, null]])).toBe('\uFEFFa,b\r\n"Nowak, Anna","powiedział ""tak"""\r\n1,\r\n');
