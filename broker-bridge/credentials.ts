@@ -110,18 +110,23 @@ export function maySubscribe(username: string | undefined, filter: string): bool
   const who = principal(username);
   if (!who) return false;
   if (who.kind === 'bridge') return filter === `${TOPIC_ROOT}/#` || filter.startsWith(`${TOPIC_ROOT}/`);
-  return filter === counterTopic(who.ref, 'command') || filter === counterTopic(who.ref, 'notice') || filter === `${HA_PREFIX}/status`;
+  return filter === counterTopic(who.ref, 'command') || filter === counterTopic(who.ref, 'notice') || filter === `${HA_PREFIX}/status` || isOwnLegacyDiscoveryTopic(who.ref, filter);
 }
 
 /**
- * Home Assistant discovery (device/home-assistant.ts): a counter may announce its own entities,
- * "homeassistant/<component>/okienko_<site>_<counter>/<key>/config", and hear HA's birth message.
+ * Home Assistant discovery (device/home-assistant.ts): a counter announces itself with one
+ * device message, "homeassistant/device/okienko_<site>_<counter>/config", and hears HA's birth
+ * message. Its old per-entity topics, "homeassistant/<component>/okienko_<site>_<counter>/<key>/config",
+ * it may still write (to move them to the device message and empty them) and read (to find them).
  */
 const HA_PREFIX = 'homeassistant';
+const haId = (ref: CounterRef): string => `okienko_${ref.site}_${ref.counter}`.replace(/-/g, '_');
 function isOwnDiscoveryTopic(ref: CounterRef, topic: string): boolean {
-  const id = `okienko_${ref.site}_${ref.counter}`.replace(/-/g, '_');
+  return topic === `${HA_PREFIX}/device/${haId(ref)}/config` || isOwnLegacyDiscoveryTopic(ref, topic);
+}
+function isOwnLegacyDiscoveryTopic(ref: CounterRef, topic: string): boolean {
   const parts = topic.split('/');
-  return parts.length === 5 && parts[0] === HA_PREFIX && /^[a-z_]+$/.test(parts[1]!) && parts[2] === id && /^[a-z_]+$/.test(parts[3]!) && parts[4] === 'config';
+  return parts.length === 5 && parts[0] === HA_PREFIX && /^[a-z_]+$/.test(parts[1]!) && parts[2] === haId(ref) && /^[a-z_]+$/.test(parts[3]!) && parts[4] === 'config';
 }
 
 /** A Mosquitto ACL file with the same rules, one block per user. */
@@ -134,9 +139,9 @@ export function mosquittoAcl(usernames: Iterable<string>): string {
       blocks.push(`user ${u}\ntopic read ${TOPIC_ROOT}/#\ntopic write ${TOPIC_ROOT}/+/+/command\ntopic write ${TOPIC_ROOT}/+/+/notice`);
     } else {
       const t = (k: TopicKind) => counterTopic(who.ref, k);
-      const ha = `${HA_PREFIX}/+/okienko_${who.ref.site}_${who.ref.counter}`.replace(/-/g, '_');
+      const id = haId(who.ref);
       blocks.push(
-        `user ${u}\ntopic write ${t('state')}\ntopic write ${t('event')}\ntopic write ${t('availability')}\ntopic read ${t('command')}\ntopic read ${t('notice')}\ntopic write ${ha}/+/config\ntopic read ${HA_PREFIX}/status`,
+        `user ${u}\ntopic write ${t('state')}\ntopic write ${t('event')}\ntopic write ${t('availability')}\ntopic read ${t('command')}\ntopic read ${t('notice')}\ntopic write ${HA_PREFIX}/device/${id}/config\ntopic readwrite ${HA_PREFIX}/+/${id}/+/config\ntopic read ${HA_PREFIX}/status`,
       );
     }
   }

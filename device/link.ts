@@ -5,7 +5,7 @@ import { Availability, CounterCommand, CounterNotices, type CounterState } from 
 import { counterTopic, type CounterRef } from '@okienko/protocol/topics';
 import { ERROR_CODES, OkienkoError } from '@okienko/protocol/errors';
 import type { FileOutbox } from './outbox.ts';
-import { discoveryMessages, type HomeAssistantOptions } from './home-assistant.ts';
+import { MIGRATE_DISCOVERY, discoveryMessage, legacyDiscoveryTopics, type HomeAssistantOptions } from './home-assistant.ts';
 
 /** How long a stop waits for MQTT.js to end cleanly before it closes the connection. */
 const STOP_GRACE_MS = 2000;
@@ -53,6 +53,8 @@ export class CounterLink extends EventEmitter<{
   /** An event (by sequence number) is going out to the broker now. */
   publishing: [number];
   announced: [];
+  /** An old per-entity discovery config was moved to the device message and cleared (its topic). */
+  migrated: [string];
   /** The broker refused the login (wrong username or password, or not authorised): a person must act. */
   login_refused: [OkienkoError];
 }> {
@@ -225,8 +227,9 @@ export class CounterLink extends EventEmitter<{
     const ha = this.options.homeAssistant;
     if (ha) {
       this.announceToHomeAssistant();
-      // Home Assistant's birth message: it has (re)started and needs the configs again.
-      client.subscribe(`${ha.prefix}/status`, { qos: 1 });
+      // Home Assistant's birth message: it has (re)started and needs the configs again. The old
+      // per-entity topics: a config the broker still holds there is moved to the device message.
+      client.subscribe([`${ha.prefix}/status`, ...legacyDiscoveryTopics(this.identity.ref, ha)], { qos: 1 });
     }
     this.log.info({ pending: this.outbox.size }, 'connected to broker');
     this.emit('up');
@@ -250,9 +253,8 @@ export class CounterLink extends EventEmitter<{
   private announceToHomeAssistant(): void {
     const ha = this.options.homeAssistant;
     if (!ha || !this.client?.connected) return;
-    for (const m of discoveryMessages(this.identity.ref, ha, { version: this.identity.version, scale: this.identity.scale ?? 4 })) {
-      this.client.publish(m.topic, m.payload, { qos: 1, retain: true });
-    }
+    const m = discoveryMessage(this.identity.ref, ha, { version: this.identity.version, scale: this.identity.scale ?? 4 });
+    this.client.publish(m.topic, m.payload, { qos: 1, retain: true });
     this.publishState(); // so the new entities have a value at once
     this.emit('announced');
   }
@@ -263,6 +265,7 @@ export class CounterLink extends EventEmitter<{
       if (payload.toString() === 'online') this.announceToHomeAssistant();
       return;
     }
+    if (ha && legacyDiscoveryTopics(this.identity.ref, ha).includes(topic)) return this.migrateLegacy(topic, payload);
     if (topic === this.topics.notice) return this.onNotices(payload);
     if (topic !== this.topics.command) return;
     let json: unknown;
@@ -279,6 +282,31 @@ export class CounterLink extends EventEmitter<{
       return;
     }
     this.emit('command', parsed.data);
+  }
+
+  /**
+   * An old per-entity config is still retained: Home Assistant's migration, in its order — the
+   * old entity is unloaded but kept (`migrate_discovery`), the device message takes it over with
+   * the same unique id, and the old topic is emptied so it is forgotten. Our own messages on the
+   * topic come back here too (the migrate request, the empty one) and are left alone.
+   */
+  private migrateLegacy(topic: string, payload: Buffer): void {
+    let config: unknown;
+    try {
+      config = payload.length > 0 ? JSON.parse(payload.toString('utf8')) : null;
+    } catch {
+      config = null;
+    }
+    if (!config || typeof config !== 'object' || !('unique_id' in config)) return;
+    const client = this.client;
+    if (!client?.connected) return;
+    client.publish(topic, MIGRATE_DISCOVERY, { qos: 1 });
+    this.announceToHomeAssistant();
+    client.publish(topic, '', { qos: 1, retain: true }, (err) => {
+      if (err) return;
+      this.log.info({ topic }, 'moved an old Home Assistant entity config to the device message');
+      this.emit('migrated', topic);
+    });
   }
 
   private onNotices(payload: Buffer): void {
