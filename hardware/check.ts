@@ -24,6 +24,10 @@ export async function checkHardware(
   say(`display (${cols}×${rows}): it should read\n${screen.slice(0, rows).map((l) => `    ${l.slice(0, cols)}`).join('\n')}`);
   const buttons: ButtonId[] = [];
   const badges: string[] = [];
+  if (opts.listenMs === 0) {
+    say('buttons: simulated — nothing to press here, so not listening (press them on the counter\'s panel)');
+    return { buttons: [], badges: [] };
+  }
   say(`press each button${hw.badge ? ' and present a badge' : ''}; listening for ${Math.round(opts.listenMs / 1000)} s`);
   const offEdge = hw.buttons.onEdge((e) => {
     say(`button ${e.button} ${e.pressed ? 'down' : 'up'}`);

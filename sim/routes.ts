@@ -11,6 +11,8 @@ import type { SimCounter } from './fleet.ts';
 export interface FleetLookup {
   get(site: string, counter: string): SimCounter | undefined;
   list(): SimCounter[];
+  /** The badges the panels' readers offer; by default each simulated clerk's own. */
+  badges?(): PanelView['badges'];
 }
 
 function panelView(c: SimCounter, badges: PanelView['badges']): PanelView {
@@ -34,7 +36,7 @@ function panelView(c: SimCounter, badges: PanelView['badges']): PanelView {
  */
 export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dashboardDir: string): void {
   // The demo's badges, so the panel can offer them at its reader.
-  const badges = (): PanelView['badges'] => fleet.list().map((c) => ({ badgeId: c.spec.badge, name: c.spec.clerk.name }));
+  const badges = (): PanelView['badges'] => fleet.badges?.() ?? fleet.list().map((c) => ({ badgeId: c.spec.badge, name: c.spec.clerk.name }));
   const view = (c: SimCounter): PanelView => panelView(c, badges());
   app.get('/sim', async (_req, reply) => {
     const items = fleet.list()
