@@ -326,3 +326,40 @@ describe('the away menu (issue 19, rough edges)', () => {
     expect(awayMenu(springMorning, c)).toEqual([{ reason: 'break', backAt: Date.UTC(2026, 2, 29, 11, 0) }]);
   });
 });
+
+describe('a substitute who is there (issue 19, defect 4)', () => {
+  const kasia = { id: 'k5', name: 'Katarzyna Kamińska' };
+  const jan = { id: 'k2', name: 'Jan Kowalski' };
+  const ewa = { id: 'k7', name: 'Ewa Mazur' };
+  // The counter's own substitute is Katarzyna, who today signed in here herself.
+  const site = machineConfig({ substitute: { name: kasia.name, where: 'stanowisko 2' }, roster: { B5: kasia, B2: jan, B7: ewa } });
+  const leave = (c: MachineConfig, who = kasia) => {
+    let s = step(initialState(T0, who), press('away'), T0, c).state;
+    s = step(s, tick, T0 + 4000, c).state;
+    return s.notice!;
+  };
+
+  it('names a clerk signed in at another counter, free before serving, never the one leaving', () => {
+    const presence = [
+      { counter: 'okienko-3', clerk: ewa, status: 'serving' as const },
+      { counter: 'okienko-2', clerk: jan, status: 'available' as const },
+    ];
+    const notice = leave({ ...site, presence });
+    expect(notice.signedBy).toEqual(kasia);
+    expect(notice.substitute).toEqual({ name: 'Jan Kowalski', where: 'stanowisko 2' });
+    // Jan steps away too: Ewa, serving, is the one there.
+    expect(leave({ ...site, presence: [presence[0]!, { ...presence[1]!, status: 'away' }] }).substitute).toEqual({ name: 'Ewa Mazur', where: 'stanowisko 3' });
+    // Nobody else there: no one to send residents to, rather than someone who is not.
+    expect(leave({ ...site, presence: [{ ...presence[1]!, status: 'closed' }] }).substitute).toBeNull();
+  });
+
+  it('keeps the configured substitute where they are there, at the counter they are at', () => {
+    const c = { ...site, substitute: { name: jan.name, where: 'stanowisko 2' } };
+    expect(leave({ ...c, presence: [{ counter: 'okienko-4', clerk: jan, status: 'serving' }] }).substitute).toEqual({ name: 'Jan Kowalski', where: 'stanowisko 4' });
+    // A substitute who is not one of the counters' clerks (a back office) cannot be seen: kept.
+    const backOffice = { ...site, substitute: { name: 'Zofia Nowicka', where: 'pokój 12' }, presence: [] };
+    expect(leave(backOffice).substitute).toEqual({ name: 'Zofia Nowicka', where: 'pokój 12' });
+    // Before the counter has heard its site: the configured one, still never the one leaving.
+    expect(leave({ ...c, presence: null }).substitute).toEqual({ name: 'Jan Kowalski', where: 'stanowisko 2' });
+  });
+});
