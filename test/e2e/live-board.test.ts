@@ -48,9 +48,12 @@ describe('a press on a virtual panel reaches the dashboard live', () => {
     await page.clock.fastForward('06:05');
     await card.getByTestId('overdue').waitFor({ timeout: 10_000 });
 
-    // A badge at the reader changes the clerk on duty, on the board too.
+    // A badge at the reader changes the clerk on duty, on the board too. Piotr is at the desk:
+    // the counter is free again, and Anna's notice is not left up as if he had signed it.
     await panel.getByTestId('badge').selectOption({ label: 'Piotr Wójcik (000A000004)' });
     await expect.poll(() => card.getByTestId('clerk').textContent(), { timeout: 10_000 }).toBe('Piotr Wójcik');
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 10_000 }).toBe('available');
+    expect(await card.locator('.notice').count()).toBe(0);
 
     // One button is enough: holding the clerk button picks "leaving" on another counter.
     const panel2 = await sys.browser.newPage();
@@ -63,7 +66,7 @@ describe('a press on a virtual panel reaches the dashboard live', () => {
 
     // Filters: only the counters that are away, then only one site.
     await page.getByTestId('filter-state').selectOption('away');
-    await expect.poll(() => page.locator('article.card').count()).toBe(2);
+    await expect.poll(() => page.locator('article.card').count()).toBe(1);
     await page.getByTestId('filter-state').selectOption('');
     await page.getByTestId('filter-site').selectOption('filia');
     await expect.poll(() => page.locator('article.card').count()).toBe(3);
