@@ -195,6 +195,29 @@ describe('CounterDevice', () => {
     expect(shown()).toMatch(/^Stanowisko nieczynne/);
   });
 
+  it('without a badge reader, the configured clerk signs in with the clerk button after the end of the day', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-dev-'));
+    const sim = new SimulatedHardware({ cols: 32, rows: 6 });
+    const hw = { light: sim.light, display: sim.display, buttons: sim.buttons }; // no reader
+    const clock = manualClock(T0);
+    device = new CounterDevice(
+      counterDeviceOptions({ ref: { site: 'ratusz', counter: 'okienko-1' }, dataDir: dir, url: 'mqtt://127.0.0.1:1' }, { clerk, tickMs: 3_600_000, link: { reconnectMinMs: 60_000, reconnectMaxMs: 60_000 } }),
+      hw,
+      clock,
+      pino({ level: 'silent' }),
+    );
+    await device.start();
+    for (let day = 0; day < 2; day++) {
+      for (let i = 0; i < 5; i++) await sim.press('away'); // the last preset: end of day
+      clock.advance(4000);
+      await device.input({ type: 'tick' });
+      expect(device.counterState()).toMatchObject({ status: 'closed', clerk: null });
+      clock.advance(12 * 3_600_000);
+      await sim.press('clerk');
+      expect(device.counterState()).toMatchObject({ status: 'available', clerk });
+    }
+  });
+
   it('says it has no hours when it has no schedule', async () => {
     device = makeDevice(fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-dev-')), manualClock(T0), new SimulatedHardware());
     await device.start();
