@@ -73,7 +73,7 @@ async function pressToLight(dir: string, n: number): Promise<number[]> {
     // No broker: the light must not wait for the network, only for the disk.
     counterDeviceOptions(
       { ref: { site: 'bench', counter: 'light' }, dataDir: path.join(dir, 'light'), url: 'mqtt://127.0.0.1:1' },
-      { machine: machineConfig({ feedbackRepeatMs: 0, thanksMs: 1 }), tickMs: 60_000, flushOnStopMs: 0, link: { reconnectMinMs: 60_000, reconnectMaxMs: 60_000 } },
+      { machine: machineConfig({ feedbackRepeatMs: 0, thanksMs: 1 }), clerk: { id: 'k', name: 'Bench Clerk' }, tickMs: 60_000, flushOnStopMs: 0, link: { reconnectMinMs: 60_000, reconnectMaxMs: 60_000 } },
     ),
     hw,
     clock,
