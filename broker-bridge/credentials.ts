@@ -1,7 +1,7 @@
 import { pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { counterTopic, isValidId, siteTopicFilter, TOPIC_ROOT, type CounterRef, type TopicKind } from '@okienko/protocol';
+import { counterTopic, isValidId, TOPIC_ROOT, type CounterRef, type TopicKind } from '@okienko/protocol';
 
 /**
  * Counter credentials. A secret is 128 random bits (22 base64url characters), shown once and
@@ -110,15 +110,7 @@ export function maySubscribe(username: string | undefined, filter: string): bool
   const who = principal(username);
   if (!who) return false;
   if (who.kind === 'bridge') return filter === `${TOPIC_ROOT}/#` || filter.startsWith(`${TOPIC_ROOT}/`);
-  return (
-    filter === counterTopic(who.ref, 'command') ||
-    filter === counterTopic(who.ref, 'notice') ||
-    // Its site's counters' states and availability: who is signed in where, for the substitute.
-    filter === siteTopicFilter(who.ref.site, 'state') ||
-    filter === siteTopicFilter(who.ref.site, 'availability') ||
-    filter === `${HA_PREFIX}/status` ||
-    isOwnLegacyDiscoveryTopic(who.ref, filter)
-  );
+  return filter === counterTopic(who.ref, 'command') || filter === counterTopic(who.ref, 'notice') || filter === `${HA_PREFIX}/status` || isOwnLegacyDiscoveryTopic(who.ref, filter);
 }
 
 /**
@@ -149,7 +141,7 @@ export function mosquittoAcl(usernames: Iterable<string>): string {
       const t = (k: TopicKind) => counterTopic(who.ref, k);
       const id = haId(who.ref);
       blocks.push(
-        `user ${u}\ntopic write ${t('state')}\ntopic write ${t('event')}\ntopic write ${t('availability')}\ntopic read ${t('command')}\ntopic read ${t('notice')}\ntopic read ${siteTopicFilter(who.ref.site, 'state')}\ntopic read ${siteTopicFilter(who.ref.site, 'availability')}\ntopic write ${HA_PREFIX}/device/${id}/config\ntopic readwrite ${HA_PREFIX}/+/${id}/+/config\ntopic read ${HA_PREFIX}/status`,
+        `user ${u}\ntopic write ${t('state')}\ntopic write ${t('event')}\ntopic write ${t('availability')}\ntopic read ${t('command')}\ntopic read ${t('notice')}\ntopic write ${HA_PREFIX}/device/${id}/config\ntopic readwrite ${HA_PREFIX}/+/${id}/+/config\ntopic read ${HA_PREFIX}/status`,
       );
     }
   }

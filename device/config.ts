@@ -133,7 +133,7 @@ export function machineConfigFrom(c: DeviceConfig): MachineConfig {
 
 export function linkOptions(c: DeviceConfig, source = 'device config'): LinkOptions {
   const { caFile, ...mqtt } = c.mqtt;
-  return { ...mqtt, ca: caFile ? readCa(caFile, source) : undefined, window: 32, homeAssistant: c.homeAssistant.enabled ? { prefix: c.homeAssistant.prefix } : undefined, presence: true };
+  return { ...mqtt, ca: caFile ? readCa(caFile, source) : undefined, window: 32, homeAssistant: c.homeAssistant.enabled ? { prefix: c.homeAssistant.prefix } : undefined };
 }
 
 function readCa(file: string, source: string): Buffer {

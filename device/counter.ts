@@ -11,7 +11,7 @@ import { newEventId } from '@okienko/protocol/ids';
 import type { ButtonEdge, CounterHardware, LightColor } from '@okienko/hardware';
 import { edge as gestureEdge, initialGestures, nextHoldAt, tick as gestureTick, type GestureState } from './gestures.ts';
 import { displayLines } from './display-text.ts';
-import { initialState, machineConfig, step, type EventDraft, type Input, type MachineConfig, type MachineState, type PresentClerk } from './machine.ts';
+import { initialState, machineConfig, step, type EventDraft, type Input, type MachineConfig, type MachineState } from './machine.ts';
 import { FileOutbox, OutboxDiskFullError, OutboxFullError, writeAtomically, type OutboxOptions } from './outbox.ts';
 import { CounterLink, type LinkOptions } from './link.ts';
 import type { Clock } from './clock.ts';
@@ -118,7 +118,7 @@ export class CounterDevice {
   /** Set while the retained state is about to be told the outbox drained (HEALTH_SETTLE_MS). */
   private settleTimer: NodeJS.Timeout | null = null;
   /** The machine's rules as this counter runs them (its zone; its fixed clerk, without a badge reader). */
-  private machine: MachineConfig;
+  private readonly machine: MachineConfig;
 
   constructor(
     private readonly options: CounterDeviceOptions,
@@ -157,23 +157,13 @@ export class CounterDevice {
     };
     this.link.on('command', (command) => void this.onCommand(command).catch((err: unknown) => this.log.error({ err }, 'command failed')));
     this.link.on('up', () => void this.render());
-    this.link.on('down', () => {
-      // Without the link the counter cannot see who is where: its configured substitutes stand.
-      this.machine = { ...this.machine, presence: null };
-      void this.render();
-    });
+    this.link.on('down', () => void this.render());
     this.link.on('notices', (message) => {
       this.notices = message && { message, receivedAt: this.clock.now() };
       void this.redraw();
     });
     this.link.on('acked', () => this.onAcked());
     this.link.on('login_refused', () => void this.render());
-    this.link.on('neighbours', (all) => {
-      // Who is at the site's other counters now: an away notice committed next names one of them.
-      const presence: PresentClerk[] = [];
-      for (const n of all.values()) if (n.online && n.state?.clerk) presence.push({ counter: n.counter, clerk: n.state.clerk, status: n.state.status });
-      this.machine = { ...this.machine, presence };
-    });
     this.link.start();
     this.healthTimer = setInterval(() => this.reportHealth(), HEALTH_REPORT_MS);
     // A tick can fail only as a press can (outbox full); it is logged and shown, never fatal.
@@ -288,11 +278,6 @@ export class CounterDevice {
 
   get machineState(): MachineState {
     return this.state;
-  }
-
-  /** Who this counter knows to be at its site's other counters (null: it has not heard). */
-  get presence(): readonly PresentClerk[] | null {
-    return this.machine.presence;
   }
 
   counterState(): CounterState {

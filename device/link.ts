@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { Availability, CounterCommand, CounterNotices, CounterState } from '@okienko/protocol/messages';
-import { counterTopic, parseTopic, siteTopicFilter, type CounterRef } from '@okienko/protocol/topics';
+import { Availability, CounterCommand, CounterNotices, type CounterState } from '@okienko/protocol/messages';
+import { counterTopic, type CounterRef } from '@okienko/protocol/topics';
 import { ERROR_CODES, OkienkoError } from '@okienko/protocol/errors';
 import type { FileOutbox } from './outbox.ts';
 import { MIGRATE_DISCOVERY, discoveryMessage, legacyDiscoveryTopics, type HomeAssistantOptions } from './home-assistant.ts';
@@ -25,19 +25,6 @@ export interface LinkOptions {
   window: number;
   /** Announce the counter to Home Assistant (MQTT discovery) under this prefix. */
   homeAssistant?: HomeAssistantOptions | undefined;
-  /**
-   * Hear the site's other counters (their retained states and availability), so an away notice
-   * names a substitute who is there. Off for the simulator's thousand-counter load runs, where
-   * every counter would hear every other's every state.
-   */
-  presence?: boolean | undefined;
-}
-
-/** What this counter last heard of one other counter of its site. */
-export interface Neighbour {
-  counter: string;
-  state: CounterState | null;
-  online: boolean;
 }
 
 export interface LinkIdentity {
@@ -66,8 +53,6 @@ export class CounterLink extends EventEmitter<{
   /** An event (by sequence number) is going out to the broker now. */
   publishing: [number];
   announced: [];
-  /** What the site's other counters said last changed (presence option). */
-  neighbours: [ReadonlyMap<string, Neighbour>];
   /** An old per-entity discovery config was moved to the device message and cleared (its topic). */
   migrated: [string];
   /** The broker refused the login (wrong username or password, or not authorised): a person must act. */
@@ -82,7 +67,6 @@ export class CounterLink extends EventEmitter<{
   private readonly topics;
   /** Set from a refused login until the next one that succeeds. */
   private refusal: OkienkoError | null = null;
-  private readonly neighbours = new Map<string, Neighbour>();
 
   constructor(
     private readonly options: LinkOptions,
@@ -239,10 +223,6 @@ export class CounterLink extends EventEmitter<{
     };
     client.publish(this.topics.availability, JSON.stringify(online), { qos: 1, retain: true });
     client.subscribe([this.topics.command, this.topics.notice], { qos: 1 });
-    if (this.options.presence) {
-      const site = this.identity.ref.site;
-      client.subscribe([siteTopicFilter(site, 'state'), siteTopicFilter(site, 'availability')], { qos: 1 });
-    }
     this.publishState();
     const ha = this.options.homeAssistant;
     if (ha) {
@@ -258,8 +238,6 @@ export class CounterLink extends EventEmitter<{
 
   private onClose(): void {
     this.inflight.clear();
-    // Heard again, retained, on the next connection; until then nobody is known to be there.
-    this.neighbours.clear();
     this.emit('down');
     if (this.stopping || this.reconnectTimer) return;
     const base = Math.min(this.options.reconnectMaxMs, this.options.reconnectMinMs * 2 ** this.attempts);
@@ -289,10 +267,6 @@ export class CounterLink extends EventEmitter<{
     }
     if (ha && legacyDiscoveryTopics(this.identity.ref, ha).includes(topic)) return this.migrateLegacy(topic, payload);
     if (topic === this.topics.notice) return this.onNotices(payload);
-    if (this.options.presence && topic !== this.topics.state && topic !== this.topics.availability) {
-      const t = parseTopic(topic);
-      if (t.ok && t.site === this.identity.ref.site && (t.kind === 'state' || t.kind === 'availability')) return this.onNeighbour(t.counter, t.kind, payload);
-    }
     if (topic !== this.topics.command) return;
     let json: unknown;
     try {
@@ -333,31 +307,6 @@ export class CounterLink extends EventEmitter<{
       this.log.info({ topic }, 'moved an old Home Assistant entity config to the device message');
       this.emit('migrated', topic);
     });
-  }
-
-  /** A neighbour's retained state or availability; what it says of presence is passed on when it changes. */
-  private onNeighbour(counter: string, kind: 'state' | 'availability', payload: Buffer): void {
-    let json: unknown = null;
-    try {
-      json = payload.length > 0 ? JSON.parse(payload.toString('utf8')) : null;
-    } catch {
-      return;
-    }
-    const before = this.neighbours.get(counter) ?? { counter, state: null, online: false };
-    let next: Neighbour;
-    if (kind === 'state') {
-      const parsed = json === null ? null : CounterState.safeParse(json);
-      if (parsed && !parsed.success) return;
-      next = { ...before, state: parsed?.data ?? null };
-    } else {
-      const parsed = json === null ? null : Availability.safeParse(json);
-      if (parsed && !parsed.success) return;
-      next = { ...before, online: parsed?.data.status === 'online' };
-    }
-    const key = (n: Neighbour): string => `${n.online}/${n.state?.status}/${n.state?.clerk?.id}/${n.state?.clerk?.name}`;
-    this.neighbours.set(counter, next);
-    // A state republished for its health says nothing new of who is where.
-    if (key(next) !== key(before)) this.emit('neighbours', this.neighbours);
   }
 
   private onNotices(payload: Buffer): void {

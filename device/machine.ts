@@ -1,7 +1,6 @@
 import type { AwayNotice, AwayReason, Clerk, CounterStatus, Substitute } from '@okienko/protocol/messages';
 import type { ButtonId } from '@okienko/hardware';
 import { DEFAULT_TIME_ZONE, localParts, startOfDay } from '@okienko/protocol/time';
-import { counterPlace } from '@okienko/protocol/wording';
 
 /**
  * The counter's pure state machine: step(state, input, now, config) → { state, effects }.
@@ -45,18 +44,6 @@ export interface MachineConfig {
   fixedClerk: Clerk | null;
   /** The office's zone, for presets with a fixed return time. */
   timeZone: string;
-  /**
-   * Who is at the site's other counters now, as this counter last heard (their retained states
-   * and availability); null until it has heard. A notice names a substitute who is there.
-   */
-  presence: readonly PresentClerk[] | null;
-}
-
-/** A clerk signed in at another counter of the site, and what that counter says. */
-export interface PresentClerk {
-  counter: string;
-  clerk: Clerk;
-  status: CounterStatus;
 }
 
 /** In the order the menu offers them: soonest return first, end of day last. */
@@ -80,7 +67,6 @@ export function machineConfig(overrides: Partial<MachineConfig> = {}): MachineCo
     roster: {},
     fixedClerk: null,
     timeZone: DEFAULT_TIME_ZONE,
-    presence: null,
     ...overrides,
   };
 }
@@ -389,34 +375,17 @@ function feedback(state: MachineState, face: number, now: number, config: Machin
 }
 
 /**
- * Who the notice sends residents to. Never the clerk who is leaving (a clerk signed in at
- * another counter than their usual one may be this counter's configured substitute), and, once
- * the counter has heard its site, only someone who is there:
- *
- * 1. the clerk's own substitute from the roster, else the counter's — if they are signed in at
- *    another counter that is free or serving, at that counter; skipped if they are a clerk of
- *    the roster who is not (away, closed, signed out); kept as configured if they are not one
- *    of the counters' clerks (e.g. "pokój 12"), whom the counters cannot see;
- * 2. else a clerk at another counter of the site, a free one before one serving;
- * 3. else nobody (the notice says when the clerk is back, and no one to go to meanwhile).
- *
- * Before the counter has heard its site, the configured substitutes, still never the signer.
+ * The clerk's own substitute from the roster, else the counter's — but never the clerk who is
+ * leaving: a clerk signed in at another counter than their usual one may be this counter's
+ * configured substitute, and "meanwhile go to" themselves helps no one.
  */
 export function substituteFor(clerk: Clerk, config: MachineConfig): Substitute | null {
   const entry = Object.values(config.roster).find((r) => r.id === clerk.id);
-  const configured = [entry?.substitute ?? null, config.substitute].filter((c): c is Substitute => c !== null && c.name !== clerk.name);
-  const presence = config.presence;
-  if (!presence) return configured[0] ?? null;
-  const here = presence.filter((p) => p.clerk.id !== clerk.id && p.clerk.name !== clerk.name && (p.status === 'available' || p.status === 'serving'));
-  const rosterNames = new Set(Object.values(config.roster).map((r) => r.name));
-  for (const candidate of configured) {
-    const at = here.find((p) => p.clerk.name === candidate.name);
-    if (at) return { name: at.clerk.name, where: counterPlace(at.counter) };
-    const countersClerk = rosterNames.has(candidate.name) || presence.some((p) => p.clerk.name === candidate.name);
-    if (!countersClerk) return candidate;
+  const own = entry?.substitute !== undefined ? entry.substitute : null;
+  for (const candidate of [own, config.substitute]) {
+    if (candidate && candidate.name !== clerk.name) return candidate;
   }
-  const anyone = [...here].sort((a, b) => (a.status === b.status ? a.counter.localeCompare(b.counter) : a.status === 'available' ? -1 : 1))[0];
-  return anyone ? { name: anyone.clerk.name, where: counterPlace(anyone.counter) } : null;
+  return null;
 }
 
 /** "Back at 10:45" reads as a promise; never announce a time with seconds that is already past. */

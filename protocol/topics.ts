@@ -19,16 +19,6 @@ export function counterTopic(ref: CounterRef, kind: TopicKind): string {
   return `${TOPIC_ROOT}/${ref.site}/${ref.counter}/${kind}`;
 }
 
-/**
- * One kind of topic of every counter of a site, e.g. `okienko/v1/ratusz/+/state`: what a counter
- * hears of its neighbours, to name a substitute who is there (the retained states say who is
- * signed in where, the availability whether the counter is up).
- */
-export function siteTopicFilter(site: string, kind: 'state' | 'availability'): string {
-  if (!isValidId(site)) throw new Error(`invalid site ${site}`);
-  return `${TOPIC_ROOT}/${site}/+/${kind}`;
-}
-
 /** Everything under the protocol root; the bridge listens here so unknown topics are seen and counted. */
 export const ALL_TOPICS = `${TOPIC_ROOT}/#`;
 

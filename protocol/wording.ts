@@ -37,16 +37,6 @@ export const PHRASES = {
   clerkCancels: { pl: 'Przycisk urzędnika: anuluj', en: 'Clerk button: cancel' },
 } as const;
 
-/** The number residents read for a counter: "okienko-2" → "2" (its id when it ends in none). */
-export function counterNumber(counter: string): string {
-  return /(\d+)$/.exec(counter)?.[1] ?? counter;
-}
-
-/** Where a clerk at a counter is found, as a notice names it: "stanowisko 2". */
-export function counterPlace(counter: string): string {
-  return `stanowisko ${counterNumber(counter)}`;
-}
-
 /** Light colour for each counter state: green free, amber wait, red away, off when closed. */
 export const STATUS_LIGHT: Record<CounterStatus, 'green' | 'amber' | 'red' | 'off'> = {
   available: 'green',

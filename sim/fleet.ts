@@ -71,12 +71,7 @@ export interface SimFleetOptions {
    * where it left off.
    */
   past?: { lastSeq: Record<string, number>; resume: Record<string, ResumeState> } | undefined;
-  /** Counters hear their site's others (see LinkOptions.presence); by default for an office-sized fleet. */
-  presence?: boolean | undefined;
 }
-
-/** Up to this many counters, a fleet's counters hear each other by default. */
-export const PRESENCE_MAX_COUNTERS = 64;
 
 export interface SimCounter {
   spec: SimCounterSpec;
@@ -94,9 +89,6 @@ export class SimFleet {
     const fleet = new SimFleet(opts.log);
     // Every demo clerk may sign in at every counter of the office.
     const roster = Object.fromEntries(opts.counters.map((s) => [s.badge, s.clerk]));
-    // An office's counters hear each other, to name a substitute who is there; a load run's
-    // thousand counters would each hear every other's every state, so they do not.
-    const presence = opts.presence ?? opts.counters.length <= PRESENCE_MAX_COUNTERS;
     for (const spec of opts.counters) {
       const hardware = new SimulatedHardware({ cols: 32, rows: 6 });
       const key = `${spec.ref.site}/${spec.ref.counter}`;
@@ -106,7 +98,7 @@ export class SimFleet {
           {
             machine: machineConfig({ awayCommitMs: opts.awayCommitMs, substitute: spec.substitute, roster }),
             clerk: spec.clerk,
-            link: { ...opts.link, ...opts.login?.(spec.ref), presence },
+            link: { ...opts.link, ...opts.login?.(spec.ref) },
             timeZone: opts.timeZone ?? DEFAULT_TIME_ZONE,
             version: opts.version,
             panelUrl: opts.panelBaseUrl ? `${opts.panelBaseUrl}/sim/${key}` : undefined,

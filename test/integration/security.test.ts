@@ -45,7 +45,6 @@ describe.each(Object.entries(brokers))('who may say what, on %s', (_name, start)
     const passwd = new PasswordFile(path.join(dir, 'passwd'));
     secrets.c1 = passwd.set('ratusz/okienko-1');
     secrets.c2 = passwd.set('ratusz/okienko-2');
-    secrets.f1 = passwd.set('filia/okienko-1');
     secrets.bridge = passwd.set(BRIDGE_USER);
     broker = await start(passwd.file, dir);
     bridge = await connect(BRIDGE_USER, secrets.bridge);
@@ -104,23 +103,6 @@ describe.each(Object.entries(brokers))('who may say what, on %s', (_name, start)
     expect(got).toEqual(['okienko/v1/ratusz/okienko-1/notice for-c1']);
   });
 
-  it('lets a counter hear its own site\'s states and availability (who is where), not another site\'s', async () => {
-    const c1 = await connect('ratusz/okienko-1', secrets.c1);
-    const got: string[] = [];
-    c1.on('message', (t, p) => got.push(`${t} ${p.toString()}`));
-    await c1.subscribeAsync('okienko/v1/filia/+/state', { qos: 1 }).catch(() => {});
-    await c1.subscribeAsync(['okienko/v1/ratusz/+/state', 'okienko/v1/ratusz/+/availability'], { qos: 1 });
-    const f1 = await connect('filia/okienko-1', secrets.f1);
-    await f1.publishAsync('okienko/v1/filia/okienko-1/state', 'filia-state', { qos: 1 });
-    await arrived('filia-state');
-    const c2 = await connect('ratusz/okienko-2', secrets.c2);
-    await c2.publishAsync('okienko/v1/ratusz/okienko-2/state', 'neighbour-state', { qos: 1 });
-    await c2.publishAsync('okienko/v1/ratusz/okienko-2/availability', 'neighbour-up', { qos: 1 });
-    await waitFor(() => got.length >= 2, { what: 'the neighbour\'s state and availability' });
-    await arrived('neighbour-up');
-    expect(got).toEqual(['okienko/v1/ratusz/okienko-2/state neighbour-state', 'okienko/v1/ratusz/okienko-2/availability neighbour-up']);
-  });
-
   it('gives a counter subscribing to # nothing but its own commands', async () => {
     const c1 = await connect('ratusz/okienko-1', secrets.c1);
     const got: string[] = [];
@@ -131,10 +113,8 @@ describe.each(Object.entries(brokers))('who may say what, on %s', (_name, start)
     await c2.publishAsync('okienko/v1/ratusz/okienko-2/state', 'c2-state', { qos: 1 });
     await arrived('c2-state');
     await bridge.publishAsync('okienko/v1/ratusz/okienko-1/command', 'cmd', { qos: 1 });
-    await waitFor(() => got.includes('okienko/v1/ratusz/okienko-1/command'), { what: 'its own command' });
-    // Mosquitto grants '#' and filters each message by the read rules, so a neighbour's state
-    // (which a counter may hear) comes through it too; the embedded broker grants '#' nothing.
-    expect(got.filter((t) => t !== 'okienko/v1/ratusz/okienko-2/state')).toEqual(['okienko/v1/ratusz/okienko-1/command']);
+    await waitFor(() => got.length > 0, { what: 'its own command' });
+    expect(got).toEqual(['okienko/v1/ratusz/okienko-1/command']);
   });
 
   it('never delivers a last will aimed at another counter\'s topic', async () => {
