@@ -29,6 +29,8 @@ export const CounterView = z.object({
   inHours: z.boolean().nullable().optional(),
   /** When the bridge learned it went offline (null while online): the offline alert's grace counts from here. */
   offlineAt: EpochMs.nullable().optional(),
+  /** Since when the bridge has heard the device say its clock is unsynchronised (null: synchronised or never said). */
+  clockUnsyncedAt: EpochMs.nullable().optional(),
 });
 export type CounterView = z.infer<typeof CounterView>;
 

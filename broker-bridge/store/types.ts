@@ -29,6 +29,12 @@ export interface CounterRow {
   /** What the device last said of its own health, and whether its clock is synchronised. */
   health?: { outboxPending: number; outboxRefused: number } | null;
   clockSynced?: boolean | null;
+  /**
+   * When the device first said its clock is unsynchronised since it last said it is synchronised
+   * (bridge time): the clock alert's grace counts from here, so a Pi that reboots and waits a
+   * minute for NTP raises nothing. A reboot does not restart it: still unsynchronised is not new.
+   */
+  clockUnsyncedAt?: number | null;
   /** Whether the counter's own opening hours say it should be open now (null: it has none). */
   inHours?: boolean | null;
   /** Highest event sequence number stored (the retained state's `seq` may run ahead of it). */
