@@ -82,10 +82,18 @@ const PersistedState = z.object({
   clerk: Clerk.nullable(),
   notice: AwayNotice.nullable(),
   sessionId: z.string().nullable(),
-  closedBy: z.enum(['schedule', 'command', 'clerk']).nullable().default(null),
+  closedBy: z.enum(['schedule', 'command', 'clerk', 'vacant']).nullable().default(null),
 });
 type PersistedState = z.infer<typeof PersistedState>;
 export type ResumeState = z.input<typeof PersistedState>;
+
+/**
+ * A state saved before a counter closed when nobody was signed in (or resumed from a history that
+ * ends so) is read the same way: nobody at the desk is closed, never "free, please come".
+ */
+function vacantClosed(s: MachineState): MachineState {
+  return s.clerk || s.status === 'closed' ? s : { ...s, status: 'closed', notice: null, closedBy: 'vacant' };
+}
 
 /**
  * The counter runtime: feeds button presses, commands and clock ticks through the pure state
@@ -109,6 +117,8 @@ export class CounterDevice {
   private healthTimer: NodeJS.Timeout | null = null;
   /** Set while the retained state is about to be told the outbox drained (HEALTH_SETTLE_MS). */
   private settleTimer: NodeJS.Timeout | null = null;
+  /** The machine's rules as this counter runs them (its zone; its fixed clerk, without a badge reader). */
+  private readonly machine: MachineConfig;
 
   constructor(
     private readonly options: CounterDeviceOptions,
@@ -120,12 +130,17 @@ export class CounterDevice {
     this.outbox = FileOutbox.open(path.join(options.dataDir, 'outbox'), options.outbox);
     const saved = this.loadState();
     const resumed = saved === null && options.resume ? PersistedState.parse(options.resume) : null;
-    this.state = { ...initialState(clock.now(), options.clerk), ...(saved ?? resumed ?? {}) };
+    this.state = vacantClosed({ ...initialState(clock.now(), options.clerk), ...(saved ?? resumed ?? {}) });
+    this.machine = {
+      ...options.machine,
+      timeZone: options.timeZone,
+      fixedClerk: options.machine.fixedClerk ?? (hardware.badge ? null : options.clerk),
+    };
     // Saved at once: a restart before the first change comes back to it, not to the default.
     if (resumed) this.saveState();
     this.link = new CounterLink(
       options.link,
-      { ref: options.ref, bootId: this.bootId, version: options.version, panelUrl: options.panelUrl, scale: options.machine.scale },
+      { ref: options.ref, bootId: this.bootId, version: options.version, panelUrl: options.panelUrl, scale: this.machine.scale },
       this.outbox,
       () => this.stateToPublish(),
       log,
@@ -276,7 +291,7 @@ export class CounterDevice {
       seq: this.outbox.lastSeq,
       at: this.clock.now(),
       clockSynced: this.clock.synced(),
-      scale: this.options.machine.scale,
+      scale: this.machine.scale,
       inHours: this.options.schedule ? this.scheduledOpen : null,
       health: { outboxPending: this.outbox.size, outboxRefused: this.refused, ...(this.diskFull ? { diskFull: true } : {}) },
     };
@@ -284,7 +299,7 @@ export class CounterDevice {
 
   private async handle(input: Input): Promise<void> {
     const now = this.clock.now();
-    const { state, effects } = step(this.state, input, now, this.options.machine);
+    const { state, effects } = step(this.state, input, now, this.machine);
     if (state === this.state) return;
     const emits = effects.flatMap((e) => (e.type === 'emit' ? [e.event] : []));
     try {
@@ -353,7 +368,7 @@ export class CounterDevice {
       this.shownLight = light;
       await this.hardware.light.set(light);
     }
-    const lines = displayLines(this.state, now, this.options.machine, this.hardware.display.size, {
+    const lines = displayLines(this.state, now, this.machine, this.hardware.display.size, {
       linkUp: this.link.isUp,
       timeZone: this.options.timeZone,
       notices: this.showingNotices(now),

@@ -56,11 +56,14 @@ function content(state: MachineState, now: number, config: MachineConfig, ctx: D
   // A hint, the thanks and the leaving menu answer a press: they stand alone, briefly.
   if (state.hint && now < state.hint.until) return HINTS[state.hint.text];
   if (state.thanksUntil !== null && now < state.thanksUntil) return [[PHRASES.thanks.pl], [PHRASES.thanks.en]];
-  const preset = selectedPreset(state, config);
-  if (preset) {
-    const label = AWAY_REASON_TEXT[preset.reason];
-    const when = preset.minutes === null ? '' : `${preset.minutes} min — `;
-    return [['Wychodzę / Leaving:', `${when}${label.pl}`], ['Naciśnij ponownie:', 'zmień / change']];
+  const choice = selectedPreset(state, config);
+  if (choice) {
+    // The time it will announce, not "5 min": the clerk sees the promise before making it.
+    const label = AWAY_REASON_TEXT[choice.reason];
+    const hhmm = choice.backAt === null ? null : formatHhMm(choice.backAt, ctx.timeZone);
+    const what = (lang: 'pl' | 'en'): string[] => (hhmm === null ? [PHRASES.endOfDay[lang]] : [PHRASES.backAt(hhmm)[lang], label[lang]]);
+    const how = (lang: 'pl' | 'en'): string[] => [PHRASES.waitConfirms[lang], PHRASES.pressAgain[lang], PHRASES.clerkCancels[lang]];
+    return [[`${PHRASES.leaving.pl} / ${PHRASES.leaving.en}:`, ...what('pl')], how('pl'), what('en'), how('en')];
   }
   const notices = (ctx.notices ?? []).map((n) => [`${PHRASES.notice.pl} / ${PHRASES.notice.en}:`, n.text, `— ${n.from}`]);
   return [...statusBlocks(state, ctx.timeZone), ...notices];
