@@ -195,7 +195,12 @@ function schedule(state: MachineState, open: boolean, now: number): StepResult {
     if (!state.clerk) return { state: { ...state, closedBy: 'vacant' }, effects: [] };
     return transition(state, 'available', now, null, 'schedule');
   }
-  if (state.status === 'closed') return { state, effects: [] };
+  if (state.status === 'closed') {
+    // Outside the hours they hold it closed, whoever closed it before (a manager's closure stands):
+    // a clerk who badges in early, or whose end of day came first, does not open it before its time.
+    if (state.closedBy === 'schedule' || state.closedBy === 'command') return { state, effects: [] };
+    return { state: { ...state, closedBy: 'schedule' }, effects: [] };
+  }
   // Closing time is the end of the day: the counter closes and the clerk is signed out.
   const closed = transition(state, 'closed', now, null, 'schedule');
   const out = signIn(closed.state, null, 'end_of_day', now);
