@@ -163,6 +163,7 @@ export class CounterDevice {
       void this.redraw();
     });
     this.link.on('acked', () => this.onAcked());
+    this.link.on('login_refused', () => void this.render());
     this.link.start();
     this.healthTimer = setInterval(() => this.reportHealth(), HEALTH_REPORT_MS);
     // A tick can fail only as a press can (outbox full); it is logged and shown, never fatal.
@@ -370,6 +371,7 @@ export class CounterDevice {
     }
     const lines = displayLines(this.state, now, this.machine, this.hardware.display.size, {
       linkUp: this.link.isUp,
+      loginRefused: this.link.loginRefused !== null,
       timeZone: this.options.timeZone,
       notices: this.showingNotices(now),
     });

@@ -6,6 +6,8 @@ import { selectedPreset, type MachineConfig, type MachineState } from './machine
 export interface DisplayContext {
   /** False while the counter cannot reach the broker: the display says so, so it is never mistaken for the truth (S7). */
   linkUp: boolean;
+  /** The broker refused this counter's login: the display says so, so IT is called, not the network blamed. */
+  loginRefused?: boolean;
   timeZone: string;
   /** The office's notices showing now (already filtered by their end), after the counter's own message. */
   notices?: readonly { text: string; from: string }[];
@@ -30,7 +32,8 @@ export function displayPages(state: MachineState, now: number, config: MachineCo
   if (ctx.linkUp) return pages;
   // Without a link, every page carries a mark in its top-right corner and a page of its own says why.
   const marked = pages.map((p) => [mark(p[0]!, size.cols), ...p.slice(1)]);
-  return [...marked, ...paginate([['! Brak łączności', '! Offline']], size)];
+  const why = ctx.loginRefused ? [['! Odmowa logowania', 'zgłoś do IT'], ['! Login refused', 'call IT']] : [['! Brak łączności', '! Offline']];
+  return [...marked, ...paginate(why, size)];
 }
 
 function mark(line: string, cols: number): string {

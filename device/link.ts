@@ -3,6 +3,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { Availability, CounterCommand, CounterNotices, type CounterState } from '@okienko/protocol/messages';
 import { counterTopic, type CounterRef } from '@okienko/protocol/topics';
+import { ERROR_CODES, OkienkoError } from '@okienko/protocol/errors';
 import type { FileOutbox } from './outbox.ts';
 import { discoveryMessages, type HomeAssistantOptions } from './home-assistant.ts';
 
@@ -52,6 +53,8 @@ export class CounterLink extends EventEmitter<{
   /** An event (by sequence number) is going out to the broker now. */
   publishing: [number];
   announced: [];
+  /** The broker refused the login (wrong username or password, or not authorised): a person must act. */
+  login_refused: [OkienkoError];
 }> {
   private client: MqttClient | null = null;
   private inflight = new Set<number>();
@@ -60,6 +63,8 @@ export class CounterLink extends EventEmitter<{
   private stopping = false;
   private connectedAt = Number.POSITIVE_INFINITY;
   private readonly topics;
+  /** Set from a refused login until the next one that succeeds. */
+  private refusal: OkienkoError | null = null;
 
   constructor(
     private readonly options: LinkOptions,
@@ -84,6 +89,11 @@ export class CounterLink extends EventEmitter<{
     return this.client?.connected ?? false;
   }
 
+  /** Why the link is down when a person must act: the broker refused this counter's login. */
+  get loginRefused(): OkienkoError | null {
+    return this.refusal;
+  }
+
   start(): void {
     const { ref, bootId } = this.identity;
     const will: Availability = { v: 1, ...ref, status: 'offline', bootId, at: this.now() };
@@ -103,7 +113,7 @@ export class CounterLink extends EventEmitter<{
     });
     this.client.on('connect', () => this.onConnect());
     this.client.on('close', () => this.onClose());
-    this.client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
+    this.client.on('error', (err) => this.onError(err));
     this.client.on('message', (topic, payload) => this.onMessage(topic, payload));
   }
 
@@ -170,8 +180,33 @@ export class CounterLink extends EventEmitter<{
     if (!ended) await client.endAsync(true);
   }
 
+  /**
+   * A refused login is not a passing fault: retrying the same username and password will not help,
+   * so it is said at once, with its code and the fix (and again only if it changes). The link
+   * still retries, slowly, so a counter whose credentials are put right on the broker comes back.
+   */
+  private onError(err: Error & { code?: unknown }): void {
+    // CONNACK 4/5 (MQTT 3.1.1), reason 134/135 (MQTT 5): bad username or password, not authorised.
+    if (![4, 5, 134, 135].includes(Number(err.code))) {
+      this.log.warn({ err: err.message }, 'mqtt error');
+      return;
+    }
+    const who = this.options.username ? `username "${this.options.username}"` : 'no username';
+    const refusal = new OkienkoError(
+      ERROR_CODES.BROKER_LOGIN_REFUSED,
+      `the broker at ${this.options.url} refused this counter's login (${who}): ${err.message} — set mqtt.username and mqtt.password in the config to the credentials provisioned for ${this.identity.ref.site}/${this.identity.ref.counter} (the dashboard's devices page or \`okienko provision\`), then restart the counter`,
+    );
+    const news = this.refusal?.message !== refusal.message;
+    this.refusal = refusal;
+    this.attempts = Math.max(this.attempts, 30); // straight to the longest back-off
+    if (!news) return;
+    this.log.error({ code: refusal.code }, refusal.message);
+    this.emit('login_refused', refusal);
+  }
+
   private onConnect(): void {
     this.attempts = 0;
+    this.refusal = null;
     this.connectedAt = this.now();
     this.inflight.clear();
     const client = this.client!;
