@@ -68,7 +68,8 @@ export const startCommand: Command = {
       counters,
       login: (ref) => ({ username: counterUsername(ref), password: secrets.get(counterUsername(ref))! }),
       dataDir: path.join(dataDir, 'sim'),
-      link: { url: mqttUrl, keepaliveS: v.keepalive as number, protocolVersion: 4, reconnectMinMs: 500, reconnectMaxMs: 10_000, window: 32 },
+      // The office's counters listen to their site as real ones do (device config `peers`), so a notice names a colleague who is there.
+      link: { url: mqttUrl, keepaliveS: v.keepalive as number, protocolVersion: 4, reconnectMinMs: 500, reconnectMaxMs: 10_000, window: 32, peers: true },
       panelBaseUrl: base,
       awayCommitMs: v.awayCommitMs as number,
       log,
