@@ -132,8 +132,6 @@ export const PL = {
   username: 'Użytkownik',
   password: 'Hasło',
   signIn: 'Zaloguj',
-  tooMany: 'Zbyt wiele nieudanych prób — spróbuj za 15 minut.',
-  wrongLogin: 'Zła nazwa użytkownika lub hasło.',
   lobbyLink: 'Tablica dla mieszkańców',
   // demo
   demoTitle: 'DEMO',
@@ -145,7 +143,6 @@ export const PL = {
   viewerNote: 'Konto tylko do podglądu: potwierdzać alerty i wysyłać komunikaty może kierownik lub administrator.',
   adminOnlyNote: 'Dane logowania nowych stanowisk tworzy administrator.',
   skipToAlerts: 'Przejdź do alertów',
-  alertsOpen: (n: number) => `${n} ${polishPlural(n, 'otwarty', 'otwarte', 'otwartych')}`,
   alertsAcked: (n: number) => `${n} ${polishPlural(n, 'potwierdzony', 'potwierdzone', 'potwierdzonych')}`,
   cancel: 'Anuluj',
   // every error the server can answer, by its code (protocol/api-errors.ts)
@@ -298,8 +295,6 @@ export const EN: Words = {
   username: 'Username',
   password: 'Password',
   signIn: 'Sign in',
-  tooMany: 'Too many failed attempts — try again in 15 minutes.',
-  wrongLogin: 'Wrong username or password.',
   lobbyLink: 'Lobby board for residents',
   demoTitle: 'DEMO',
   demoText: (since: string) => `Made-up example data, generated ${since} — not an office's data. An office's own data starts in a fresh, empty data folder (--data-dir).`,
@@ -309,7 +304,6 @@ export const EN: Words = {
   viewerNote: 'A view-only account: a manager or an admin acknowledges alerts and sends notices.',
   adminOnlyNote: 'An admin creates the credentials of new counters.',
   skipToAlerts: 'Skip to alerts',
-  alertsOpen: (n: number) => `${n} open`,
   alertsAcked: (n: number) => `${n} acknowledged`,
   cancel: 'Cancel',
   errors: {
