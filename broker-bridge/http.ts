@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
-import { AVAILABILITY_GROUPS, AlertsQuery, DEFAULT_TIME_ZONE, isAvailabilityGroup, type AvailabilityReport, describeIssues, isStorableText, isValidId, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
+import { AVAILABILITY_GROUPS, apiError, codeOfStatus, AlertsQuery, DEFAULT_TIME_ZONE, isAvailabilityGroup, type AvailabilityReport, describeIssues, isStorableText, isValidId, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
 import { availabilityReport, feedbackReport, toCsv } from './reports.ts';
 import type { LiveHub, LiveMessage } from './live.ts';
 import type { Ingest } from './ingest.ts';
@@ -48,6 +48,13 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   const now = deps.now ?? Date.now;
   // The process's own uptime: real time, whatever clock the office's data runs on.
   const started = Date.now();
+  // Fastify's own answers (bad JSON, an unknown route, a throw) carry a listed code as well.
+  app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) httpLog.error({ err }, 'request failed');
+    return reply.code(status).send(apiError(codeOfStatus(status), status >= 500 ? 'the server failed; its log says why' : err.message));
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send(apiError('not_found', `no such page: ${req.method} ${req.url.split('?')[0]}`)));
   if (deps.auth) registerAuth(app, deps.auth);
 
   app.get('/api/health', async (): Promise<Health> => ({
@@ -72,10 +79,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   app.get('/api/events', async (req, reply) => {
     const q = EventsQuery.safeParse(req.query);
     if (!q.success) {
-      return reply.code(400).send({
-        error: 'bad_query',
-        message: describeIssues(q.error).join('; '),
-      });
+      return reply.code(400).send(apiError('bad_query', describeIssues(q.error).join('; ')));
     }
     const rows = await deps.store.listEvents(q.data);
     return rows.map((r) => ({ ...r.event, receivedAt: r.receivedAt, effectiveAt: r.effectiveAt }));
@@ -83,7 +87,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
 
   const reportQuery = (query: unknown) => {
     const q = ReportQuery.safeParse(query);
-    if (!q.success) return { error: describeIssues(q.error).join('; ') };
+    if (!q.success) return { problem: describeIssues(q.error).join('; ') };
     const to = q.data.to ?? now();
     return { ...q.data, to, from: q.data.from ?? to - 7 * 86_400_000 };
   };
@@ -91,7 +95,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
 
   app.get('/api/reports/feedback', async (req, reply) => {
     const q = reportQuery(req.query);
-    if ('error' in q) return reply.code(400).send({ error: 'bad_query', message: q.error });
+    if ('problem' in q) return reply.code(400).send(apiError('bad_query', q.problem));
     const events = await deps.store.listEvents({ type: 'feedback', from: q.from, to: q.to, limit: MAX_REPORT_EVENTS });
     const rows = feedbackReport(events, q.groupBy, deps.timeZone ?? DEFAULT_TIME_ZONE, q.includeFlagged);
     if (q.format === 'json') return { from: q.from, to: q.to, groupBy: q.groupBy, includeFlagged: q.includeFlagged, rows };
@@ -104,9 +108,9 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
 
   app.get('/api/reports/availability', async (req, reply) => {
     const q = reportQuery(req.query);
-    if ('error' in q) return reply.code(400).send({ error: 'bad_query', message: q.error });
+    if ('problem' in q) return reply.code(400).send(apiError('bad_query', q.problem));
     const groupBy = q.groupBy;
-    if (!isAvailabilityGroup(groupBy)) return reply.code(400).send({ error: 'bad_query', message: `groupBy: the availability report groups by ${AVAILABILITY_GROUPS.join(', ')} (not ${groupBy})` });
+    if (!isAvailabilityGroup(groupBy)) return reply.code(400).send(apiError('bad_query', `groupBy: the availability report groups by ${AVAILABILITY_GROUPS.join(', ')} (not ${groupBy})`));
     // Time not yet lived is no one's: a period reaching into the future ends now.
     const to = Math.min(q.to, now());
     // The state at the start of the period is the one each counter's last change before it left,
@@ -132,7 +136,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
 
   app.get('/api/alerts', async (req, reply) => {
     const q = AlertsQuery.safeParse(req.query);
-    if (!q.success) return reply.code(400).send({ error: 'bad_query', message: describeIssues(q.error).join('; ') });
+    if (!q.success) return reply.code(400).send(apiError('bad_query', describeIssues(q.error).join('; ')));
     const alerts = await deps.store.listAlerts(q.data);
     if (q.data.format === 'json') return alerts;
     const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -151,11 +155,11 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     // Cut by characters, not UTF-16 units: a cut must not leave half of an emoji's surrogate pair.
     const comment = typeof req.body?.comment === 'string' ? Array.from(req.body.comment).slice(0, 2000).join('') : '';
     // PostgreSQL refuses a NUL in text: a clear 400, not its error as a 500.
-    if (!isStorableText(comment)) return reply.code(400).send({ error: 'comment must not hold a NUL character (\\u0000) or half of a surrogate pair' });
+    if (!isStorableText(comment)) return reply.code(400).send(apiError('bad_comment', 'comment must not hold a NUL character (\\u0000) or half of a surrogate pair'));
     // Who acknowledged: the signed-in user (without logins, in unit tests of the API, as given).
     const by = req.session?.username ?? (typeof req.body?.by === 'string' && req.body.by ? req.body.by.slice(0, 80) : 'manager');
     const alert = await deps.store.ackAlert(req.params.id, by, comment, now());
-    if (!alert) return reply.code(404).send({ error: 'no such alert' });
+    if (!alert) return reply.code(404).send(apiError('no_alert', `no alert ${req.params.id}`));
     deps.hub.alertChanged(alert);
     return alert;
   });
@@ -174,16 +178,16 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   // The dashboard's pages at their plain paths (the login guard decides who may see which).
   for (const page of ['lobby', 'login', 'reports', 'devices', 'alerts']) {
     app.get(`/${page}`, async (_req, reply) => {
-      if (!deps.dashboardDir) return reply.code(404).send({ error: 'dashboard not built' });
+      if (!deps.dashboardDir) return reply.code(404).send(apiError('not_built', 'the dashboard is not built: run `npx okienko build`'));
       return reply.type('text/html; charset=utf-8').send(fs.createReadStream(`${deps.dashboardDir}/${page}.html`));
     });
   }
   // A new counter's broker credentials, where this bridge keeps the broker's password file.
   app.post<{ Body: { site?: unknown; counter?: unknown } }>('/api/devices', async (req, reply) => {
     const ref = { site: String(req.body?.site ?? ''), counter: String(req.body?.counter ?? '') };
-    if (!isValidId(ref.site) || !isValidId(ref.counter)) return reply.code(400).send({ error: 'bad_device', message: 'site and counter: lowercase letters, digits and "-"' });
+    if (!isValidId(ref.site) || !isValidId(ref.counter)) return reply.code(400).send(apiError('bad_device', 'site and counter: lowercase letters, digits and "-"'));
     if (!deps.passwordFile) {
-      return reply.code(409).send({ error: 'no_password_file', message: `this bridge keeps no broker passwords: run \`npx okienko provision --site ${ref.site} --counter ${ref.counter}\` where the broker's password file is, or start the bridge with --broker-password-file` });
+      return reply.code(409).send(apiError('no_password_file', `this bridge keeps no broker passwords: run \`npx okienko provision --site ${ref.site} --counter ${ref.counter}\` where the broker's password file is, or start the bridge with --broker-password-file`));
     }
     const username = counterUsername(ref);
     return reply.code(201).send({ username, password: new PasswordFile(deps.passwordFile).set(username) });

@@ -2,8 +2,10 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { CounterView } from '@okienko/protocol';
 import { dateTime, loadOffice, w } from './i18n.ts';
-import { send } from './api.ts';
+import { errorText, send } from './api.ts';
+import { may } from './me.ts';
 import { TopBar } from './top.tsx';
+import { loadMe } from './me.ts';
 
 /**
  * The counters as devices, for IT: last seen, software version, what waits in the outbox (and
@@ -27,8 +29,9 @@ function Devices() {
   const provision = async (e: Event): Promise<void> => {
     e.preventDefault();
     const res = await send('POST', '/api/devices', { site, counter });
-    const body = (await res.json()) as { username?: string; password?: string; message?: string };
-    setResult(res.ok ? w.credentials(body.username ?? '', body.password ?? '') : (body.message ?? w.error(res.status)));
+    if (!res.ok) return setResult(await errorText(res));
+    const body = (await res.json()) as { username?: string; password?: string };
+    setResult(w.credentials(body.username ?? '', body.password ?? ''));
   };
   return (
     <>
@@ -65,7 +68,8 @@ function Devices() {
             ))}
           </tbody>
         </table>
-        <section class="panel" aria-labelledby="new-h">
+        {/* Credentials are the admin's (broker-bridge/auth.ts): others are told, not offered a form. */}
+        {!may('admin') ? <p class="role-note" data-testid="admin-note">{w.adminOnlyNote}</p> : <section class="panel" aria-labelledby="new-h">
           <h2 id="new-h">{w.newCounter}</h2>
           <form onSubmit={(e) => void provision(e)}>
             <label>
@@ -77,11 +81,12 @@ function Devices() {
             <button type="submit">{w.createCredentials}</button>
           </form>
           {result ? <pre data-testid="credentials">{result}</pre> : null}
-        </section>
+        </section>}
       </main>
     </>
   );
 }
 
-await loadOffice();
+// The office's zone and who is signed in, before anything is drawn.
+await Promise.all([loadOffice(), loadMe()]);
 render(<Devices />, document.getElementById('app')!);

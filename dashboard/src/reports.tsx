@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ChartConfiguration } from 'chart.js';
 import { calendarDate, dayMonth, loadOffice, officeDate, officePeriod, w } from './i18n.ts';
 import { TopBar } from './top.tsx';
+import { loadMe } from './me.ts';
 import { ChartCanvas } from './chart.tsx';
 import { datesOf, periodSearch, readPeriod, weekOf, type Period } from './period.ts';
 
@@ -414,5 +415,6 @@ function Reports() {
   );
 }
 
-await loadOffice();
+// The office's zone and who is signed in, before anything is drawn.
+await Promise.all([loadOffice(), loadMe()]);
 render(<Reports />, document.getElementById('app')!);

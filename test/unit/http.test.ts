@@ -95,7 +95,7 @@ describe('HTTP API', () => {
     const a = await store.raiseAlert({ key: 'k', kind: 'offline', site: 'ratusz', counter: 'okienko-1', message: 'ratusz/okienko-1 is offline', facts: {} }, 1);
     const ack = (comment: string) => app.inject({ method: 'POST', url: `/api/alerts/${a!.id}/ack`, payload: { comment, by: 'kierownik' } });
     const refused = await ack('wiem\u0000');
-    expect([refused.statusCode, refused.json().error]).toEqual([400, expect.stringContaining('NUL')]);
+    expect([refused.statusCode, refused.json().error, refused.json().message]).toEqual([400, 'bad_comment', expect.stringContaining('NUL')]);
     expect((await app.inject('/api/alerts?open=true')).json()).toMatchObject([{ ackedAt: null }]);
     // 2,001 emoji: the cut keeps 2,000 whole ones, not 1,000 and a half.
     const long = await ack('\u{1F600}'.repeat(2001));
