@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { CounterView } from '@okienko/protocol';
+import { ID_HTML_PATTERN, type CounterView } from '@okienko/protocol';
 import { dateTime, loadOffice, w } from './i18n.ts';
 import { send } from './api.ts';
 import { TopBar } from './top.tsx';
@@ -69,10 +69,10 @@ function Devices() {
           <h2 id="new-h">{w.newCounter}</h2>
           <form onSubmit={(e) => void provision(e)}>
             <label>
-              {w.site} <input required pattern="[a-z0-9-]+" value={site} onInput={(e) => setSite((e.target as HTMLInputElement).value)} />
+              {w.site} <input required pattern={ID_HTML_PATTERN} value={site} onInput={(e) => setSite((e.target as HTMLInputElement).value)} />
             </label>
             <label>
-              {w.counter} <input required pattern="[a-z0-9-]+" value={counter} onInput={(e) => setCounter((e.target as HTMLInputElement).value)} />
+              {w.counter} <input required pattern={ID_HTML_PATTERN} value={counter} onInput={(e) => setCounter((e.target as HTMLInputElement).value)} />
             </label>
             <button type="submit">{w.createCredentials}</button>
           </form>
