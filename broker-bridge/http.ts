@@ -48,7 +48,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   const now = deps.now ?? Date.now;
   // The process's own uptime: real time, whatever clock the office's data runs on.
   const started = Date.now();
-  if (deps.auth) registerAuth(app, deps.auth);
+  const sessions = deps.auth ? registerAuth(app, deps.auth) : null;
 
   app.get('/api/health', async (): Promise<Health> => ({
     status: deps.mqttConnected() ? 'ok' : 'degraded',
@@ -208,8 +208,15 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     };
     deps.hub.on('message', onMessage);
     const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
+    // A stream outlives the request that checked its session: it ends when the session does
+    // (a logout, a new password or role, a removed user), here or on another bridge.
+    const unwatch = req.session && sessions ? sessions.watch(req.session, () => {
+            sendSse(res, 'session_ended', { error: 'session_ended', message: 'this session has ended: sign in again at /login' });
+            res.end();
+          }) : () => {};
     req.raw.on('close', () => {
       clearInterval(heartbeat);
+      unwatch();
       deps.hub.off('message', onMessage);
     });
     deps.hub.snapshot().then(

@@ -20,3 +20,4 @@ export * from './lobby.ts';
 export * from './auth.ts';
 export * from './auth-routes.ts';
 export * from './demo.ts';
+export * from './sessions.ts';

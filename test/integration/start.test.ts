@@ -55,11 +55,21 @@ describe('okienko start', () => {
     for (const hint of hints) expect(hint, hint).toContain(dataDir);
     const user = hints.find((h) => h.startsWith('npx okienko user '))!;
     expect(user).toBe(`npx okienko user --store sqlite:${path.join(dataDir, 'okienko.db')} --username admin --role admin`);
+    const old = await signIn(base, 'admin', demoAdminPassword(started.output()));
     const reset = okienko([...user.split(' ').slice(2), '--json']);
     expect(await reset.exited, reset.output()).toBe(0);
     const { password } = JSON.parse(reset.output().trim().split('\n').at(-1)!) as { password: string };
     const fresh = await signIn(base, 'admin', password);
     expect((await fresh.get('/api/counters')).status).toBe(200);
+    // The new password ended the session signed in with the old one, in the running bridge too.
+    expect((await old.get('/api/counters')).status).toBe(401);
+    // Removed by the command line: signed out at once.
+    const removed = okienko(['user', '--store', `sqlite:${path.join(dataDir, 'okienko.db')}`, '--username', 'admin', '--remove']);
+    expect(await removed.exited, removed.output()).toBe(0);
+    expect((await fresh.get('/api/counters')).status).toBe(401);
+    const again = okienko(['user', '--store', `sqlite:${path.join(dataDir, 'okienko.db')}`, '--username', 'admin', '--remove']);
+    expect(await again.exited).toBe(1);
+    expect(again.output()).toContain('there is no user "admin"');
     started.child.kill('SIGINT');
     expect(await started.exited).toBe(0);
   });
