@@ -32,9 +32,8 @@ declare module 'fastify' {
  * new password or role and a removed user end them on every bridge at the next request.
  * Returns the sessions, so the live stream can end with its session.
  */
-export function registerAuth(app: FastifyInstance, opts: AuthOptions): Sessions {
+export function registerAuth(app: FastifyInstance, opts: AuthOptions, sessions = new Sessions(opts.store, opts.now ?? Date.now, opts.sessionRecheckMs)): Sessions {
   const now = opts.now ?? Date.now;
-  const sessions = new Sessions(opts.store, now, opts.sessionRecheckMs);
   const limiter = new LoginLimiter();
   // Checked when a username is unknown, so a wrong name costs as long as a wrong password.
   const decoy = hashPassword(newPassword());

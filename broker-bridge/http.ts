@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import fastifyHelmet from '@fastify/helmet';
 import type { Logger } from 'pino';
 import { AVAILABILITY_GROUPS, AlertsQuery, DEFAULT_TIME_ZONE, isAvailabilityGroup, type AvailabilityReport, describeIssues, isStorableText, isValidId, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
 import { availabilityReport, feedbackReport, toCsv } from './reports.ts';
@@ -14,6 +15,8 @@ import { registerNoticeRoutes } from './notice-routes.ts';
 import { lobbyView } from './lobby.ts';
 import { PasswordFile, counterUsername } from './credentials.ts';
 import { registerAuth, type AuthOptions } from './auth-routes.ts';
+import { Sessions } from './sessions.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export interface HttpDeps {
   store: Store;
@@ -48,7 +51,13 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   const now = deps.now ?? Date.now;
   // The process's own uptime: real time, whatever clock the office's data runs on.
   const started = Date.now();
-  const sessions = deps.auth ? registerAuth(app, deps.auth) : null;
+  const auth = deps.auth;
+  const sessions = auth ? new Sessions(auth.store, auth.now ?? Date.now, auth.sessionRecheckMs) : null;
+  // Security headers on every reply (security-headers.ts). The login guard's hook goes in after
+  // helmet's, so a 401 or a redirect to the login page carries them too.
+  void app.register(fastifyHelmet, securityHeaders({ https: auth?.secureCookies === true })).after(() => {
+    if (auth) registerAuth(app, auth, sessions!);
+  });
 
   app.get('/api/health', async (): Promise<Health> => ({
     status: deps.mqttConnected() ? 'ok' : 'degraded',

@@ -21,3 +21,4 @@ export * from './auth.ts';
 export * from './auth-routes.ts';
 export * from './demo.ts';
 export * from './sessions.ts';
+export * from './security-headers.ts';
