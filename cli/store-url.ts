@@ -21,3 +21,19 @@ export async function openStore(url: string, opts: { onConnectionError?: (err: E
     `unsupported store URL "${url}" — use sqlite:<file> (e.g. sqlite:./data/okienko.db) or postgres://user@host:5432/db`,
   ]);
 }
+
+/**
+ * The same store named so it is found from any folder: `sqlite:./data/okienko.db` becomes its
+ * absolute path (a hint run elsewhere must not make a new, empty database); others stay as given.
+ */
+export function absoluteStoreUrl(url: string): string {
+  if (!url.startsWith('sqlite:')) return url;
+  const [file = '', query] = url.slice('sqlite:'.length).split('?');
+  if (file === ':memory:') return url;
+  return `sqlite:${path.resolve(file)}${query === undefined ? '' : `?${query}`}`;
+}
+
+/** A word as a POSIX shell reads it back: quoted when it holds anything but plain path characters. */
+export function shellArg(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+}

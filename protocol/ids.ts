@@ -8,6 +8,14 @@ const ID_HINT = 'use 1-32 lowercase letters, digits or "-", not starting or endi
 export const SiteId = z.string().regex(ID_PATTERN, ID_HINT);
 export const CounterId = z.string().regex(ID_PATTERN, ID_HINT);
 
+/**
+ * The same rule for an HTML `pattern` attribute (anchored by the browser). Browsers compile it
+ * with the regex `v` flag, where a `-` at a class's end must be escaped: `[a-z0-9-]` is invalid
+ * there, and an invalid pattern silently checks nothing.
+ */
+export const ID_HTML_PATTERN = '[a-z0-9](?:[a-z0-9\\-]{0,30}[a-z0-9])?';
+export const ID_RULE = ID_HINT;
+
 export function isValidId(value: string): boolean {
   return ID_PATTERN.test(value);
 }
