@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ID_HTML_PATTERN, type CounterView, type ProvisionedDevice } from '@okienko/protocol';
+import type { CounterView, ProvisionedDevice } from '@okienko/protocol';
+import { ID_HTML_PATTERN } from '@okienko/protocol/id-rule';
 import { dateTime, lang, loadOffice, w } from './i18n.ts';
 import { errorText, send } from './api.ts';
 import { may } from './me.ts';
