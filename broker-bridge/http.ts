@@ -4,8 +4,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifyHelmet from '@fastify/helmet';
 import type { Logger } from 'pino';
-import { AVAILABILITY_GROUPS, apiError, codeOfStatus, AlertsQuery, DEFAULT_TIME_ZONE, isAvailabilityGroup, type AvailabilityReport, describeIssues, isStorableText, isValidId, ID_RULE, type ProvisionedDevice, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
-import { availabilityReport, feedbackReport, toCsv } from './reports.ts';
+import { AVAILABILITY_GROUPS, alertText, apiError, codeOfStatus, AlertsQuery, DEFAULT_TIME_ZONE, isAvailabilityGroup, type AvailabilityReport, describeIssues, isStorableText, isValidId, ID_RULE, type ProvisionedDevice, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
+import { availabilityReport, csvTime, faceColumns, feedbackReport, toCsv } from './reports.ts';
 import type { LiveHub, LiveMessage } from './live.ts';
 import type { Ingest } from './ingest.ts';
 import { bridgeMetrics } from './metrics.ts';
@@ -108,11 +108,12 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     const events = await deps.store.listEvents({ type: 'feedback', from: q.from, to: q.to, limit: MAX_REPORT_EVENTS });
     const rows = feedbackReport(events, q.groupBy, deps.timeZone ?? DEFAULT_TIME_ZONE, q.includeFlagged);
     if (q.format === 'json') return { from: q.from, to: q.to, groupBy: q.groupBy, includeFlagged: q.includeFlagged, rows };
-    const faces = ['1', '2', '3', '4', '5'];
+    // Columns follow the scale the votes were cast on: no face_5 on a four-face office.
+    const faces = faceColumns(events);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="oceny-${q.groupBy}.csv"`)
-      .send(toCsv([q.groupBy, 'votes', 'score', ...faces.map((f) => `face_${f}`)], rows.map((r) => [r.group, r.votes, r.score, ...faces.map((f) => r.faces[f] ?? 0)])));
+      .send(toCsv([q.groupBy, 'votes', 'score', ...faces.map((f) => `face_${f}`)], rows.map((r) => [r.group, r.votes, r.score, ...faces.map((f) => r.faces[f] ?? 0)]), q.lang));
   });
 
   app.get('/api/reports/availability', async (req, reply) => {
@@ -139,6 +140,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
         toCsv(
           [groupBy, 'available_min', 'serving_min', 'away_min', 'closed_min', 'staffed_percent', 'clients_served'],
           rows.map((r) => [r.group, min(r.ms.available), min(r.ms.serving), min(r.ms.away), min(r.ms.closed), r.staffedPercent, r.sessions]),
+          q.lang,
         ),
       );
   });
@@ -148,14 +150,19 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     if (!q.success) return reply.code(400).send(apiError('bad_query', describeIssues(q.error).join('; ')));
     const alerts = await deps.store.listAlerts(q.data);
     if (q.data.format === 'json') return alerts;
-    const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    // Office times and the reader's language, as the history page shows them (not UTC and English).
+    const zone = deps.timeZone ?? DEFAULT_TIME_ZONE;
+    const lang = q.data.lang;
+    const at = (ms: number | null) => csvTime(ms, zone, lang);
+    const hm = (ms: number) => csvTime(ms, zone, lang)!.slice(-5);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="alerty.csv"')
       .send(
         toCsv(
           ['raised_at', 'kind', 'site', 'counter', 'message', 'cleared_at', 'acked_at', 'acked_by', 'comment'],
-          alerts.map((a) => [at(a.raisedAt), a.kind, a.site, a.counter, a.message, at(a.clearedAt), at(a.ackedAt), a.ackedBy, a.comment]),
+          alerts.map((a) => [at(a.raisedAt), a.kind, a.site, a.counter, alertText(a, lang, hm), at(a.clearedAt), at(a.ackedAt), a.ackedBy, a.comment]),
+          lang,
         ),
       );
   });

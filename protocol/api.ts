@@ -117,6 +117,10 @@ export type Health = z.infer<typeof Health>;
 export const StoredEventView = z.intersection(CounterEvent, z.object({ receivedAt: EpochMs, effectiveAt: EpochMs }));
 
 /** GET /api/reports/feedback and /api/reports/availability: a period (default the last 7 days), a grouping, JSON or CSV. */
+/** The language (and spreadsheet conventions) of a CSV export. */
+export const CsvLang = z.enum(['pl', 'en']);
+export type CsvLang = z.infer<typeof CsvLang>;
+
 export const ReportQuery = z
   .object({
     from: TimeParam.optional(),
@@ -126,6 +130,8 @@ export const ReportQuery = z
     /** Include votes flagged as misuse (left out by default). */
     includeFlagged: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     format: z.enum(['json', 'csv']).default('json'),
+    /** CSV only: `pl` (Polish Excel: `;`, decimal comma, 03.12.2026 08:07) or `en` (`,`, point, 2026-12-03 08:07); times in the office's zone. */
+    lang: CsvLang.default('pl'),
   })
   .strict();
 
@@ -265,6 +271,8 @@ export const AlertsQuery = z
     to: TimeParam.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
     format: z.enum(['json', 'csv']).default('json'),
+    /** CSV only: the language of the messages and the spreadsheet's conventions (see ReportQuery). */
+    lang: CsvLang.default('pl'),
   })
   .strict();
 export type AlertsQuery = z.infer<typeof AlertsQuery>;

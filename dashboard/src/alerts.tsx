@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { AlertKind, AlertView } from '@okienko/protocol/api';
-import { calendarDate, dateTime, loadOffice, officeDate, officePeriod, w } from './i18n.ts';
+import { calendarDate, dateTime, lang, loadOffice, officeDate, officePeriod, w } from './i18n.ts';
 import { alertLine } from './alert-panel.tsx';
 import { TopBar } from './top.tsx';
 import { loadMe } from './me.ts';
@@ -77,7 +77,7 @@ function AlertHistory() {
           <label>
             <input type="checkbox" checked={onlyOpen} onChange={(e) => setOnlyOpen((e.target as HTMLInputElement).checked)} /> {w.onlyOpen}
           </label>
-          <a class="csv" href={`/api/alerts?${query}&format=csv`} download>
+          <a class="csv" href={`/api/alerts?${query}&format=csv&lang=${lang}`} download>
             CSV
           </a>
         </form>
