@@ -1,5 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import type { Role } from '@okienko/protocol';
+import { roleMay, type Role } from '@okienko/protocol';
 
 /**
  * Dashboard passwords: scrypt with N = 2^15 (≈ 50 ms and 32 MB per check here) — slow on purpose,
@@ -80,8 +80,8 @@ export function requiredRole(method: string, url: string): Role | null {
   return 'manager';
 }
 
-const RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
-export const mayAct = (role: Role, needed: Role): boolean => RANK[role] >= RANK[needed];
+/** The one rule the dashboard hides by (protocol/roles.ts). */
+export const mayAct = roleMay;
 
 /**
  * What anyone may reach: the lobby board and its data, the login page, health for monitoring,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CounterId, EpochMs, SiteId } from './ids.ts';
 import { storable } from './text.ts';
+import { ROLES, roleMay } from './roles.ts';
 import { AwayNotice, Clerk, CounterEvent, CounterStatus, DeviceHealth, FleetStatus, Notice } from './messages.ts';
 
 /** A counter as the bridge's HTTP API and live stream describe it to the dashboard. */
@@ -288,12 +289,9 @@ export const Office = z
 export type Office = z.infer<typeof Office>;
 
 /** Who may do what on the dashboard: viewers look, managers also act (alerts, notices), admins also manage users. */
-export const Role = z.enum(['viewer', 'manager', 'admin']);
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
-
-const ROLE_RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
-/** Whether a role may do what needs `needed` (admin > manager > viewer); the dashboard hides what it may not. */
-export const roleMay = (role: Role, needed: Role): boolean => ROLE_RANK[role] >= ROLE_RANK[needed];
+export { roleMay };
 
 /** POST /api/auth/login. */
 export const LoginRequest = z.object({ username: storable(z.string().min(1).max(64)), password: z.string().min(1).max(200) }).strict();
