@@ -100,10 +100,15 @@ export class Sessions {
       onEnd();
     };
     const timer = setInterval(() => {
-      this.store.findSession(session.tokenHash, this.now()).then(
-        (r) => (r ? undefined : finish()),
+      const at = this.now();
+      this.store.findSession(session.tokenHash, at).then(
+        async (r) => {
+          if (!r) return finish();
+          // A board left open makes no requests: its stream is what shows it is in use.
+          if (at - r.lastSeen >= TOUCH_MS) await this.store.touchSession(r.id, at);
+        },
         () => {}, // the store unreachable: the stream goes on, the next check asks again
-      );
+      ).catch(() => {});
     }, this.recheckMs);
     timer.unref();
     this.ended.on(session.id, finish);

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { SessionView } from '@okienko/protocol';
 import { Ingest, LiveHub, SqliteStore, buildHttp, createUser } from '@okienko/broker-bridge';
+import { waitFor } from '../helpers/net.ts';
 
 const log = pino({ level: 'silent' });
 const opened: { close(): Promise<unknown> }[] = [];
@@ -179,5 +180,18 @@ describe('login sessions kept in the store', () => {
     expect(await there.ended).toContain('event: session_ended');
     // The browser's reconnect is refused.
     expect((await fetch(`${baseB}/api/stream`, { headers: { cookie: second.cookie } })).status).toBe(401);
+  });
+
+  it('counts an open live stream as the session being in use (last seen moves on while the board is open)', async () => {
+    let now = Date.UTC(2026, 11, 3, 8, 0);
+    const { app, store } = await bridge(storeFile(), { now: () => now, recheckMs: 20 });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const s = await login(app, 'ewa', await createUser(store, 'ewa', 'viewer'));
+    const stream = await readStream(base, s);
+    await stream.opened;
+    now += 10 * 60_000;
+    await waitFor(async () => (await store.listSessions({ username: 'ewa', at: now, limit: 1 }))[0]?.lastSeen === now, { what: 'last seen moved on' });
+    now += 12 * 3_600_000; // past its working day: the stream ends too
+    expect(await stream.ended).toContain('event: session_ended');
   });
 });
