@@ -33,6 +33,22 @@ export function absoluteStoreUrl(url: string): string {
   return `sqlite:${path.resolve(file)}${query === undefined ? '' : `?${query}`}`;
 }
 
+/**
+ * A store URL fit for a log line: a PostgreSQL password replaced by ****. The start log's hints
+ * are read by people and kept by journald; the password is the store's to keep.
+ */
+export function loggableStoreUrl(url: string): { url: string; redacted: boolean } {
+  if (!/^postgres(ql)?:\/\//.test(url)) return { url, redacted: false };
+  try {
+    const u = new URL(url);
+    if (!u.password) return { url, redacted: false };
+    u.password = '****';
+    return { url: u.toString(), redacted: true };
+  } catch {
+    return { url: 'postgres://…', redacted: true };
+  }
+}
+
 /** A word as a POSIX shell reads it back: quoted when it holds anything but plain path characters. */
 export function shellArg(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
