@@ -4,6 +4,11 @@ import type { SessionEndReason, SessionRecord, Store, UserRecord } from './store
 
 /** A working day: after it, a session ends however busy it was. */
 export const SESSION_MS = 12 * 3_600_000;
+/**
+ * Unused this long, a session ends (OWASP: 15-30 minutes for an application of this risk). An
+ * open board's live stream counts as use (`watch`), so a hall or desk screen stays signed in.
+ */
+export const SESSION_IDLE_MS = 30 * 60_000;
 /** A session's "last seen" is written at most this often: not a write per request. */
 const TOUCH_MS = 60_000;
 
@@ -72,6 +77,10 @@ export class Sessions {
     const at = this.now();
     const r = await this.store.findSession(hashToken(token), at);
     if (!r) return null;
+    if (at - r.lastSeen > SESSION_IDLE_MS) {
+      await this.end({ id: r.id }, 'idle');
+      return null;
+    }
     if (at - r.lastSeen >= TOUCH_MS) await this.store.touchSession(r.id, at);
     return view(r);
   }

@@ -247,7 +247,7 @@ export interface UserRecord {
   createdAt: number;
 }
 
-export type SessionEndReason = 'logout' | 'ended' | 'password_or_role_changed' | 'user_removed';
+export type SessionEndReason = 'logout' | 'ended' | 'password_or_role_changed' | 'user_removed' | 'idle';
 
 /** A dashboard login. The cookie holds a random token; only its hash is kept. */
 export interface SessionRecord {

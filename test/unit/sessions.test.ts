@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { SessionView } from '@okienko/protocol';
-import { Ingest, LiveHub, SqliteStore, buildHttp, createUser } from '@okienko/broker-bridge';
+import { Ingest, LiveHub, SESSION_IDLE_MS, SqliteStore, buildHttp, createUser } from '@okienko/broker-bridge';
 import { waitFor } from '../helpers/net.ts';
 
 const log = pino({ level: 'silent' });
@@ -75,6 +75,23 @@ describe('login sessions kept in the store', () => {
     expect(after.json()).toEqual({ error: 'login_required', message: 'sign in at /login' });
     // A second login is a new session, and works.
     expect((await get(app, await login(app, 'ewa', password))).statusCode).toBe(200);
+  });
+
+  it('ends a session left unused past the idle limit; one in use lives on, each time', async () => {
+    let now = Date.UTC(2026, 2, 2, 7, 0);
+    const { app, store } = await bridge(storeFile(), { now: () => now });
+    const password = await createUser(store, 'ewa', 'manager');
+    const busy = await login(app, 'ewa', password);
+    const idle = await login(app, 'ewa', password);
+    for (let i = 0; i < 3; i++) {
+      now += SESSION_IDLE_MS - 60_000; // used just within the limit, three times over
+      expect((await get(app, busy)).statusCode).toBe(200);
+    }
+    expect((await get(app, idle)).statusCode).toBe(401);
+    expect((await get(app, busy)).statusCode).toBe(200);
+    const [left] = await store.listSessions({ username: 'ewa', at: now, limit: 10 });
+    expect((await store.listSessions({ username: 'ewa', at: now, limit: 10 })).length).toBe(1);
+    expect(left!.createdAt).toBe(Date.UTC(2026, 2, 2, 7, 0));
   });
 
   it('ends every session of a user given a new password or role, or removed; other users keep theirs', async () => {
