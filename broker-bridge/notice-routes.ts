@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { NoticeRequest, describeIssues } from '@okienko/protocol';
+import { NoticeRequest, apiError, describeIssues } from '@okienko/protocol';
 import type { NoticeBoard } from './notices.ts';
 
 /** POST /api/notices, GET /api/notices?active=true, DELETE /api/notices/:id. */
@@ -7,13 +7,13 @@ export function registerNoticeRoutes(app: FastifyInstance, notices: NoticeBoard)
   app.post('/api/notices', async (req, reply) => {
     const body = NoticeRequest.safeParse(req.body);
     if (!body.success) {
-      return reply.code(400).send({ error: 'bad_notice', message: describeIssues(body.error).join('; ') });
+      return reply.code(400).send(apiError('bad_notice', describeIssues(body.error).join('; ')));
     }
     return reply.code(201).send(await notices.send(body.data));
   });
   app.get<{ Querystring: { active?: string } }>('/api/notices', async (req) => notices.list(req.query.active === 'true'));
   app.delete<{ Params: { id: string } }>('/api/notices/:id', async (req, reply) => {
     const notice = await notices.withdraw(req.params.id);
-    return notice ?? reply.code(404).send({ error: 'no such notice' });
+    return notice ?? reply.code(404).send(apiError('no_notice', `no notice ${req.params.id}`));
   });
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE, localParts, startOfDay, type AvailabilityGroup, type AvailabilityRow, type CounterEvent, type CounterStatus } from '@okienko/protocol';
+import { DEFAULT_TIME_ZONE, localParts, startOfDay, type AvailabilityGroup, type AvailabilityRow, type CounterEvent, type CounterStatus, type CsvLang } from '@okienko/protocol';
 import type { CounterRow, StoredEvent } from './store/types.ts';
 
 /**
@@ -154,10 +154,31 @@ function nextMidnight(at: number, timeZone: string): number {
 }
 
 /** RFC 4180 CSV (what spreadsheets open), UTF-8 with a BOM so Excel shows Polish letters. */
-export function toCsv(header: string[], rows: (string | number | null)[][]): string {
+/**
+ * A CSV file as the reader's spreadsheet opens it: Polish Excel splits on `;` and reads `87,5`
+ * as a number (`pl`); English on `,` with `87.5` (`en`). A BOM so Excel reads UTF-8.
+ */
+export function toCsv(header: string[], rows: (string | number | null)[][], lang: CsvLang = 'en'): string {
+  const sep = lang === 'pl' ? ';' : ',';
   const cell = (v: string | number | null): string => {
-    const s = v === null ? '' : String(v);
-    return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    const s = v === null ? '' : typeof v === 'number' && lang === 'pl' ? String(v).replace('.', ',') : String(v);
+    return s.includes(sep) || /["\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return `\uFEFF${[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
+  return `\uFEFF${[header, ...rows].map((r) => r.map(cell).join(sep)).join('\r\n')}\r\n`;
+}
+
+/** An instant as the office's clock showed it, as each language's spreadsheet reads a date: 03.12.2026 08:07 or 2026-12-03 08:07. */
+export function csvTime(ms: number | null, timeZone: string, lang: CsvLang): string | null {
+  if (ms === null) return null;
+  const { date, minutes } = localParts(ms, timeZone);
+  const hm = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  const [y, m, d] = date.split('-');
+  return lang === 'pl' ? `${d}.${m}.${y} ${hm}` : `${date} ${hm}`;
+}
+
+/** The faces a report's columns show: up to the largest scale its votes were cast on (four when none were). */
+export function faceColumns(events: readonly StoredEvent[]): string[] {
+  let scale = 0;
+  for (const { event: e } of events) if (e.type === 'feedback') scale = Math.max(scale, e.scale);
+  return Array.from({ length: scale || 4 }, (_, i) => String(i + 1));
 }

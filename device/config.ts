@@ -75,6 +75,11 @@ export const DeviceConfig = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Listen to the site's other counters (their retained state and availability) so an away
+     * notice names a colleague who is there now, not one configured who is away or gone home.
+     */
+    peers: z.boolean().default(true),
     homeAssistant: z
       .object({ enabled: z.boolean().default(false), prefix: z.string().regex(/^[^#+]+$/, 'no MQTT wildcards').default('homeassistant') })
       .strict()
@@ -133,7 +138,7 @@ export function machineConfigFrom(c: DeviceConfig): MachineConfig {
 
 export function linkOptions(c: DeviceConfig, source = 'device config'): LinkOptions {
   const { caFile, ...mqtt } = c.mqtt;
-  return { ...mqtt, ca: caFile ? readCa(caFile, source) : undefined, window: 32, homeAssistant: c.homeAssistant.enabled ? { prefix: c.homeAssistant.prefix } : undefined };
+  return { ...mqtt, ca: caFile ? readCa(caFile, source) : undefined, window: 32, peers: c.peers, homeAssistant: c.homeAssistant.enabled ? { prefix: c.homeAssistant.prefix } : undefined };
 }
 
 function readCa(file: string, source: string): Buffer {

@@ -12,6 +12,7 @@ import type { ButtonEdge, CounterHardware, LightColor } from '@okienko/hardware'
 import { edge as gestureEdge, initialGestures, nextHoldAt, tick as gestureTick, type GestureState } from './gestures.ts';
 import { displayLines } from './display-text.ts';
 import { initialState, machineConfig, step, type EventDraft, type Input, type MachineConfig, type MachineState } from './machine.ts';
+import { updatePeers, type Peers } from './presence.ts';
 import { FileOutbox, OutboxDiskFullError, OutboxFullError, writeAtomically, type OutboxOptions } from './outbox.ts';
 import { CounterLink, type LinkOptions } from './link.ts';
 import type { Clock } from './clock.ts';
@@ -163,6 +164,7 @@ export class CounterDevice {
       void this.redraw();
     });
     this.link.on('acked', () => this.onAcked());
+    this.link.on('peer', (m) => void (this.peers = updatePeers(this.peers, m)));
     this.link.on('login_refused', () => void this.render());
     this.link.start();
     this.healthTimer = setInterval(() => this.reportHealth(), HEALTH_REPORT_MS);
@@ -191,6 +193,8 @@ export class CounterDevice {
     this.outbox.close();
   }
 
+  /** The site's other counters as their retained messages say (link option `peers`). */
+  private peers: Peers = new Map();
   private scheduledOpen: boolean | null = null;
   /** Events the full outbox had to refuse since start: counted and reported in the retained state. */
   private refused = 0;
@@ -300,7 +304,7 @@ export class CounterDevice {
 
   private async handle(input: Input): Promise<void> {
     const now = this.clock.now();
-    const { state, effects } = step(this.state, input, now, this.machine);
+    const { state, effects } = step(this.state, input, now, this.peers.size > 0 ? { ...this.machine, peers: this.peers } : this.machine);
     if (state === this.state) return;
     const emits = effects.flatMap((e) => (e.type === 'emit' ? [e.event] : []));
     try {

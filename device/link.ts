@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { Availability, CounterCommand, CounterNotices, type CounterState } from '@okienko/protocol/messages';
-import { counterTopic, type CounterRef } from '@okienko/protocol/topics';
+import { Availability, CounterCommand, CounterNotices, CounterState } from '@okienko/protocol/messages';
+import { counterTopic, parseTopic, sitePeerFilters, type CounterRef } from '@okienko/protocol/topics';
 import { ERROR_CODES, OkienkoError } from '@okienko/protocol/errors';
 import type { FileOutbox } from './outbox.ts';
+import type { PeerMessage } from './presence.ts';
 import { MIGRATE_DISCOVERY, discoveryMessage, legacyDiscoveryTopics, type HomeAssistantOptions } from './home-assistant.ts';
 
 /** How long a stop waits for MQTT.js to end cleanly before it closes the connection. */
@@ -25,6 +26,8 @@ export interface LinkOptions {
   window: number;
   /** Announce the counter to Home Assistant (MQTT discovery) under this prefix. */
   homeAssistant?: HomeAssistantOptions | undefined;
+  /** Listen to the site's other counters' retained state and availability (who is there, for away notices). */
+  peers?: boolean | undefined;
 }
 
 export interface LinkIdentity {
@@ -57,6 +60,8 @@ export class CounterLink extends EventEmitter<{
   migrated: [string];
   /** The broker refused the login (wrong username or password, or not authorised): a person must act. */
   login_refused: [OkienkoError];
+  /** A retained state or availability of another counter of the site (options.peers). */
+  peer: [PeerMessage];
 }> {
   private client: MqttClient | null = null;
   private inflight = new Set<number>();
@@ -222,7 +227,7 @@ export class CounterLink extends EventEmitter<{
       ...(this.identity.panelUrl ? { panelUrl: this.identity.panelUrl } : {}),
     };
     client.publish(this.topics.availability, JSON.stringify(online), { qos: 1, retain: true });
-    client.subscribe([this.topics.command, this.topics.notice], { qos: 1 });
+    client.subscribe([this.topics.command, this.topics.notice, ...(this.options.peers ? sitePeerFilters(this.identity.ref.site) : [])], { qos: 1 });
     this.publishState();
     const ha = this.options.homeAssistant;
     if (ha) {
@@ -267,7 +272,7 @@ export class CounterLink extends EventEmitter<{
     }
     if (ha && legacyDiscoveryTopics(this.identity.ref, ha).includes(topic)) return this.migrateLegacy(topic, payload);
     if (topic === this.topics.notice) return this.onNotices(payload);
-    if (topic !== this.topics.command) return;
+    if (topic !== this.topics.command) return this.onPeer(topic, payload);
     let json: unknown;
     try {
       json = JSON.parse(payload.toString('utf8'));
@@ -307,6 +312,24 @@ export class CounterLink extends EventEmitter<{
       this.log.info({ topic }, 'moved an old Home Assistant entity config to the device message');
       this.emit('migrated', topic);
     });
+  }
+
+  /** Another counter of the site said what it is doing (or, empty, that it is gone). Junk is ignored. */
+  private onPeer(topic: string, payload: Buffer): void {
+    const t = parseTopic(topic);
+    if (!this.options.peers || !t.ok || t.site !== this.identity.ref.site || t.counter === this.identity.ref.counter) return;
+    if (t.kind !== 'state' && t.kind !== 'availability') return;
+    let json: unknown = null;
+    try {
+      json = payload.length === 0 ? null : JSON.parse(payload.toString('utf8'));
+    } catch {
+      return;
+    }
+    const schema = t.kind === 'state' ? CounterState : Availability;
+    const parsed = json === null ? null : schema.safeParse(json);
+    if (parsed && (!parsed.success || parsed.data.site !== t.site || parsed.data.counter !== t.counter)) return;
+    const message = parsed?.data ?? null;
+    this.emit('peer', t.kind === 'state' ? { counter: t.counter, state: message as CounterState | null } : { counter: t.counter, availability: message as Availability | null });
   }
 
   private onNotices(payload: Buffer): void {

@@ -1,6 +1,7 @@
 import type { AwayNotice, AwayReason, Clerk, CounterStatus, Substitute } from '@okienko/protocol/messages';
 import type { ButtonId } from '@okienko/hardware';
 import { DEFAULT_TIME_ZONE, localParts, startOfDay } from '@okienko/protocol/time';
+import { chooseSubstitute, type Peers } from './presence.ts';
 
 /**
  * The counter's pure state machine: step(state, input, now, config) → { state, effects }.
@@ -44,6 +45,8 @@ export interface MachineConfig {
   fixedClerk: Clerk | null;
   /** The office's zone, for presets with a fixed return time. */
   timeZone: string;
+  /** What the counter hears now of its site's other counters (device/presence.ts); null: nothing. */
+  peers?: Peers | null;
 }
 
 /** In the order the menu offers them: soonest return first, end of day last. */
@@ -195,7 +198,12 @@ function schedule(state: MachineState, open: boolean, now: number): StepResult {
     if (!state.clerk) return { state: { ...state, closedBy: 'vacant' }, effects: [] };
     return transition(state, 'available', now, null, 'schedule');
   }
-  if (state.status === 'closed') return { state, effects: [] };
+  if (state.status === 'closed') {
+    // Outside the hours they hold it closed, whoever closed it before (a manager's closure stands):
+    // a clerk who badges in early, or whose end of day came first, does not open it before its time.
+    if (state.closedBy === 'schedule' || state.closedBy === 'command') return { state, effects: [] };
+    return { state: { ...state, closedBy: 'schedule' }, effects: [] };
+  }
   // Closing time is the end of the day: the counter closes and the clerk is signed out.
   const closed = transition(state, 'closed', now, null, 'schedule');
   const out = signIn(closed.state, null, 'end_of_day', now);
@@ -375,17 +383,14 @@ function feedback(state: MachineState, face: number, now: number, config: Machin
 }
 
 /**
- * The clerk's own substitute from the roster, else the counter's — but never the clerk who is
- * leaving: a clerk signed in at another counter than their usual one may be this counter's
- * configured substitute, and "meanwhile go to" themselves helps no one.
+ * The clerk's own substitute from the roster, else the counter's — never the clerk who is leaving
+ * (a clerk signed in at another counter than their usual one may be this counter's configured
+ * substitute), and, where the counter hears its site's other counters, one who is there now.
  */
 export function substituteFor(clerk: Clerk, config: MachineConfig): Substitute | null {
   const entry = Object.values(config.roster).find((r) => r.id === clerk.id);
-  const own = entry?.substitute !== undefined ? entry.substitute : null;
-  for (const candidate of [own, config.substitute]) {
-    if (candidate && candidate.name !== clerk.name) return candidate;
-  }
-  return null;
+  const roster = new Set(Object.values(config.roster).map((r) => r.name));
+  return chooseSubstitute(clerk, [entry?.substitute ?? null, config.substitute], config.peers ?? null, roster);
 }
 
 /** "Back at 10:45" reads as a promise; never announce a time with seconds that is already past. */

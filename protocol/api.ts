@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CounterId, EpochMs, SiteId } from './ids.ts';
 import { storable } from './text.ts';
+import { ROLES, roleMay } from './roles.ts';
 import { AwayNotice, Clerk, CounterEvent, CounterStatus, DeviceHealth, FleetStatus, Notice } from './messages.ts';
 
 /** A counter as the bridge's HTTP API and live stream describe it to the dashboard. */
@@ -29,6 +30,8 @@ export const CounterView = z.object({
   inHours: z.boolean().nullable().optional(),
   /** When the bridge learned it went offline (null while online): the offline alert's grace counts from here. */
   offlineAt: EpochMs.nullable().optional(),
+  /** Since when the bridge has heard the device say its clock is unsynchronised (null: synchronised or never said). */
+  clockUnsyncedAt: EpochMs.nullable().optional(),
 });
 export type CounterView = z.infer<typeof CounterView>;
 
@@ -115,6 +118,10 @@ export type Health = z.infer<typeof Health>;
 export const StoredEventView = z.intersection(CounterEvent, z.object({ receivedAt: EpochMs, effectiveAt: EpochMs }));
 
 /** GET /api/reports/feedback and /api/reports/availability: a period (default the last 7 days), a grouping, JSON or CSV. */
+/** The language (and spreadsheet conventions) of a CSV export. */
+export const CsvLang = z.enum(['pl', 'en']);
+export type CsvLang = z.infer<typeof CsvLang>;
+
 export const ReportQuery = z
   .object({
     from: TimeParam.optional(),
@@ -124,6 +131,8 @@ export const ReportQuery = z
     /** Include votes flagged as misuse (left out by default). */
     includeFlagged: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     format: z.enum(['json', 'csv']).default('json'),
+    /** CSV only: `pl` (Polish Excel: `;`, decimal comma, 03.12.2026 08:07) or `en` (`,`, point, 2026-12-03 08:07); times in the office's zone. */
+    lang: CsvLang.default('pl'),
   })
   .strict();
 
@@ -263,6 +272,8 @@ export const AlertsQuery = z
     to: TimeParam.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
     format: z.enum(['json', 'csv']).default('json'),
+    /** CSV only: the language of the messages and the spreadsheet's conventions (see ReportQuery). */
+    lang: CsvLang.default('pl'),
   })
   .strict();
 export type AlertsQuery = z.infer<typeof AlertsQuery>;
@@ -278,8 +289,9 @@ export const Office = z
 export type Office = z.infer<typeof Office>;
 
 /** Who may do what on the dashboard: viewers look, managers also act (alerts, notices), admins also manage users. */
-export const Role = z.enum(['viewer', 'manager', 'admin']);
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
+export { roleMay };
 
 /** POST /api/auth/login. */
 export const LoginRequest = z.object({ username: storable(z.string().min(1).max(64)), password: z.string().min(1).max(200) }).strict();

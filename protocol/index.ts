@@ -8,3 +8,5 @@ export * from './time.ts';
 export * from './errors.ts';
 export * from './api.ts';
 export * from './accepts.ts';
+export * from './api-errors.ts';
+export * from './sessions.ts';

@@ -23,6 +23,10 @@ export const AWAY_REASON_TEXT: Record<AwayReason, { pl: string; en: string }> = 
 export const PHRASES = {
   backAt: (hhmm: string) => ({ pl: `Wracam o ${hhmm}`, en: `Back at ${hhmm}` }),
   meanwhile: { pl: 'W tym czasie zapraszam do:', en: 'Meanwhile please go to:' },
+  /** Beside "Wracam o 08:07" once that time has passed, so no one waits on a stale promise (S7). */
+  late: { pl: 'Powrót opóźniony', en: 'Running late' },
+  /** The lobby's pages when its counters do not fit on one screen. */
+  page: (n: number, of: number) => ({ pl: `Strona ${n} z ${of}`, en: `Page ${n} of ${of}` }),
   howServed: { pl: 'Jak oceniasz obsługę?', en: 'How were you served?' },
   thanks: { pl: 'Dziękujemy za ocenę', en: 'Thank you' },
   notice: { pl: 'Komunikat', en: 'Notice' },

@@ -3,7 +3,10 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isButtonId, type ButtonId } from '@okienko/hardware';
 import { OutboxDiskFullError, OutboxFullError } from '@okienko/device';
-import { faceLabels, type PanelView, type SimFleetRow } from '@okienko/protocol';
+import { apiError, faceLabels, type ApiErrorCode, type PanelView, type SimFleetRow } from '@okienko/protocol';
+
+/** What an action refuses, with the code and the message its reply carries. */
+type Problem = [ApiErrorCode, string];
 import { memoryReport } from './memory.ts';
 import type { SimCounter } from './fleet.ts';
 
@@ -51,9 +54,9 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
   });
 
   app.get<{ Params: { site: string; counter: string } }>('/sim/:site/:counter', async (req, reply) => {
-    if (!fleet.get(req.params.site, req.params.counter)) return reply.code(404).send({ error: 'no such simulated counter' });
+    if (!fleet.get(req.params.site, req.params.counter)) return reply.code(404).send(apiError('no_sim_counter', `no simulated counter ${req.params.site}/${req.params.counter}`));
     const file = path.join(dashboardDir, 'panel.html');
-    if (!fs.existsSync(file)) return reply.code(503).send({ error: 'dashboard not built: run `npx okienko build`' });
+    if (!fs.existsSync(file)) return reply.code(503).send(apiError('not_built', 'the dashboard is not built: run `npx okienko build`'));
     return reply.type('text/html; charset=utf-8').send(fs.readFileSync(file));
   });
 
@@ -65,13 +68,13 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
   app.get('/sim/api/memory', async () => memoryReport());
   app.get<{ Params: { site: string; counter: string } }>('/sim/api/:site/:counter', async (req, reply) => {
     const c = fleet.get(req.params.site, req.params.counter);
-    if (!c) return reply.code(404).send({ error: 'no such simulated counter' });
+    if (!c) return reply.code(404).send(apiError('no_sim_counter', `no simulated counter ${req.params.site}/${req.params.counter}`));
     return view(c);
   });
 
   app.get<{ Params: { site: string; counter: string } }>('/sim/api/:site/:counter/stream', (req, reply) => {
     const c = fleet.get(req.params.site, req.params.counter);
-    if (!c) return reply.code(404).send({ error: 'no such simulated counter' });
+    if (!c) return reply.code(404).send(apiError('no_sim_counter', `no simulated counter ${req.params.site}/${req.params.counter}`));
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
@@ -93,15 +96,15 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
   type Params = { Params: { site: string; counter: string }; Body: { button?: unknown; pressed?: unknown; badgeId?: unknown } };
 
   /** Run an action on the counter; answers once the device has handled it (events in the outbox). */
-  const act = (name: string, action: (c: SimCounter, body: Params['Body']) => string | Promise<void>) =>
+  const act = (name: string, action: (c: SimCounter, body: Params['Body']) => Problem | Promise<void>) =>
     app.post<Params>(`/sim/api/:site/:counter/${name}`, async (req, reply) => {
       const c = fleet.get(req.params.site, req.params.counter);
-      if (!c) return reply.code(404).send({ error: 'no such simulated counter' });
+      if (!c) return reply.code(404).send(apiError('no_sim_counter', `no simulated counter ${req.params.site}/${req.params.counter}`));
       try {
         const problem = await action(c, req.body ?? {});
-        if (typeof problem === 'string') return reply.code(400).send({ error: problem });
+        if (problem) return reply.code(400).send(apiError(problem[0], problem[1]));
       } catch (err) {
-        if (err instanceof OutboxFullError || err instanceof OutboxDiskFullError) return reply.code(503).send({ error: err.code, message: err.message });
+        if (err instanceof OutboxFullError || err instanceof OutboxDiskFullError) return reply.code(503).send(apiError(err.code, err.message));
         throw err;
       }
       return { ok: true, lastSeq: c.device.outbox.lastSeq, pending: c.device.outbox.size, status: c.device.machineState.status };
@@ -111,19 +114,20 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
     return isButtonId(b) ? b : null;
   };
   const BAD_BUTTON = 'unknown button: use clerk, away or face-1 … face-5';
+  const badButton = (more = ''): Problem => ['bad_button', `${BAD_BUTTON}${more}`];
 
   // A whole short press.
   act('press', (c, body) => {
     const b = button(body);
-    return b ? c.hardware.press(b) : BAD_BUTTON;
+    return b ? c.hardware.press(b) : badButton();
   });
   // One edge, as the panel's pointer goes down and up, so a hold is a real hold.
   act('edge', (c, body) => {
     const b = button(body);
-    if (!b || typeof body.pressed !== 'boolean') return `${BAD_BUTTON}; "pressed" must be true or false`;
+    if (!b || typeof body.pressed !== 'boolean') return badButton('; "pressed" must be true or false');
     return c.hardware.edge(b, body.pressed);
   });
-  act('badge', (c, body) => (typeof body.badgeId === 'string' && body.badgeId ? c.hardware.presentBadge(body.badgeId) : '"badgeId" is required'));
+  act('badge', (c, body) => (typeof body.badgeId === 'string' && body.badgeId ? c.hardware.presentBadge(body.badgeId) : ['bad_badge', '"badgeId" is required']));
 }
 
 function escapeHtml(s: string): string {

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { AlertView } from '@okienko/protocol/api';
 import { alertText } from '@okienko/protocol/wording';
 import { hhmm, lang, w } from './i18n.ts';
-import { send } from './api.ts';
+import { errorText, send } from './api.ts';
+import { may } from './me.ts';
 
 /** An alert in the reader's language, times in the office's zone. */
 export const alertLine = (a: AlertView): string => alertText(a, lang, hhmm);
@@ -49,15 +50,56 @@ function beep(): void {
   osc.stop(ctx.currentTime + 0.25);
 }
 
-function AlertItem({ a, onAcked }: { a: AlertView; onAcked(): void }) {
-  const [open, setOpen] = useState(false);
-  const [comment, setComment] = useState('');
+/**
+ * What is being written, per alert, kept by the panel: live updates redraw the list (and an alert
+ * the stream sends again is drawn afresh), and a half-written comment must survive them.
+ */
+export interface Drafts {
+  open: Set<string>;
+  comment: Map<string, string>;
+}
+
+function AlertItem({ a, onAcked, drafts, canAck }: { a: AlertView; onAcked(): void; drafts: Drafts; canAck: boolean }) {
+  const [open, setOpenState] = useState(drafts.open.has(a.id));
+  const [comment, setCommentState] = useState(drafts.comment.get(a.id) ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  const setOpen = (v: boolean): void => {
+    if (v) drafts.open.add(a.id);
+    else drafts.open.delete(a.id);
+    setOpenState(v);
+  };
+  const setComment = (v: string): void => {
+    drafts.comment.set(a.id, v);
+    setCommentState(v);
+  };
+  // The form opened by a press (mouse or keyboard) takes the focus, so typing goes into it:
+  // `autofocus` is only honoured on page load, never on an element drawn later.
+  const [justOpened, setJustOpened] = useState(false);
+  useLayoutEffect(() => {
+    if (justOpened && area.current) {
+      area.current.focus();
+      setJustOpened(false);
+    }
+  }, [justOpened]);
   const ack = async (e: Event): Promise<void> => {
     e.preventDefault();
+    setBusy(true);
     const res = await send('POST', `/api/alerts/${a.id}/ack`, { comment });
-    if (!res.ok) return;
+    setBusy(false);
+    if (!res.ok) return setError(await errorText(res));
+    setError(null);
+    drafts.comment.delete(a.id);
     setOpen(false);
     onAcked();
+  };
+  const cancel = (): void => {
+    setOpen(false);
+    setError(null);
+    // Back to the button that opened it, not to <body>.
+    setTimeout(() => opener.current?.focus(), 0);
   };
   return (
     <li class={`alert alert-${a.kind}${a.ackedAt ? ' acked' : ''}`} data-alert={a.kind} data-site={a.site}>
@@ -69,17 +111,33 @@ function AlertItem({ a, onAcked }: { a: AlertView; onAcked(): void }) {
           {w.ackedBy(hhmm(a.ackedAt), a.ackedBy ?? '?')}
           {a.comment ? `: ${a.comment}` : ''}
         </div>
-      ) : open ? (
+      ) : !canAck ? null : open ? (
         <form onSubmit={(e) => void ack(e)}>
           <label>
             {w.comment}
-            {/* Focus moves here when the form opens, so keyboard users type at once. */}
-            <textarea autoFocus value={comment} onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)} rows={2} />
+            <textarea ref={area} value={comment} onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)} rows={2} />
           </label>
-          <button type="submit">{w.saveAck}</button>
+          <button type="submit" disabled={busy}>
+            {w.saveAck}
+          </button>{' '}
+          <button type="button" onClick={cancel}>
+            {w.cancel}
+          </button>
+          {error ? (
+            <p role="alert" class="error" data-testid="ack-error">
+              {error}
+            </p>
+          ) : null}
         </form>
       ) : (
-        <button type="button" onClick={() => setOpen(true)}>
+        <button
+          type="button"
+          ref={opener}
+          onClick={() => {
+            setOpen(true);
+            setJustOpened(true);
+          }}
+        >
           {w.acknowledge}
         </button>
       )}
@@ -87,9 +145,34 @@ function AlertItem({ a, onAcked }: { a: AlertView; onAcked(): void }) {
   );
 }
 
+const SOUND_KEY = 'okienko.sound';
+function soundRemembered(): boolean {
+  try {
+    return localStorage.getItem(SOUND_KEY) === 'on';
+  } catch {
+    return false; // storage blocked: off, as by default
+  }
+}
+function rememberSound(on: boolean): void {
+  try {
+    localStorage.setItem(SOUND_KEY, on ? 'on' : 'off');
+  } catch {
+    // not kept; the choice holds until the page is reloaded
+  }
+}
+
 /** New alerts show at once; with sound and browser notifications when the manager turns them on. */
 export function AlertsPanel({ alerts, refresh }: { alerts: AlertView[]; refresh(): void }) {
-  const [sound, setSound] = useState(false);
+  const [sound, setSoundState] = useState(soundRemembered);
+  const setSound = (on: boolean): void => {
+    rememberSound(on);
+    setSoundState(on);
+  };
+  const drafts = useRef<Drafts>({ open: new Set(), comment: new Map() });
+  const canAck = may('manager');
+  // The heading counts what still needs someone: acknowledged alerts are seen to.
+  const acked = alerts.filter((a) => a.ackedAt !== null).length;
+  const waiting = alerts.length - acked;
   const seen = useRef(new Set<string>());
   useEffect(() => {
     const fresh = alerts.filter((a) => !seen.current.has(a.id));
@@ -99,10 +182,16 @@ export function AlertsPanel({ alerts, refresh }: { alerts: AlertView[]; refresh(
     if ('Notification' in window && Notification.permission === 'granted') for (const a of fresh) new Notification('okienko', { body: alertLine(a) });
   }, [alerts, sound]);
   return (
-    <section class="panel alerts" aria-labelledby="alerts-h">
+    <section class="panel alerts" id="alerts" tabIndex={-1} aria-labelledby="alerts-h">
       <h2 id="alerts-h">
-        {w.alerts} <small>({alerts.length})</small>
+        {w.alerts} <small data-testid="alerts-count">({waiting})</small>
+        {acked > 0 ? <small class="acked-count"> {w.alertsAcked(acked)}</small> : null}
       </h2>
+      {canAck ? null : (
+        <p class="role-note" data-testid="viewer-note">
+          {w.viewerNote}
+        </p>
+      )}
       <div class="panel-tools">
         <label>
           <input type="checkbox" checked={sound} onChange={(e) => setSound((e.target as HTMLInputElement).checked)} /> {w.sound}
@@ -117,7 +206,7 @@ export function AlertsPanel({ alerts, refresh }: { alerts: AlertView[]; refresh(
       {alerts.length === 0 ? <p>{w.noOpenAlerts}</p> : null}
       <ul>
         {alerts.map((a) => (
-          <AlertItem key={a.id} a={a} onAcked={refresh} />
+          <AlertItem key={a.id} a={a} onAcked={refresh} drafts={drafts.current} canAck={canAck} />
         ))}
       </ul>
     </section>

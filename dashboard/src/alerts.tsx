@@ -1,9 +1,10 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { AlertKind, AlertView } from '@okienko/protocol/api';
-import { dateTime, loadOffice, officeDate, officePeriod, w } from './i18n.ts';
+import { calendarDate, dateTime, lang, loadOffice, officeDate, officePeriod, w } from './i18n.ts';
 import { alertLine } from './alert-panel.tsx';
 import { TopBar } from './top.tsx';
+import { loadMe } from './me.ts';
 
 /**
  * `/alerts`: every alert kept (M4: what went wrong, when, and who saw to it), filtered by site,
@@ -30,13 +31,16 @@ function AlertHistory() {
   useEffect(() => {
     void fetch('/api/counters').then(async (r) => r.ok && setSites([...new Set(((await r.json()) as { site: string }[]).map((c) => c.site))].sort()));
   }, []);
+  // A period that runs backwards asks for nothing: the page says so instead of "no alerts".
+  const backwards = from > to;
   useEffect(() => {
     setAlerts(null);
+    if (backwards) return;
     void fetch(`/api/alerts?${query}`).then(async (r) => {
       if (r.status === 401) location.href = '/login?next=/alerts';
       else if (r.ok) setAlerts((await r.json()) as AlertView[]);
     });
-  }, [query]);
+  }, [query, backwards]);
   const value = (e: Event): string => (e.target as HTMLInputElement | HTMLSelectElement).value;
   return (
     <>
@@ -73,11 +77,15 @@ function AlertHistory() {
           <label>
             <input type="checkbox" checked={onlyOpen} onChange={(e) => setOnlyOpen((e.target as HTMLInputElement).checked)} /> {w.onlyOpen}
           </label>
-          <a class="csv" href={`/api/alerts?${query}&format=csv`} download>
+          <a class="csv" href={`/api/alerts?${query}&format=csv&lang=${lang}`} download>
             CSV
           </a>
         </form>
-        {alerts === null ? (
+        {backwards ? (
+          <p role="alert" class="error" data-testid="period-backwards">
+            {w.periodBackwards(calendarDate(from), calendarDate(to))}
+          </p>
+        ) : alerts === null ? (
           <p>{w.loading}</p>
         ) : alerts.length === 0 ? (
           <p>{w.noAlerts}</p>
@@ -110,5 +118,6 @@ function AlertHistory() {
   );
 }
 
-await loadOffice();
+// The office's zone and who is signed in, before anything is drawn.
+await Promise.all([loadOffice(), loadMe()]);
 render(<AlertHistory />, document.getElementById('app')!);

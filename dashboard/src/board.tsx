@@ -8,6 +8,7 @@ import { Face } from './face.tsx';
 import { AlertsPanel, useAlerts } from './alert-panel.tsx';
 import { NoticesPanel } from './notices.tsx';
 import { TopBar } from './top.tsx';
+import { loadMe } from './me.ts';
 
 type Connection = 'connecting' | 'live' | 'lost';
 
@@ -149,7 +150,7 @@ function App() {
   }
   return (
     <>
-      <TopBar>
+      <TopBar skips={[['#alerts', w.skipToAlerts]]}>
         <span class={`connection ${connection}`} data-testid="connection" role="status">
           {connection === 'live' ? w.live : connection === 'lost' ? w.lost : w.connecting}
         </span>
@@ -209,5 +210,6 @@ function App() {
   );
 }
 
-await loadOffice();
+// The office's zone and who is signed in, before anything is drawn.
+await Promise.all([loadOffice(), loadMe()]);
 render(<App />, document.getElementById('app')!);

@@ -1,9 +1,10 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { AWAY_REASON_TEXT, PHRASES, STATUS_TEXT } from '@okienko/protocol/wording';
 import type { LobbyCounter, LobbyView } from '@okienko/protocol/api';
 import { hhmm, loadOffice } from './format.ts';
 import { LobbyDemoBanner } from './demo-banner.tsx';
+import { PAGE_MS, counterNumber, isLate, noticePlace, paginate, shrinkPerPage } from './lobby-screen.ts';
 
 /**
  * The hall screen for residents: which counters are free, serving, away (back at HH:MM, who helps
@@ -41,8 +42,6 @@ function useLobby(): { view: LobbyView | null; stale: boolean } {
   return { view, stale };
 }
 
-const number = (counter: string): string => /(\d+)$/.exec(counter)?.[1] ?? counter;
-
 function Both({ pl, en }: { pl: string; en: string }) {
   return (
     <>
@@ -51,12 +50,12 @@ function Both({ pl, en }: { pl: string; en: string }) {
   );
 }
 
-function Tile({ c }: { c: LobbyCounter }) {
+function Tile({ c, at }: { c: LobbyCounter; at: number }) {
   const words = c.status === 'unknown' ? PHRASES.unknown : STATUS_TEXT[c.status];
   return (
     <li class={`tile lobby-${c.status}`} data-counter={`${c.site}/${c.counter}`} data-status={c.status}>
       <h3>
-        <Both {...PHRASES.counter(number(c.counter))} />
+        <Both {...PHRASES.counter(counterNumber(c.counter))} />
       </h3>
       <p class="state">
         <Both {...words} />
@@ -66,13 +65,21 @@ function Tile({ c }: { c: LobbyCounter }) {
         <div class="away">
           <p class="back">
             <Both {...PHRASES.backAt(hhmm(c.away.backAt))} />
+            {isLate(c.away, at) ? (
+              <>
+                {' '}
+                <span class="late" data-testid="late">
+                  <Both {...PHRASES.late} />
+                </span>
+              </>
+            ) : null}
           </p>
           <p class="reason">
             <Both {...AWAY_REASON_TEXT[c.away.reason]} />
           </p>
           {c.away.substitute ? (
             <p class="meanwhile">
-              <Both {...PHRASES.meanwhile} />: <strong>{c.away.substitute.name}, {c.away.substitute.where}</strong>
+              <Both {...PHRASES.meanwhile} /> <strong>{c.away.substitute.name}, {c.away.substitute.where}</strong>
             </p>
           ) : null}
           <p class="signed">— {c.away.signedBy}</p>
@@ -82,12 +89,45 @@ function Tile({ c }: { c: LobbyCounter }) {
   );
 }
 
+/**
+ * As many tiles as fit on the screen, the rest on further pages that turn every PAGE_MS: a hall
+ * screen has no one to scroll it. After each draw, a page that runs past the screen's bottom
+ * takes fewer tiles; a new screen size or a new number of counters starts again from all.
+ */
+function usePages<T>(items: T[]): { page: T[]; index: number; count: number } {
+  const [size, setSize] = useState(`${window.innerWidth}x${window.innerHeight}`);
+  useEffect(() => {
+    const onResize = (): void => setSize(`${window.innerWidth}x${window.innerHeight}`);
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
+  const key = `${size}/${items.length}`;
+  const [fit, setFit] = useState({ key, perPage: Number.MAX_SAFE_INTEGER });
+  const perPage = fit.key === key ? fit.perPage : Number.MAX_SAFE_INTEGER;
+  const pages = paginate(items, perPage);
+  const [turn, setTurn] = useState(0);
+  useEffect(() => {
+    if (pages.length < 2) return;
+    const t = setInterval(() => setTurn((n) => n + 1), PAGE_MS);
+    return () => clearInterval(t);
+  }, [pages.length]);
+  const index = turn % pages.length;
+  const page = pages[index]!;
+  // Measured after the draw, before the screen shows it.
+  useLayoutEffect(() => {
+    const next = shrinkPerPage(perPage, page.length, document.documentElement.scrollHeight, window.innerHeight);
+    if (next !== perPage || fit.key !== key) setFit({ key, perPage: next });
+  });
+  return { page, index, count: pages.length };
+}
+
 function Lobby() {
   const { view, stale } = useLobby();
   const only = new URLSearchParams(location.search).get('site');
+  const counters = (view?.counters ?? []).filter((c) => !only || c.site === only);
+  const { page, index, count } = usePages(counters);
   if (!view) return <p class="lobby-loading">Ładowanie… <span lang="en">Loading…</span></p>;
-  const counters = view.counters.filter((c) => !only || c.site === only);
-  const sites = [...new Set(counters.map((c) => c.site))];
+  const sites = [...new Set(page.map((c) => c.site))];
   const notices = view.notices.filter((n) => !only || n.site === only);
   return (
     <main class="lobby">
@@ -96,6 +136,11 @@ function Lobby() {
         <h1>
           <Both pl="Gdzie podejść?" en="Where to go?" />
         </h1>
+        {count > 1 ? (
+          <p class="page-of" data-testid="page-of">
+            <Both {...PHRASES.page(index + 1, count)} />
+          </p>
+        ) : null}
         <p class="clock">{hhmm(view.at)}</p>
         {stale ? (
           <p class="stale" role="status">
@@ -103,23 +148,27 @@ function Lobby() {
           </p>
         ) : null}
       </header>
-      {notices.map((n) => (
-        <p class="lobby-notice" key={`${n.site}/${n.counter}/${n.text}`}>
-          <strong>
-            <Both {...PHRASES.notice} />:
-          </strong>{' '}
-          {n.counter ? `${PHRASES.counter(number(n.counter)).pl}: ` : ''}
-          {n.text} — {n.from}
-        </p>
-      ))}
+      {notices.map((n) => {
+        const place = noticePlace(n, counters);
+        const where = [place.site, place.number === null ? null : PHRASES.counter(place.number).pl].filter(Boolean).join(', ');
+        return (
+          <p class="lobby-notice" key={`${n.site}/${n.counter}/${n.text}`} data-testid="lobby-notice">
+            <strong>
+              <Both {...PHRASES.notice} />:
+            </strong>{' '}
+            {where ? `${where}: ` : ''}
+            {n.text} — {n.from}
+          </p>
+        );
+      })}
       {sites.map((site) => (
         <section key={site} aria-labelledby={`site-${site}`}>
           <h2 id={`site-${site}`}>{site}</h2>
           <ul class="tiles">
-            {counters
+            {page
               .filter((c) => c.site === site)
               .map((c) => (
-                <Tile key={`${c.site}/${c.counter}`} c={c} />
+                <Tile key={`${c.site}/${c.counter}`} c={c} at={view.at} />
               ))}
           </ul>
         </section>

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { w } from './i18n.ts';
 import { LanguageSwitch } from './top.tsx';
+import { errorText } from './api.ts';
 
 /** Sign in, then back to where the person was going (only a path on this site). */
 function Login() {
@@ -14,7 +15,7 @@ function Login() {
     e.preventDefault();
     const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
     if (res.ok) location.href = target;
-    else setError(res.status === 429 ? w.tooMany : w.wrongLogin);
+    else setError(await errorText(res));
   };
   return (
     <main class="login">

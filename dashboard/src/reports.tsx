@@ -1,8 +1,9 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ChartConfiguration } from 'chart.js';
-import { calendarDate, dayMonth, loadOffice, officeDate, officePeriod, w } from './i18n.ts';
+import { calendarDate, dayMonth, loadOffice, officeDate, officePeriod, w, lang } from './i18n.ts';
 import { TopBar } from './top.tsx';
+import { loadMe } from './me.ts';
 import { ChartCanvas } from './chart.tsx';
 import { datesOf, periodSearch, readPeriod, weekOf, type Period } from './period.ts';
 
@@ -352,7 +353,8 @@ function Reports() {
   const backwards = period.from > period.to;
   // Whole days as the office counts them, whatever zone this browser is in.
   const p = backwards ? null : officePeriod(period.from, period.to);
-  const url = (kind: string, groupBy: string): string => `/api/reports/${kind}?from=${p?.from}&to=${p?.to}&groupBy=${groupBy}`;
+  // The CSV comes in the page's language: Polish Excel's `;` and decimal comma, or English's.
+  const url = (kind: string, groupBy: string): string => `/api/reports/${kind}?from=${p?.from}&to=${p?.to}&groupBy=${groupBy}&lang=${lang}`;
   const get = (kind: string, groupBy: string): string | null => (p ? url(kind, groupBy) : null);
   const byDay = useReport<FeedbackRow>(get('feedback', 'day'));
   const availabilityByDay = useReport<AvailabilityRow>(get('availability', 'day'));
@@ -414,5 +416,6 @@ function Reports() {
   );
 }
 
-await loadOffice();
+// The office's zone and who is signed in, before anything is drawn.
+await Promise.all([loadOffice(), loadMe()]);
 render(<Reports />, document.getElementById('app')!);

@@ -1,20 +1,17 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import type { Me } from '@okienko/protocol/api';
 import { lang, switchLanguage, w } from './i18n.ts';
 import { send } from './api.ts';
 import { DemoBanner } from './demo-banner.tsx';
+import { currentUser } from './me.ts';
 
 /** Who is signed in, and the way out. */
 function Who() {
-  const [me, setMe] = useState<Me | null>(null);
-  useEffect(() => {
-    void fetch('/api/auth/me').then(async (r) => r.ok && setMe((await r.json()) as Me));
-  }, []);
+  const me = currentUser();
   if (!me) return null;
   return (
-    <span class="who-am-i" data-testid="me">
-      {me.username} ({me.role}){' '}
+    <span class="who-am-i" data-testid="me" data-role={me.role}>
+      {me.username} ({w.roles[me.role]}){' '}
       <button type="button" onClick={() => void send('POST', '/api/auth/logout').then(() => (location.href = '/login'))}>
         {w.signOut}
       </button>
@@ -42,7 +39,7 @@ const LINKS: [string, keyof typeof w][] = [
 ];
 
 /** Every manager page's top bar: where you are, where else to go, who you are, the language. */
-export function TopBar({ title, children }: { title?: string; children?: ComponentChildren }) {
+export function TopBar({ title, children, skips = [] }: { title?: string; children?: ComponentChildren; skips?: [href: string, label: string][] }) {
   useEffect(() => {
     document.title = `okienko${title ? ` — ${title}` : ''}`;
   }, [title]);
@@ -51,6 +48,12 @@ export function TopBar({ title, children }: { title?: string; children?: Compone
       <a class="skip" href="#main">
         {w.skip}
       </a>
+      {/* More stops past the top bar where a page has more than one place to go (the board's alerts). */}
+      {skips.map(([href, label]) => (
+        <a key={href} class="skip" href={href}>
+          {label}
+        </a>
+      ))}
       <h1>okienko{title ? ` — ${title}` : ''}</h1>
       {children}
       <nav aria-label={w.mainNav}>

@@ -76,7 +76,9 @@ describe('the manager\'s dashboard', () => {
     await row.waitFor();
     const csvHref = await page.locator('a.csv').getAttribute('href');
     const csv = await (await api.get(csvHref!)).text();
-    expect(csv).toContain('no_counter_available,filia,,');
+    // The page's language: Polish Excel's `;`, the message in Polish.
+    expect(csvHref).toContain('lang=pl');
+    expect(csv).toContain('no_counter_available;filia;;filia: żadne stanowisko nie jest wolne');
     expect(csv).toContain('Pani Ewa wraca z przerwy');
     expect(await seriousViolations(page)).toEqual([]);
   });
@@ -102,7 +104,8 @@ describe('the manager\'s dashboard', () => {
     const bytes = Buffer.from(await (await api.get(csvHref!)).arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // a BOM, so spreadsheets read Polish letters
     const csv = bytes.subarray(3).toString('utf8');
-    expect(csv.startsWith('counter,votes,score')).toBe(true);
+    expect(csvHref).toContain('lang=pl');
+    expect(csv.startsWith('counter;votes;score;face_1;face_2;face_3;face_4\r\n')).toBe(true);
     expect(csv).toContain('ratusz/okienko-3');
     expect(await seriousViolations(page)).toEqual([]);
   });

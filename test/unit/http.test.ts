@@ -75,7 +75,7 @@ describe('HTTP API', () => {
     expect(z.array(StoredEventView).safeParse((await app.inject('/api/events')).json()).success).toBe(true);
     const openapi = (await app.inject('/api/openapi.json')).json() as { paths: Record<string, unknown> };
     expect(Object.keys(openapi.paths)).toEqual(
-      expect.arrayContaining(['/api/health', '/api/counters', '/api/events', '/api/reports/feedback', '/api/reports/availability', '/api/alerts', '/api/stream', '/metrics']),
+      expect.arrayContaining(['/api/health', '/api/counters', '/api/events', '/api/reports/feedback', '/api/reports/availability', '/api/alerts', '/api/stream', '/metrics', '/api/sessions', '/api/devices']),
     );
     const asyncapi = (await app.inject('/api/asyncapi.json')).json() as { channels: Record<string, { address: string }> };
     expect(asyncapi.channels.event?.address).toBe('okienko/v1/{site}/{counter}/event');
@@ -95,7 +95,7 @@ describe('HTTP API', () => {
     const a = await store.raiseAlert({ key: 'k', kind: 'offline', site: 'ratusz', counter: 'okienko-1', message: 'ratusz/okienko-1 is offline', facts: {} }, 1);
     const ack = (comment: string) => app.inject({ method: 'POST', url: `/api/alerts/${a!.id}/ack`, payload: { comment, by: 'kierownik' } });
     const refused = await ack('wiem\u0000');
-    expect([refused.statusCode, refused.json().error]).toEqual([400, expect.stringContaining('NUL')]);
+    expect([refused.statusCode, refused.json().error, refused.json().message]).toEqual([400, 'bad_comment', expect.stringContaining('NUL')]);
     expect((await app.inject('/api/alerts?open=true')).json()).toMatchObject([{ ackedAt: null }]);
     // 2,001 emoji: the cut keeps 2,000 whole ones, not 1,000 and a half.
     const long = await ack('\u{1F600}'.repeat(2001));
@@ -110,10 +110,13 @@ describe('HTTP API', () => {
     expect(await keys('site=filia')).toEqual(['b']);
     expect(await keys('kind=offline')).toEqual(['a']);
     expect(await keys('from=1970-01-01T00:00:01.500Z')).toEqual(['b']);
+    // Polish by default, as Polish Excel reads it: `;`, office times, the message in Polish.
     const csv = await app.inject('/api/alerts?site=filia&format=csv');
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    expect(csv.body).toContain('raised_at,kind,site,counter,message,cleared_at,acked_at,acked_by,comment');
-    expect(csv.body).toContain('"filia/okienko-2: 3 unhappy votes, ""bad"""');
+    expect(csv.body).toContain('raised_at;kind;site;counter;message;cleared_at;acked_at;acked_by;comment\r\n01.01.1970 01:00;unhappy_run;filia;okienko-2;filia/okienko-2: 3 złe oceny z rzędu;;;;');
+    const en = await app.inject('/api/alerts?site=filia&format=csv&lang=en');
+    expect(en.body).toContain('raised_at,kind,site,counter,message,cleared_at,acked_at,acked_by,comment\r\n1970-01-01 01:00,unhappy_run,filia,okienko-2,filia/okienko-2: 3 unhappy votes in a row,,,,');
+    expect((await app.inject('/api/alerts?format=csv&lang=de')).json()).toMatchObject({ error: 'bad_query', message: expect.stringMatching(/^lang:/) });
     const bad = await app.inject('/api/alerts?kind=fire');
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: 'bad_query', message: expect.stringMatching(/^kind:/) });
@@ -128,7 +131,9 @@ describe('HTTP API', () => {
     expect(json.rows).toEqual([expect.objectContaining({ group: 'ratusz/okienko-1', votes: 1, score: 100 })]);
     const csv = await app.inject('/api/reports/feedback?groupBy=counter&format=csv');
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    expect(csv.body).toContain('counter,votes,score,face_1,face_2,face_3,face_4,face_5\r\nratusz/okienko-1,1,100,0,0,0,1,0');
+    // The columns follow the four-face scale the vote was cast on: no face_5.
+    expect(csv.body).toContain('counter;votes;score;face_1;face_2;face_3;face_4\r\nratusz/okienko-1;1;100;0;0;0;1\r\n');
+    expect((await app.inject('/api/reports/feedback?groupBy=counter&format=csv&lang=en')).body).toContain('counter,votes,score,face_1,face_2,face_3,face_4\r\nratusz/okienko-1,1,100,0,0,0,1\r\n');
     expect((await app.inject('/api/reports/availability?groupBy=hour')).statusCode).toBe(400);
     expect((await app.inject('/api/reports/availability?groupBy=day')).statusCode).toBe(200);
     expect((await app.inject('/api/reports/feedback?groupBy=weekday')).json().message).toMatch(/groupBy/);

@@ -242,6 +242,16 @@ describe('nobody signed in (issue 19, defect 5)', () => {
     }
   });
 
+  it('a clerk who badges in before opening time, or whose end of day came first, does not open it before its hours', () => {
+    const night = initialState(T0, null); // first start, before opening: closed, nobody there
+    const outside = step(night, { type: 'schedule', open: false }, T0, config).state;
+    for (let day = 0; day < 2; day++) {
+      const early = step(outside, { type: 'badge', badgeId: 'BADGE-1' }, T0 + day, config).state;
+      expect(early).toMatchObject({ status: 'closed', clerk });
+      expect(step(early, { type: 'schedule', open: true }, T0 + 60_000, config).state).toMatchObject({ status: 'available', clerk });
+    }
+  });
+
   it('a counter with a fixed clerk and no badge reader signs them in with the clerk button', () => {
     const fixed = { ...config, fixedClerk: clerk };
     // End of day signed Anna out; next morning she presses the button.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startOfDay, type AvailabilityRow, type CounterStatus } from '@okienko/protocol';
-import { availabilityReport, feedbackReport, toCsv, type CounterRow, type StoredEvent } from '@okienko/broker-bridge';
+import { availabilityReport, csvTime, faceColumns, feedbackReport, toCsv, type CounterRow, type StoredEvent } from '@okienko/broker-bridge';
 import { feedback, stateChange } from '../helpers/messages.ts';
 
 const T = Date.UTC(2026, 10, 20, 8, 0); // 09:00 in Warsaw
@@ -171,5 +171,23 @@ describe('availability by site and by the office\'s day', () => {
 describe('CSV', () => {
   it('quotes what needs quoting and starts with a BOM for spreadsheets', () => {
     expect(toCsv(['a', 'b'], [['Nowak, Anna', 'powiedział "tak"'], [1, null]])).toBe('\uFEFFa,b\r\n"Nowak, Anna","powiedział ""tak"""\r\n1,\r\n');
+  });
+
+  it('writes what Polish Excel reads: `;` between cells and a decimal comma; English keeps `,` and a point', () => {
+    expect(toCsv(['site', 'score'], [['ratusz', 87.5], ['filia; Nowa', 100]], 'pl')).toBe('\uFEFFsite;score\r\nratusz;87,5\r\n"filia; Nowa";100\r\n');
+    expect(toCsv(['site', 'score'], [['ratusz', 87.5]], 'en')).toBe('\uFEFFsite,score\r\nratusz,87.5\r\n');
+  });
+
+  it('gives times on the office\'s clock, across a daylight-saving change', () => {
+    expect(csvTime(T, 'Europe/Warsaw', 'pl')).toBe('20.11.2026 09:00');
+    expect(csvTime(Date.UTC(2026, 6, 3, 6, 5), 'Europe/Warsaw', 'pl')).toBe('03.07.2026 08:05'); // summer: UTC+2
+    expect(csvTime(T, 'Europe/Warsaw', 'en')).toBe('2026-11-20 09:00');
+    expect(csvTime(null, 'Europe/Warsaw', 'pl')).toBeNull();
+  });
+
+  it('has a column per face of the largest scale voted on, four when nobody voted', () => {
+    expect(faceColumns([stored(feedback(1, { face: 2, scale: 4 }), T)])).toEqual(['1', '2', '3', '4']);
+    expect(faceColumns([stored(feedback(1, { face: 2, scale: 3 }), T), stored(feedback(2, { face: 5, scale: 5 }), T)])).toEqual(['1', '2', '3', '4', '5']);
+    expect(faceColumns([])).toEqual(['1', '2', '3', '4']);
   });
 });
