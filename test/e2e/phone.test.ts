@@ -70,4 +70,17 @@ describe('on a phone, 360 px wide', () => {
     expect(await overflow(page)).toEqual([]);
     expect(await seriousViolations(page)).toEqual([]);
   });
+
+  it('/sim, the simulated counters, is a styled page by site whose links open each panel', { timeout: 60_000 }, async () => {
+    const page = await sys.browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    await page.goto(`${sys.base}/sim`);
+    await expect.poll(() => page.locator('li.card').count()).toBe(6);
+    expect(await page.locator('section[data-site]').evaluateAll((s) => s.map((e) => e.getAttribute('data-site')))).toEqual(['filia', 'ratusz']);
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('li.card')!).backgroundColor)).toBe('rgb(255, 255, 255)'); // styled, not a bare list
+    expect(await overflow(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.locator('li[data-counter="ratusz/okienko-2"]').getByRole('link', { name: 'okienko-2', exact: true }).click();
+    await page.waitForURL(`${sys.base}/sim/ratusz/okienko-2`);
+    await page.getByTestId('btn-clerk').waitFor();
+  });
 });
