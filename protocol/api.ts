@@ -289,10 +289,6 @@ export type Office = z.infer<typeof Office>;
 export const Role = z.enum(['viewer', 'manager', 'admin']);
 export type Role = z.infer<typeof Role>;
 
-const ROLE_RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
-/** Whether a role may do what needs `needed` (admin > manager > viewer); the dashboard hides what it may not. */
-export const roleMay = (role: Role, needed: Role): boolean => ROLE_RANK[role] >= ROLE_RANK[needed];
-
 /** POST /api/auth/login. */
 export const LoginRequest = z.object({ username: storable(z.string().min(1).max(64)), password: z.string().min(1).max(200) }).strict();
 export type LoginRequest = z.infer<typeof LoginRequest>;

@@ -1,4 +1,5 @@
-import { roleMay, type Me, type Role } from '@okienko/protocol/api';
+import type { Me, Role } from '@okienko/protocol/api';
+import { roleMay } from '@okienko/protocol/roles';
 
 /**
  * Who is signed in, asked once before a page draws (`GET /api/auth/me`), so every button a role
