@@ -39,9 +39,11 @@ export interface AlertRules {
   unhappyRun: number;
   /** Unsent events on a device beyond which someone should look at its network. */
   backlogThreshold: number;
+  /** How long a device may say its clock is unsynchronised before it is news (a Pi waits for NTP after every boot). */
+  clockGraceMs: number;
 }
 
-export const DEFAULT_RULES: AlertRules = { overdueGraceMs: 2 * 60_000, offlineGraceMs: 60_000, unhappyRun: 3, backlogThreshold: 100 };
+export const DEFAULT_RULES: AlertRules = { overdueGraceMs: 2 * 60_000, offlineGraceMs: 60_000, unhappyRun: 3, backlogThreshold: 100, clockGraceMs: 5 * 60_000 };
 
 /** A recent vote, as the unhappy-run rule keeps it. */
 export interface RecentVote {
@@ -93,7 +95,8 @@ export function alertConditions(
     if (c.online && c.health?.diskFull === true) {
       out.push(alert(`${id}/disk_full`, 'disk_full', c.site, c.counter));
     }
-    if (c.online && c.clockSynced === false) {
+    // Rows from before clockUnsyncedAt was kept have none: they are past any grace.
+    if (c.online && c.clockSynced === false && now - (c.clockUnsyncedAt ?? -Infinity) > rules.clockGraceMs) {
       out.push(alert(`${id}/clock_unsynced`, 'clock_unsynced', c.site, c.counter));
     }
   }

@@ -1,19 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LoginRequest, Role, type Me } from '@okienko/protocol';
-import { LoginLimiter, SessionSigner, hashPassword, mayAct, newPassword, parseCookies, requiredRole, verifyPassword, type Session } from './auth.ts';
-import type { Store } from './store/types.ts';
+import { LoginRequest, Role, type Me, type SessionView } from '@okienko/protocol';
+import { LoginLimiter, hashPassword, mayAct, newPassword, parseCookies, requiredRole, verifyPassword } from './auth.ts';
+import { SESSION_MS, Sessions, type Session } from './sessions.ts';
+import type { SessionRecord, Store } from './store/types.ts';
 
-const SESSION_MS = 12 * 3_600_000; // a working day
 const SESSION_COOKIE = 'okienko_session';
 const CSRF_COOKIE = 'okienko_csrf';
+const USERNAME = /^[\p{L}\p{N}._@-]{1,64}$/u;
 
 export interface AuthOptions {
   store: Store;
-  signer: SessionSigner;
   /** Mark cookies Secure (behind HTTPS). Also set per request when it came over HTTPS. */
   secureCookies?: boolean | undefined;
+  /** Real time by default: sessions last a working day of the wall clock. */
   now?: () => number;
+  /** How often a live stream asks the store whether its session still holds (another bridge may end it). */
+  sessionRecheckMs?: number | undefined;
 }
 
 declare module 'fastify' {
@@ -22,18 +24,15 @@ declare module 'fastify' {
   }
 }
 
-/** The signing secret, made once and shared through the store by every bridge on it. */
-export async function sessionSigner(store: Store): Promise<SessionSigner> {
-  return new SessionSigner(Buffer.from(await store.setting('session_secret', () => randomBytes(32).toString('base64url')), 'base64url'));
-}
-
 /**
  * Login for the dashboard: every route but the public ones (auth.ts `requiredRole`) needs a
  * session of a sufficient role; every state-changing request also needs the CSRF token echoed in
  * `x-csrf-token` (the session cookie is SameSite=Strict as well). Pages without a session go to
- * the login page; API calls get 401.
+ * the login page; API calls get 401. Sessions live in the store (sessions.ts), so a logout, a
+ * new password or role and a removed user end them on every bridge at the next request.
+ * Returns the sessions, so the live stream can end with its session.
  */
-export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
+export function registerAuth(app: FastifyInstance, opts: AuthOptions, sessions = new Sessions(opts.store, opts.now ?? Date.now, opts.sessionRecheckMs)): Sessions {
   const now = opts.now ?? Date.now;
   const limiter = new LoginLimiter();
   // Checked when a username is unknown, so a wrong name costs as long as a wrong password.
@@ -42,7 +41,7 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
 
   app.addHook('onRequest', async (req, reply) => {
     const needed = requiredRole(req.method, req.url);
-    req.session = opts.signer.verify(parseCookies(req.headers.cookie)[SESSION_COOKIE], now());
+    req.session = await sessions.check(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
     if (!needed) return;
     if (!req.session) {
       if (req.url.startsWith('/api/') || req.method !== 'GET') return reply.code(401).send({ error: 'login_required', message: 'sign in at /login' });
@@ -68,9 +67,12 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
       return reply.code(401).send({ error: 'bad_login', message: 'wrong username or password' });
     }
     limiter.succeeded(keys);
-    const session: Session = { username: user.username, role: user.role, csrf: randomBytes(18).toString('base64url'), expires: now() + SESSION_MS };
+    // A new session for every login, never the one the browser came with (session fixation);
+    // that one ends.
+    if (req.session) await sessions.end({ id: req.session.id }, 'logout');
+    const { token, session } = await sessions.start(user, { userAgent: req.headers['user-agent'], address: req.ip });
     setCookies(req, reply, opts, [
-      `${SESSION_COOKIE}=${opts.signer.sign(session)}; HttpOnly`,
+      `${SESSION_COOKIE}=${token}; HttpOnly`,
       // Readable by the dashboard's script, which echoes it in x-csrf-token.
       `${CSRF_COOKIE}=${session.csrf}`,
     ], SESSION_MS / 1000);
@@ -78,6 +80,8 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
   });
 
   app.post('/api/auth/logout', async (req, reply) => {
+    // Ended in the store: the cookie is worthless from now on, wherever a copy of it is.
+    await sessions.end({ id: req.session!.id }, 'logout');
     setCookies(req, reply, opts, [`${SESSION_COOKIE}=; HttpOnly`, `${CSRF_COOKIE}=`], 0);
     return { ok: true };
   });
@@ -87,16 +91,55 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
     return { username: s.username, role: s.role, csrf: s.csrf } satisfies Me;
   });
 
+  // The sessions page: one's own sessions; an admin's, anyone's (OWASP: see and end them).
+  app.get<{ Querystring: { user?: string; all?: string } }>('/api/sessions', async (req, reply) => {
+    const me = req.session!;
+    const other = req.query.all === 'true' ? undefined : (req.query.user ?? me.username);
+    if (other !== me.username && me.role !== 'admin') {
+      return reply.code(403).send({ error: 'forbidden', message: "needs the admin role to see another user's sessions; leave out user and all to see your own" });
+    }
+    return (await sessions.list(other)).map((r) => sessionView(r, me));
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/sessions/:id', async (req, reply) => {
+    const me = req.session!;
+    // Not an admin: only one's own; a session of someone else's is "not found", not "forbidden".
+    const ended = await sessions.end(me.role === 'admin' ? { id: req.params.id } : { id: req.params.id, username: me.username }, 'ended');
+    if (ended.length === 0) {
+      return reply.code(404).send({ error: 'no_such_session', message: 'no live session of yours has this id: it has ended already, or reload the list of sessions' });
+    }
+    // Ending one's own session is a logout: the cookies go too.
+    if (req.params.id === me.id) setCookies(req, reply, opts, [`${SESSION_COOKIE}=; HttpOnly`, `${CSRF_COOKIE}=`], 0);
+    return { ok: true, ended: ended.length };
+  });
+
   app.post<{ Body: { username?: unknown; role?: unknown } }>('/api/users', async (req, reply) => {
     const role = Role.safeParse(req.body?.role);
     const username = typeof req.body?.username === 'string' ? req.body.username.trim() : '';
-    if (!role.success || !/^[\p{L}\p{N}._@-]{1,64}$/u.test(username)) {
+    if (!role.success || !USERNAME.test(username)) {
       return reply.code(400).send({ error: 'bad_user', message: 'username (letters, digits, . _ @ -) and role (viewer, manager, admin) are required' });
     }
     const password = newPassword();
-    await opts.store.putUser({ username, role: role.data, passwordHash: await hashPassword(password), createdAt: now() });
+    // An existing user gets a new password (and maybe role): their sessions end, streams too.
+    sessions.announce(await opts.store.putUser({ username, role: role.data, passwordHash: await hashPassword(password), createdAt: now() }));
     return reply.code(201).send({ username, role: role.data, password });
   });
+
+  app.delete<{ Params: { username: string } }>('/api/users/:username', async (req, reply) => {
+    if (req.params.username === req.session!.username) {
+      return reply.code(409).send({ error: 'cannot_remove_self', message: 'an admin cannot remove their own user: sign in as another admin to do it' });
+    }
+    const ended = await opts.store.deleteUser(req.params.username, now());
+    if (ended === null) return reply.code(404).send({ error: 'no_such_user', message: `there is no user "${req.params.username}": check the name` });
+    sessions.announce(ended);
+    return { ok: true, sessionsEnded: ended.length };
+  });
+
+  return sessions;
+}
+
+function sessionView(r: SessionRecord, me: Session): SessionView {
+  return { id: r.id, username: r.username, role: r.role, createdAt: r.createdAt, lastSeen: r.lastSeen, expiresAt: r.expiresAt, userAgent: r.userAgent, address: r.address, current: r.id === me.id };
 }
 
 function setCookies(req: FastifyRequest, reply: FastifyReply, opts: AuthOptions, cookies: string[], maxAgeS: number): void {
@@ -104,9 +147,17 @@ function setCookies(req: FastifyRequest, reply: FastifyReply, opts: AuthOptions,
   reply.header('set-cookie', cookies.map((c) => `${c}; SameSite=Strict; Path=/; Max-Age=${maxAgeS}${secure}`));
 }
 
-/** The first admin (or a reset): a new random password, printed once by the caller. */
+/**
+ * The first admin (or a reset): a new random password, printed once by the caller. A reset ends
+ * the user's sessions in the store, so every bridge on it signs them out.
+ */
 export async function createUser(store: Store, username: string, role: Role): Promise<string> {
   const password = newPassword();
   await store.putUser({ username, role, passwordHash: await hashPassword(password), createdAt: Date.now() });
   return password;
+}
+
+/** Remove a user (`okienko user --remove`); false when there was none. Their sessions end. */
+export async function removeUser(store: Store, username: string): Promise<boolean> {
+  return (await store.deleteUser(username, Date.now())) !== null;
 }

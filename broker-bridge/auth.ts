@@ -1,5 +1,5 @@
-import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import type { Role } from '@okienko/protocol';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { roleMay, type Role } from '@okienko/protocol';
 
 /**
  * Dashboard passwords: scrypt with N = 2^15 (≈ 50 ms and 32 MB per check here) — slow on purpose,
@@ -34,47 +34,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export function newPassword(): string {
   const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
   return Array.from(randomBytes(20), (b) => alphabet[b % alphabet.length]).join('');
-}
-
-export interface Session {
-  username: string;
-  role: Role;
-  /** Echoed in the x-csrf-token header of every state-changing request. */
-  csrf: string;
-  /** Epoch ms. */
-  expires: number;
-}
-
-/**
- * Sessions are signed cookies (HMAC-SHA256 with a secret kept in the store, so every bridge on it
- * accepts them): nothing to look up per request, and a restart signs no one out.
- */
-export class SessionSigner {
-  constructor(private readonly secret: Buffer) {}
-
-  sign(s: Session): string {
-    const body = Buffer.from(JSON.stringify(s)).toString('base64url');
-    return `${body}.${this.mac(body)}`;
-  }
-
-  verify(token: string | undefined, now: number): Session | null {
-    if (!token) return null;
-    const [body, mac] = token.split('.');
-    if (!body || !mac) return null;
-    const expected = Buffer.from(this.mac(body));
-    const given = Buffer.from(mac);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-    try {
-      const s = JSON.parse(Buffer.from(body, 'base64url').toString()) as Session;
-      return s.expires > now ? s : null;
-    } catch {
-      return null;
-    }
-  }
-
-  private mac(body: string): string {
-    return createHmac('sha256', this.secret).update(body).digest('base64url');
-  }
 }
 
 /**
@@ -113,14 +72,16 @@ export function requiredRole(method: string, url: string): Role | null {
   const path = url.split('?')[0]!;
   if (isPublic(path)) return null;
   if (path === '/api/auth/logout') return 'viewer';
+  // Everyone may see and end their own sessions; the routes let admins at everyone's.
+  if (path === '/api/sessions' || path.startsWith('/api/sessions/')) return 'viewer';
   const adminOnly = path.startsWith('/api/users') || path.startsWith('/api/devices');
   if (method === 'GET' || method === 'HEAD') return adminOnly ? 'admin' : 'viewer';
   if (adminOnly) return 'admin';
   return 'manager';
 }
 
-const RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
-export const mayAct = (role: Role, needed: Role): boolean => RANK[role] >= RANK[needed];
+/** The one rule the dashboard hides by (protocol/roles.ts). */
+export const mayAct = roleMay;
 
 /**
  * What anyone may reach: the lobby board and its data, the login page, health for monitoring,

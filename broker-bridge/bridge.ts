@@ -9,7 +9,6 @@ import type { AlertRules } from './alerts.ts';
 import { LiveHub } from './live.ts';
 import { BridgeLink } from './mqtt-link.ts';
 import { NoticeBoard } from './notices.ts';
-import { sessionSigner } from './auth-routes.ts';
 import { demoMark } from './demo.ts';
 import type { Store } from './store/types.ts';
 
@@ -133,7 +132,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 
   const http = buildHttp({
     passwordFile: opts.passwordFile,
-    auth: { store: opts.store, signer: await sessionSigner(opts.store), secureCookies: opts.secureCookies },
+    auth: { store: opts.store, secureCookies: opts.secureCookies },
     notices,
     store: opts.store,
     hub,

@@ -1,7 +1,7 @@
 import { pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { counterTopic, isValidId, TOPIC_ROOT, type CounterRef, type TopicKind } from '@okienko/protocol';
+import { counterTopic, isValidId, sitePeerFilters, TOPIC_ROOT, type CounterRef, type TopicKind } from '@okienko/protocol';
 
 /**
  * Counter credentials. A secret is 128 random bits (22 base64url characters), shown once and
@@ -96,7 +96,8 @@ export function principal(username: string | undefined): { kind: 'bridge' } | { 
 
 /**
  * The access rules, one place for both brokers: a counter publishes only its own state, events
- * and availability (its last will included) and reads only its own commands; the bridge reads
+ * and availability (its last will included) and reads only its own commands and notices, and its
+ * own site's counters' retained state and availability (who is there); the bridge reads
  * everything under the protocol root and writes only commands.
  */
 export function mayPublish(username: string | undefined, topic: string): boolean {
@@ -110,7 +111,8 @@ export function maySubscribe(username: string | undefined, filter: string): bool
   const who = principal(username);
   if (!who) return false;
   if (who.kind === 'bridge') return filter === `${TOPIC_ROOT}/#` || filter.startsWith(`${TOPIC_ROOT}/`);
-  return filter === counterTopic(who.ref, 'command') || filter === counterTopic(who.ref, 'notice') || filter === `${HA_PREFIX}/status`;
+  // Its own site's counters' retained state and availability: who is there, for its away notices.
+  return filter === counterTopic(who.ref, 'command') || filter === counterTopic(who.ref, 'notice') || filter === `${HA_PREFIX}/status` || sitePeerFilters(who.ref.site).includes(filter);
 }
 
 /**
@@ -136,7 +138,7 @@ export function mosquittoAcl(usernames: Iterable<string>): string {
       const t = (k: TopicKind) => counterTopic(who.ref, k);
       const ha = `${HA_PREFIX}/+/okienko_${who.ref.site}_${who.ref.counter}`.replace(/-/g, '_');
       blocks.push(
-        `user ${u}\ntopic write ${t('state')}\ntopic write ${t('event')}\ntopic write ${t('availability')}\ntopic read ${t('command')}\ntopic read ${t('notice')}\ntopic write ${ha}/+/config\ntopic read ${HA_PREFIX}/status`,
+        `user ${u}\ntopic write ${t('state')}\ntopic write ${t('event')}\ntopic write ${t('availability')}\ntopic read ${t('command')}\ntopic read ${t('notice')}\n${sitePeerFilters(who.ref.site).map((f) => `topic read ${f}`).join('\n')}\ntopic write ${ha}/+/config\ntopic read ${HA_PREFIX}/status`,
       );
     }
   }

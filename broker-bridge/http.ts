@@ -2,18 +2,21 @@ import fs from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import fastifyHelmet from '@fastify/helmet';
 import type { Logger } from 'pino';
-import { AVAILABILITY_GROUPS, alertText, apiError, codeOfStatus, AlertsQuery, DEFAULT_TIME_ZONE, isAvailabilityGroup, type AvailabilityReport, describeIssues, isStorableText, isValidId, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
+import { AVAILABILITY_GROUPS, alertText, apiError, codeOfStatus, AlertsQuery, DEFAULT_TIME_ZONE, isAvailabilityGroup, type AvailabilityReport, describeIssues, isStorableText, isValidId, ID_RULE, type ProvisionedDevice, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
 import { availabilityReport, csvTime, faceColumns, feedbackReport, toCsv } from './reports.ts';
 import type { LiveHub, LiveMessage } from './live.ts';
 import type { Ingest } from './ingest.ts';
 import { bridgeMetrics } from './metrics.ts';
-import type { Store } from './store/types.ts';
+import { counterKey, type Store } from './store/types.ts';
 import type { NoticeBoard } from './notices.ts';
 import { registerNoticeRoutes } from './notice-routes.ts';
 import { lobbyView } from './lobby.ts';
-import { PasswordFile, counterUsername } from './credentials.ts';
+import { PasswordFile, counterUsername, principal } from './credentials.ts';
 import { registerAuth, type AuthOptions } from './auth-routes.ts';
+import { Sessions } from './sessions.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export interface HttpDeps {
   store: Store;
@@ -55,7 +58,13 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     return reply.code(status).send(apiError(codeOfStatus(status), status >= 500 ? 'the server failed; its log says why' : err.message));
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send(apiError('not_found', `no such page: ${req.method} ${req.url.split('?')[0]}`)));
-  if (deps.auth) registerAuth(app, deps.auth);
+  const auth = deps.auth;
+  const sessions = auth ? new Sessions(auth.store, auth.now ?? Date.now, auth.sessionRecheckMs) : null;
+  // Security headers on every reply (security-headers.ts). The login guard's hook goes in after
+  // helmet's, so a 401 or a redirect to the login page carries them too.
+  void app.register(fastifyHelmet, securityHeaders({ https: auth?.secureCookies === true })).after(() => {
+    if (auth) registerAuth(app, auth, sessions!);
+  });
 
   app.get('/api/health', async (): Promise<Health> => ({
     status: deps.mqttConnected() ? 'ok' : 'degraded',
@@ -183,21 +192,43 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   const office: Office = { timeZone: deps.timeZone ?? DEFAULT_TIME_ZONE, demo: deps.demo ?? null };
   app.get('/api/public/office', async () => office);
   // The dashboard's pages at their plain paths (the login guard decides who may see which).
-  for (const page of ['lobby', 'login', 'reports', 'devices', 'alerts']) {
+  for (const page of ['lobby', 'login', 'reports', 'devices', 'alerts', 'sessions']) {
     app.get(`/${page}`, async (_req, reply) => {
       if (!deps.dashboardDir) return reply.code(404).send(apiError('not_built', 'the dashboard is not built: run `npx okienko build`'));
       return reply.type('text/html; charset=utf-8').send(fs.createReadStream(`${deps.dashboardDir}/${page}.html`));
     });
   }
   // A new counter's broker credentials, where this bridge keeps the broker's password file.
-  app.post<{ Body: { site?: unknown; counter?: unknown } }>('/api/devices', async (req, reply) => {
+  app.post<{ Body: { site?: unknown; counter?: unknown; replace?: unknown } }>('/api/devices', async (req, reply) => {
     const ref = { site: String(req.body?.site ?? ''), counter: String(req.body?.counter ?? '') };
-    if (!isValidId(ref.site) || !isValidId(ref.counter)) return reply.code(400).send(apiError('bad_device', 'site and counter: lowercase letters, digits and "-"'));
+    if (!isValidId(ref.site) || !isValidId(ref.counter)) return reply.code(400).send(apiError('bad_device', `site and counter: ${ID_RULE}`));
     if (!deps.passwordFile) {
       return reply.code(409).send(apiError('no_password_file', `this bridge keeps no broker passwords: run \`npx okienko provision --site ${ref.site} --counter ${ref.counter}\` where the broker's password file is, or start the bridge with --broker-password-file`));
     }
     const username = counterUsername(ref);
-    return reply.code(201).send({ username, password: new PasswordFile(deps.passwordFile).set(username) });
+    const file = new PasswordFile(deps.passwordFile);
+    // A counter running with its secret would be locked out by a new one ("Bad username or
+    // password" until its config is changed by hand): replaced only when asked for in so many words.
+    if (file.read().has(username) && req.body?.replace !== true) {
+      const row = await deps.store.getCounter(ref.site, ref.counter);
+      const seen = row ? (row.online ? ' and is online with them now' : `, last seen ${new Date(row.lastSeen).toISOString()}`) : '';
+      const message = `${username} has credentials already${seen}: new ones lock the counter out until its config gets them. To replace them, send again with "replace": true`;
+      return reply.code(409).send({ ...apiError('device_has_credentials', message), online: row?.online ?? false, lastSeen: row?.lastSeen ?? null });
+    }
+    return reply.code(201).send({ username, password: file.set(username) });
+  });
+
+  // The counters the broker's password file lets in, and whether this bridge ever heard of each:
+  // provisioned but never seen is a counter not yet set up, or set up wrong.
+  app.get('/api/devices/credentials', async (_req, reply) => {
+    if (!deps.passwordFile) return reply.code(409).send(apiError('no_password_file', 'this bridge keeps no broker passwords: start it with --broker-password-file to list the counters provisioned'));
+    const known = new Set((await deps.store.listCounters()).map((c) => counterKey(c)));
+    const rows: ProvisionedDevice[] = [];
+    for (const username of new PasswordFile(deps.passwordFile).read().keys()) {
+      const p = principal(username);
+      if (p?.kind === 'counter') rows.push({ ...p.ref, seen: known.has(counterKey(p.ref)) });
+    }
+    return rows.sort((a, b) => a.site.localeCompare(b.site) || a.counter.localeCompare(b.counter));
   });
 
   app.get('/api/stream', (req, reply) => {
@@ -219,8 +250,15 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     };
     deps.hub.on('message', onMessage);
     const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
+    // A stream outlives the request that checked its session: it ends when the session does
+    // (a logout, a new password or role, a removed user), here or on another bridge.
+    const unwatch = req.session && sessions ? sessions.watch(req.session, () => {
+            sendSse(res, 'session_ended', { error: 'session_ended', message: 'this session has ended: sign in again at /login' });
+            res.end();
+          }) : () => {};
     req.raw.on('close', () => {
       clearInterval(heartbeat);
+      unwatch();
       deps.hub.off('message', onMessage);
     });
     deps.hub.snapshot().then(

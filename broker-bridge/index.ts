@@ -20,3 +20,5 @@ export * from './lobby.ts';
 export * from './auth.ts';
 export * from './auth-routes.ts';
 export * from './demo.ts';
+export * from './sessions.ts';
+export * from './security-headers.ts';

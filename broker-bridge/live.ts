@@ -34,6 +34,7 @@ function stateView(row: CounterRow, feedbackToday: CounterView['feedbackToday'] 
     clockSynced: row.clockSynced,
     inHours: row.inHours,
     offlineAt: row.offlineAt,
+    clockUnsyncedAt: row.clockUnsyncedAt,
   };
   return view;
 }

@@ -29,7 +29,8 @@ export function projectState(row: CounterRow | null, s: CounterState, receivedAt
   const base = row ?? blank(s, receivedAt);
   // A retained state older than what the events already told us must not roll the picture back.
   // Health, clock and hours are about the device now, whatever its sequence says.
-  const device = { health: s.health ?? null, clockSynced: s.clockSynced, inHours: s.inHours ?? null };
+  const clockUnsyncedAt = s.clockSynced !== false ? null : row?.clockSynced === false && typeof row.clockUnsyncedAt === 'number' ? row.clockUnsyncedAt : receivedAt;
+  const device = { health: s.health ?? null, clockSynced: s.clockSynced, clockUnsyncedAt, inHours: s.inHours ?? null };
   if (row && s.seq < row.seq) return { ...base, ...device, lastSeen: receivedAt };
   return {
     ...base,
@@ -87,6 +88,7 @@ function copyRow(b: CounterRow): CounterRow {
     clockOffsetMs: b.clockOffsetMs,
     health: b.health,
     clockSynced: b.clockSynced,
+    clockUnsyncedAt: b.clockUnsyncedAt,
     inHours: b.inHours,
     lastEventSeq: b.lastEventSeq,
     missing: b.missing,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { host, logLevel, mqttCa, mqttClientSettings, mqttPassword, port, type Command } from './options.ts';
 import { rootLogger } from './log.ts';
 import { onShutdown } from './shutdown.ts';
-import { openStore } from './store-url.ts';
+import { absoluteStoreUrl, loggableStoreUrl, openStore, shellArg } from './store-url.ts';
 
 export const bridgeCommand: Command = {
   name: 'bridge',
@@ -52,7 +52,9 @@ export const bridgeCommand: Command = {
     });
     onShutdown(log, [bridge.close]);
     if ((await bridge.store.countUsers()) === 0) {
-      log.warn({ fix: `npx okienko user --store ${v.store as string} --username admin --role admin` }, 'no dashboard users yet: create the first admin');
+      const store = loggableStoreUrl(absoluteStoreUrl(v.store as string));
+      const fix = `npx okienko user --store ${shellArg(store.url)} --username admin --role admin${store.redacted ? " (with the store's password for ****)" : ''}`;
+      log.warn({ fix }, 'no dashboard users yet: create the first admin');
     }
     process.stdout.write(`okienko bridge: ${v.mqttUrl} → ${v.store}; API at ${bridge.url}\n`);
   },

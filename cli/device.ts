@@ -53,6 +53,8 @@ export const deviceCommand: Command = {
       systemClock(config.clock.assumeSynced),
       log,
     );
+    // A refused login needs a person: say it where they look, not only in the log.
+    device.link.on('login_refused', (err) => process.stderr.write(`okienko device: ${err.message}\n(${err.code})\n`));
     await device.start();
     const watchdog = systemdWatchdog();
     watchdog.ready();

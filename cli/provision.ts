@@ -13,6 +13,7 @@ export const provisionCommand: Command = {
     counter: { flag: 'counter', schema: CounterId.optional(), help: 'The counter\'s id.' },
     bridge: { flag: 'bridge', boolean: true, schema: z.boolean().default(false), help: 'Create the bridge\'s credentials instead of a counter\'s.' },
     name: { flag: 'name', schema: CounterId.optional(), help: 'With --bridge: a further bridge instance\'s name (user okienko-bridge-<name>); each instance sharing the stream needs its own user.' },
+    replace: { flag: 'replace', boolean: true, schema: z.boolean().default(false), help: 'Replace credentials that exist (the counter then cannot log in until its config has the new ones).' },
     json: { flag: 'json', boolean: true, schema: z.boolean().default(false), help: 'Print the credentials as JSON ({ "username", "password" }).' },
     mosquitto: { flag: 'mosquitto', schema: z.string().min(1).optional(), help: 'Write passwd and acl for Mosquitto into this folder, for every provisioned user.' },
     passwordFile: { flag: 'password-file', env: 'OKIENKO_PASSWORD_FILE', default: './data/broker/passwd', schema: z.string().min(1), help: 'Where the hashed secrets are kept (the embedded broker reads it too).' },
@@ -38,6 +39,15 @@ export const provisionCommand: Command = {
     else {
       process.stderr.write('okienko provision: give --site and --counter (or --bridge, or --mosquitto DIR)\n');
       process.exit(2);
+    }
+    // As the devices page: a running counter locked out by a new secret loops on "Bad username or
+    // password" until its config is changed by hand, so replacing is asked for in so many words.
+    if (passwords.read().has(username) && !v.replace) {
+      process.stderr.write(
+        `okienko provision: ${username} has credentials already in ${passwords.file}; new ones lock it out until its config gets them.\n` +
+          `To replace them, run the same command with --replace.\n`,
+      );
+      process.exit(1);
     }
     const password = passwords.set(username);
     if (v.json) process.stdout.write(`${JSON.stringify({ username, password })}\n`);

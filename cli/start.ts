@@ -5,6 +5,7 @@ import { PasswordFile, bridgeUsername, counterUsername, createUser, startBridge,
 import { buildDashboard, DASHBOARD_DIST } from '@okienko/dashboard';
 import { DemoActivity, SimFleet, demoCounters, registerSimRoutes, seededRandom } from '@okienko/sim';
 import { prepareDemo } from './demo.ts';
+import { shellArg } from './store-url.ts';
 import { host, logLevel, port, positiveInt, type Command } from './options.ts';
 import { rootLogger } from './log.ts';
 import { onShutdown } from './shutdown.ts';
@@ -45,7 +46,11 @@ export const startCommand: Command = {
     const broker = await startEmbeddedBroker({ host: bindHost, port: v.mqttPort as number, log, passwordFile });
     const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
     let fleet: SimFleet | null = null;
-    const store = new SqliteStore(path.join(dataDir, 'okienko.db'));
+    const storeFile = path.join(dataDir, 'okienko.db');
+    const store = new SqliteStore(storeFile);
+    // Every command the log suggests names this store and this password file by their absolute
+    // paths: run from elsewhere, a bare `npx okienko user` made a new ./data/okienko.db.
+    const userHint = (username: string, role: string): string => `npx okienko user --store ${shellArg(`sqlite:${storeFile}`)} --username ${username} --role ${role}`;
     // The demo's admin, made on the first start only; its password is printed this once.
     const demoAdmin = (await store.countUsers()) === 0 ? await createUser(store, 'admin', 'admin') : null;
     // Before the bridge starts, so it finds the history in place and the store marked (demo.ts).
@@ -68,7 +73,8 @@ export const startCommand: Command = {
       counters,
       login: (ref) => ({ username: counterUsername(ref), password: secrets.get(counterUsername(ref))! }),
       dataDir: path.join(dataDir, 'sim'),
-      link: { url: mqttUrl, keepaliveS: v.keepalive as number, protocolVersion: 4, reconnectMinMs: 500, reconnectMaxMs: 10_000, window: 32 },
+      // The office's counters listen to their site as real ones do (device config `peers`), so a notice names a colleague who is there.
+      link: { url: mqttUrl, keepaliveS: v.keepalive as number, protocolVersion: 4, reconnectMinMs: 500, reconnectMaxMs: 10_000, window: 32, peers: true },
       panelBaseUrl: base,
       awayCommitMs: v.awayCommitMs as number,
       log,
@@ -87,12 +93,12 @@ export const startCommand: Command = {
         'okienko is running.',
         `  Dashboard:       ${base}/`,
         demoAdmin
-          ? `  Sign in as:      admin / ${demoAdmin}   (shown this once; \`npx okienko user --username admin --role admin\` sets a new one)`
-          : '  Sign in as:      the users you made (`npx okienko user --username NAME --role admin|manager|viewer`)',
+          ? `  Sign in as:      admin / ${demoAdmin}   (shown this once; \`${userHint('admin', 'admin')}\` sets a new one)`
+          : `  Sign in as:      the users you made (\`${userHint('NAME', 'admin|manager|viewer')}\`)`,
         `  Lobby board:     ${base}/lobby  (for a hall screen; no login)`,
         `  Virtual panels:  ${base}/sim  (${v.simCounters} simulated counters${activity ? ', clerks and residents at work: a counter you press is yours for 3 minutes' : ''})`,
         ...(past ? ["  Demo data:       four weeks of made-up history, marked as the demo's on every page (a fresh --data-dir starts an office's own)"] : []),
-        `  MQTT broker:     mqtt://${shownHost}:${broker.port}  (logins on: add a counter on the devices page, or \`npx okienko provision --password-file ${passwordFile} --site S --counter C\`)`,
+        `  MQTT broker:     mqtt://${shownHost}:${broker.port}  (logins on: add a counter on the devices page, or \`npx okienko provision --password-file ${shellArg(passwordFile)} --site S --counter C\`)`,
         `  Data:            ${dataDir}`,
         'Press Ctrl-C to stop.',
         '',

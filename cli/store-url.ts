@@ -21,3 +21,35 @@ export async function openStore(url: string, opts: { onConnectionError?: (err: E
     `unsupported store URL "${url}" — use sqlite:<file> (e.g. sqlite:./data/okienko.db) or postgres://user@host:5432/db`,
   ]);
 }
+
+/**
+ * The same store named so it is found from any folder: `sqlite:./data/okienko.db` becomes its
+ * absolute path (a hint run elsewhere must not make a new, empty database); others stay as given.
+ */
+export function absoluteStoreUrl(url: string): string {
+  if (!url.startsWith('sqlite:')) return url;
+  const [file = '', query] = url.slice('sqlite:'.length).split('?');
+  if (file === ':memory:') return url;
+  return `sqlite:${path.resolve(file)}${query === undefined ? '' : `?${query}`}`;
+}
+
+/**
+ * A store URL fit for a log line: a PostgreSQL password replaced by ****. The start log's hints
+ * are read by people and kept by journald; the password is the store's to keep.
+ */
+export function loggableStoreUrl(url: string): { url: string; redacted: boolean } {
+  if (!/^postgres(ql)?:\/\//.test(url)) return { url, redacted: false };
+  try {
+    const u = new URL(url);
+    if (!u.password) return { url, redacted: false };
+    u.password = '****';
+    return { url: u.toString(), redacted: true };
+  } catch {
+    return { url: 'postgres://…', redacted: true };
+  }
+}
+
+/** A word as a POSIX shell reads it back: quoted when it holds anything but plain path characters. */
+export function shellArg(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+}

@@ -1,20 +1,31 @@
 import { z } from 'zod';
 import { Role } from '@okienko/protocol';
-import { createUser } from '@okienko/broker-bridge';
+import { createUser, removeUser } from '@okienko/broker-bridge';
 import type { Command } from './options.ts';
 import { openStore } from './store-url.ts';
 
 export const userCommand: Command = {
   name: 'user',
-  summary: 'create a dashboard user (the first admin, say) or give one a new password; prints the password once',
+  summary: 'create a dashboard user (the first admin, say), give one a new password or role (their sessions end), or --remove one; prints the password once',
   settings: {
     store: { flag: 'store', env: 'OKIENKO_STORE', default: 'sqlite:./data/okienko.db', schema: z.string().min(1), help: 'The bridge\'s store: sqlite:<file> or postgres://user@host:5432/db.' },
     username: { flag: 'username', schema: z.string().regex(/^[\p{L}\p{N}._@-]{1,64}$/u, 'letters, digits, ".", "_", "@" or "-"'), help: 'The login name.', fix: 'pass --username admin' },
     role: { flag: 'role', default: 'viewer', schema: Role, help: 'viewer (looks), manager (also acknowledges alerts, sends notices) or admin (also manages users).' },
+    remove: { flag: 'remove', boolean: true, schema: z.boolean().default(false), help: 'Remove the user instead: their sessions end on every bridge at their next request.' },
     json: { flag: 'json', boolean: true, schema: z.boolean().default(false), help: 'Print { "username", "role", "password" } as JSON.' },
   },
   async run(v) {
     const store = await openStore(v.store as string);
+    if (v.remove) {
+      const removed = await removeUser(store, v.username as string);
+      await store.close();
+      if (!removed) {
+        process.stderr.write(`okienko user: there is no user "${v.username as string}" in ${v.store as string} — check the name and --store\n`);
+        process.exit(1);
+      }
+      process.stdout.write(v.json ? `${JSON.stringify({ username: v.username, removed: true })}\n` : `removed ${v.username as string}; their sessions have ended\n`);
+      process.exit(0);
+    }
     const password = await createUser(store, v.username as string, v.role as Role);
     await store.close();
     const out = { username: v.username as string, role: v.role as Role, password };

@@ -17,6 +17,7 @@ const PAGES: Record<string, { html: string; title: string; css?: string; bodyCla
   reports: { html: 'reports.html', title: 'okienko — raporty' },
   devices: { html: 'devices.html', title: 'okienko — urządzenia' },
   alerts: { html: 'alerts.html', title: 'okienko — historia alertów' },
+  sessions: { html: 'sessions.html', title: 'okienko — sesje' },
 };
 
 function page(entry: string, p: (typeof PAGES)[string]): string {

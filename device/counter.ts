@@ -12,6 +12,7 @@ import type { ButtonEdge, CounterHardware, LightColor } from '@okienko/hardware'
 import { edge as gestureEdge, initialGestures, nextHoldAt, tick as gestureTick, type GestureState } from './gestures.ts';
 import { displayLines } from './display-text.ts';
 import { initialState, machineConfig, step, type EventDraft, type Input, type MachineConfig, type MachineState } from './machine.ts';
+import { updatePeers, type Peers } from './presence.ts';
 import { FileOutbox, OutboxDiskFullError, OutboxFullError, writeAtomically, type OutboxOptions } from './outbox.ts';
 import { CounterLink, type LinkOptions } from './link.ts';
 import type { Clock } from './clock.ts';
@@ -82,10 +83,18 @@ const PersistedState = z.object({
   clerk: Clerk.nullable(),
   notice: AwayNotice.nullable(),
   sessionId: z.string().nullable(),
-  closedBy: z.enum(['schedule', 'command', 'clerk']).nullable().default(null),
+  closedBy: z.enum(['schedule', 'command', 'clerk', 'vacant']).nullable().default(null),
 });
 type PersistedState = z.infer<typeof PersistedState>;
 export type ResumeState = z.input<typeof PersistedState>;
+
+/**
+ * A state saved before a counter closed when nobody was signed in (or resumed from a history that
+ * ends so) is read the same way: nobody at the desk is closed, never "free, please come".
+ */
+function vacantClosed(s: MachineState): MachineState {
+  return s.clerk || s.status === 'closed' ? s : { ...s, status: 'closed', notice: null, closedBy: 'vacant' };
+}
 
 /**
  * The counter runtime: feeds button presses, commands and clock ticks through the pure state
@@ -109,6 +118,8 @@ export class CounterDevice {
   private healthTimer: NodeJS.Timeout | null = null;
   /** Set while the retained state is about to be told the outbox drained (HEALTH_SETTLE_MS). */
   private settleTimer: NodeJS.Timeout | null = null;
+  /** The machine's rules as this counter runs them (its zone; its fixed clerk, without a badge reader). */
+  private readonly machine: MachineConfig;
 
   constructor(
     private readonly options: CounterDeviceOptions,
@@ -120,12 +131,17 @@ export class CounterDevice {
     this.outbox = FileOutbox.open(path.join(options.dataDir, 'outbox'), options.outbox);
     const saved = this.loadState();
     const resumed = saved === null && options.resume ? PersistedState.parse(options.resume) : null;
-    this.state = { ...initialState(clock.now(), options.clerk), ...(saved ?? resumed ?? {}) };
+    this.state = vacantClosed({ ...initialState(clock.now(), options.clerk), ...(saved ?? resumed ?? {}) });
+    this.machine = {
+      ...options.machine,
+      timeZone: options.timeZone,
+      fixedClerk: options.machine.fixedClerk ?? (hardware.badge ? null : options.clerk),
+    };
     // Saved at once: a restart before the first change comes back to it, not to the default.
     if (resumed) this.saveState();
     this.link = new CounterLink(
       options.link,
-      { ref: options.ref, bootId: this.bootId, version: options.version, panelUrl: options.panelUrl, scale: options.machine.scale },
+      { ref: options.ref, bootId: this.bootId, version: options.version, panelUrl: options.panelUrl, scale: this.machine.scale },
       this.outbox,
       () => this.stateToPublish(),
       log,
@@ -148,6 +164,8 @@ export class CounterDevice {
       void this.redraw();
     });
     this.link.on('acked', () => this.onAcked());
+    this.link.on('peer', (m) => void (this.peers = updatePeers(this.peers, m)));
+    this.link.on('login_refused', () => void this.render());
     this.link.start();
     this.healthTimer = setInterval(() => this.reportHealth(), HEALTH_REPORT_MS);
     // A tick can fail only as a press can (outbox full); it is logged and shown, never fatal.
@@ -175,6 +193,8 @@ export class CounterDevice {
     this.outbox.close();
   }
 
+  /** The site's other counters as their retained messages say (link option `peers`). */
+  private peers: Peers = new Map();
   private scheduledOpen: boolean | null = null;
   /** Events the full outbox had to refuse since start: counted and reported in the retained state. */
   private refused = 0;
@@ -276,7 +296,7 @@ export class CounterDevice {
       seq: this.outbox.lastSeq,
       at: this.clock.now(),
       clockSynced: this.clock.synced(),
-      scale: this.options.machine.scale,
+      scale: this.machine.scale,
       inHours: this.options.schedule ? this.scheduledOpen : null,
       health: { outboxPending: this.outbox.size, outboxRefused: this.refused, ...(this.diskFull ? { diskFull: true } : {}) },
     };
@@ -284,7 +304,7 @@ export class CounterDevice {
 
   private async handle(input: Input): Promise<void> {
     const now = this.clock.now();
-    const { state, effects } = step(this.state, input, now, this.options.machine);
+    const { state, effects } = step(this.state, input, now, this.peers.size > 0 ? { ...this.machine, peers: this.peers } : this.machine);
     if (state === this.state) return;
     const emits = effects.flatMap((e) => (e.type === 'emit' ? [e.event] : []));
     try {
@@ -353,8 +373,9 @@ export class CounterDevice {
       this.shownLight = light;
       await this.hardware.light.set(light);
     }
-    const lines = displayLines(this.state, now, this.options.machine, this.hardware.display.size, {
+    const lines = displayLines(this.state, now, this.machine, this.hardware.display.size, {
       linkUp: this.link.isUp,
+      loginRefused: this.link.loginRefused !== null,
       timeZone: this.options.timeZone,
       notices: this.showingNotices(now),
     });

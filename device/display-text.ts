@@ -6,6 +6,8 @@ import { selectedPreset, type MachineConfig, type MachineState } from './machine
 export interface DisplayContext {
   /** False while the counter cannot reach the broker: the display says so, so it is never mistaken for the truth (S7). */
   linkUp: boolean;
+  /** The broker refused this counter's login: the display says so, so IT is called, not the network blamed. */
+  loginRefused?: boolean;
   timeZone: string;
   /** The office's notices showing now (already filtered by their end), after the counter's own message. */
   notices?: readonly { text: string; from: string }[];
@@ -30,7 +32,8 @@ export function displayPages(state: MachineState, now: number, config: MachineCo
   if (ctx.linkUp) return pages;
   // Without a link, every page carries a mark in its top-right corner and a page of its own says why.
   const marked = pages.map((p) => [mark(p[0]!, size.cols), ...p.slice(1)]);
-  return [...marked, ...paginate([['! Brak łączności', '! Offline']], size)];
+  const why = ctx.loginRefused ? [['! Odmowa logowania', 'zgłoś do IT'], ['! Login refused', 'call IT']] : [['! Brak łączności', '! Offline']];
+  return [...marked, ...paginate(why, size)];
 }
 
 function mark(line: string, cols: number): string {
@@ -56,11 +59,14 @@ function content(state: MachineState, now: number, config: MachineConfig, ctx: D
   // A hint, the thanks and the leaving menu answer a press: they stand alone, briefly.
   if (state.hint && now < state.hint.until) return HINTS[state.hint.text];
   if (state.thanksUntil !== null && now < state.thanksUntil) return [[PHRASES.thanks.pl], [PHRASES.thanks.en]];
-  const preset = selectedPreset(state, config);
-  if (preset) {
-    const label = AWAY_REASON_TEXT[preset.reason];
-    const when = preset.minutes === null ? '' : `${preset.minutes} min — `;
-    return [['Wychodzę / Leaving:', `${when}${label.pl}`], ['Naciśnij ponownie:', 'zmień / change']];
+  const choice = selectedPreset(state, config);
+  if (choice) {
+    // The time it will announce, not "5 min": the clerk sees the promise before making it.
+    const label = AWAY_REASON_TEXT[choice.reason];
+    const hhmm = choice.backAt === null ? null : formatHhMm(choice.backAt, ctx.timeZone);
+    const what = (lang: 'pl' | 'en'): string[] => (hhmm === null ? [PHRASES.endOfDay[lang]] : [PHRASES.backAt(hhmm)[lang], label[lang]]);
+    const how = (lang: 'pl' | 'en'): string[] => [PHRASES.waitConfirms[lang], PHRASES.pressAgain[lang], PHRASES.clerkCancels[lang]];
+    return [[`${PHRASES.leaving.pl} / ${PHRASES.leaving.en}:`, ...what('pl')], how('pl'), what('en'), how('en')];
   }
   const notices = (ctx.notices ?? []).map((n) => [`${PHRASES.notice.pl} / ${PHRASES.notice.en}:`, n.text, `— ${n.from}`]);
   return [...statusBlocks(state, ctx.timeZone), ...notices];

@@ -1,4 +1,5 @@
 export * from './machine.ts';
+export * from './presence.ts';
 export * from './display-text.ts';
 export * from './outbox.ts';
 export * from './link.ts';

@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { Availability, CounterCommand, CounterNotices, type CounterState } from '@okienko/protocol/messages';
-import { counterTopic, type CounterRef } from '@okienko/protocol/topics';
+import { Availability, CounterCommand, CounterNotices, CounterState } from '@okienko/protocol/messages';
+import { counterTopic, parseTopic, sitePeerFilters, type CounterRef } from '@okienko/protocol/topics';
+import { ERROR_CODES, OkienkoError } from '@okienko/protocol/errors';
 import type { FileOutbox } from './outbox.ts';
+import type { PeerMessage } from './presence.ts';
 import { discoveryMessages, type HomeAssistantOptions } from './home-assistant.ts';
 
 /** How long a stop waits for MQTT.js to end cleanly before it closes the connection. */
@@ -24,6 +26,8 @@ export interface LinkOptions {
   window: number;
   /** Announce the counter to Home Assistant (MQTT discovery) under this prefix. */
   homeAssistant?: HomeAssistantOptions | undefined;
+  /** Listen to the site's other counters' retained state and availability (who is there, for away notices). */
+  peers?: boolean | undefined;
 }
 
 export interface LinkIdentity {
@@ -52,6 +56,10 @@ export class CounterLink extends EventEmitter<{
   /** An event (by sequence number) is going out to the broker now. */
   publishing: [number];
   announced: [];
+  /** The broker refused the login (wrong username or password, or not authorised): a person must act. */
+  login_refused: [OkienkoError];
+  /** A retained state or availability of another counter of the site (options.peers). */
+  peer: [PeerMessage];
 }> {
   private client: MqttClient | null = null;
   private inflight = new Set<number>();
@@ -60,6 +68,8 @@ export class CounterLink extends EventEmitter<{
   private stopping = false;
   private connectedAt = Number.POSITIVE_INFINITY;
   private readonly topics;
+  /** Set from a refused login until the next one that succeeds. */
+  private refusal: OkienkoError | null = null;
 
   constructor(
     private readonly options: LinkOptions,
@@ -84,6 +94,11 @@ export class CounterLink extends EventEmitter<{
     return this.client?.connected ?? false;
   }
 
+  /** Why the link is down when a person must act: the broker refused this counter's login. */
+  get loginRefused(): OkienkoError | null {
+    return this.refusal;
+  }
+
   start(): void {
     const { ref, bootId } = this.identity;
     const will: Availability = { v: 1, ...ref, status: 'offline', bootId, at: this.now() };
@@ -103,7 +118,7 @@ export class CounterLink extends EventEmitter<{
     });
     this.client.on('connect', () => this.onConnect());
     this.client.on('close', () => this.onClose());
-    this.client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
+    this.client.on('error', (err) => this.onError(err));
     this.client.on('message', (topic, payload) => this.onMessage(topic, payload));
   }
 
@@ -170,8 +185,33 @@ export class CounterLink extends EventEmitter<{
     if (!ended) await client.endAsync(true);
   }
 
+  /**
+   * A refused login is not a passing fault: retrying the same username and password will not help,
+   * so it is said at once, with its code and the fix (and again only if it changes). The link
+   * still retries, slowly, so a counter whose credentials are put right on the broker comes back.
+   */
+  private onError(err: Error & { code?: unknown }): void {
+    // CONNACK 4/5 (MQTT 3.1.1), reason 134/135 (MQTT 5): bad username or password, not authorised.
+    if (![4, 5, 134, 135].includes(Number(err.code))) {
+      this.log.warn({ err: err.message }, 'mqtt error');
+      return;
+    }
+    const who = this.options.username ? `username "${this.options.username}"` : 'no username';
+    const refusal = new OkienkoError(
+      ERROR_CODES.BROKER_LOGIN_REFUSED,
+      `the broker at ${this.options.url} refused this counter's login (${who}): ${err.message} — set mqtt.username and mqtt.password in the config to the credentials provisioned for ${this.identity.ref.site}/${this.identity.ref.counter} (the dashboard's devices page or \`okienko provision\`), then restart the counter`,
+    );
+    const news = this.refusal?.message !== refusal.message;
+    this.refusal = refusal;
+    this.attempts = Math.max(this.attempts, 30); // straight to the longest back-off
+    if (!news) return;
+    this.log.error({ code: refusal.code }, refusal.message);
+    this.emit('login_refused', refusal);
+  }
+
   private onConnect(): void {
     this.attempts = 0;
+    this.refusal = null;
     this.connectedAt = this.now();
     this.inflight.clear();
     const client = this.client!;
@@ -185,7 +225,7 @@ export class CounterLink extends EventEmitter<{
       ...(this.identity.panelUrl ? { panelUrl: this.identity.panelUrl } : {}),
     };
     client.publish(this.topics.availability, JSON.stringify(online), { qos: 1, retain: true });
-    client.subscribe([this.topics.command, this.topics.notice], { qos: 1 });
+    client.subscribe([this.topics.command, this.topics.notice, ...(this.options.peers ? sitePeerFilters(this.identity.ref.site) : [])], { qos: 1 });
     this.publishState();
     const ha = this.options.homeAssistant;
     if (ha) {
@@ -229,7 +269,7 @@ export class CounterLink extends EventEmitter<{
       return;
     }
     if (topic === this.topics.notice) return this.onNotices(payload);
-    if (topic !== this.topics.command) return;
+    if (topic !== this.topics.command) return this.onPeer(topic, payload);
     let json: unknown;
     try {
       json = JSON.parse(payload.toString('utf8'));
@@ -244,6 +284,24 @@ export class CounterLink extends EventEmitter<{
       return;
     }
     this.emit('command', parsed.data);
+  }
+
+  /** Another counter of the site said what it is doing (or, empty, that it is gone). Junk is ignored. */
+  private onPeer(topic: string, payload: Buffer): void {
+    const t = parseTopic(topic);
+    if (!this.options.peers || !t.ok || t.site !== this.identity.ref.site || t.counter === this.identity.ref.counter) return;
+    if (t.kind !== 'state' && t.kind !== 'availability') return;
+    let json: unknown = null;
+    try {
+      json = payload.length === 0 ? null : JSON.parse(payload.toString('utf8'));
+    } catch {
+      return;
+    }
+    const schema = t.kind === 'state' ? CounterState : Availability;
+    const parsed = json === null ? null : schema.safeParse(json);
+    if (parsed && (!parsed.success || parsed.data.site !== t.site || parsed.data.counter !== t.counter)) return;
+    const message = parsed?.data ?? null;
+    this.emit('peer', t.kind === 'state' ? { counter: t.counter, state: message as CounterState | null } : { counter: t.counter, availability: message as Availability | null });
   }
 
   private onNotices(payload: Buffer): void {

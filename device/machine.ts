@@ -1,5 +1,7 @@
 import type { AwayNotice, AwayReason, Clerk, CounterStatus, Substitute } from '@okienko/protocol/messages';
 import type { ButtonId } from '@okienko/hardware';
+import { DEFAULT_TIME_ZONE, localParts, startOfDay } from '@okienko/protocol/time';
+import { chooseSubstitute, type Peers } from './presence.ts';
 
 /**
  * The counter's pure state machine: step(state, input, now, config) → { state, effects }.
@@ -9,11 +11,18 @@ import type { ButtonId } from '@okienko/hardware';
 /** A clerk on a counter's roster, and who helps residents while they are away (else the counter's default). */
 export type RosterEntry = Clerk & { substitute?: Substitute | null };
 
-export interface AwayPreset {
-  reason: AwayReason;
-  /** Minutes until the announced return; null for end of day (the counter closes). */
-  minutes: number | null;
-}
+/** A choice of the away menu: back in so many minutes, back at a fixed time of day, or end of day. */
+export type AwayPreset =
+  | {
+      reason: AwayReason;
+      /** Minutes until the announced return; null for end of day (the counter closes). */
+      minutes: number | null;
+    }
+  | {
+      reason: AwayReason;
+      /** A fixed return time, "HH:MM" in the office's zone (e.g. lunch until 13:00); offered only before it. */
+      at: string;
+    };
 
 export interface MachineConfig {
   /** Number of smiley faces (3-5). */
@@ -29,13 +38,23 @@ export interface MachineConfig {
   substitute: Substitute | null;
   /** The counter's roster: badge id → clerk, with who stands in for them (S6, S10). */
   roster: Readonly<Record<string, RosterEntry>>;
+  /**
+   * A counter without a badge reader, configured for one clerk: the clerk button signs them in
+   * when nobody is (null: only a badge signs in).
+   */
+  fixedClerk: Clerk | null;
+  /** The office's zone, for presets with a fixed return time. */
+  timeZone: string;
+  /** What the counter hears now of its site's other counters (device/presence.ts); null: nothing. */
+  peers?: Peers | null;
 }
 
+/** In the order the menu offers them: soonest return first, end of day last. */
 export const DEFAULT_PRESETS: readonly AwayPreset[] = [
   { reason: 'short', minutes: 5 },
   { reason: 'short', minutes: 15 },
-  { reason: 'errand', minutes: 30 },
   { reason: 'break', minutes: 15 },
+  { reason: 'errand', minutes: 30 },
   { reason: 'end_of_day', minutes: null },
 ];
 
@@ -49,6 +68,8 @@ export function machineConfig(overrides: Partial<MachineConfig> = {}): MachineCo
     thanksMs: 3000,
     substitute: null,
     roster: {},
+    fixedClerk: null,
+    timeZone: DEFAULT_TIME_ZONE,
     ...overrides,
   };
 }
@@ -58,15 +79,21 @@ export interface MachineState {
   since: number;
   clerk: Clerk | null;
   notice: AwayNotice | null;
-  /** While the clerk is choosing an away preset. */
-  awaySelection: { index: number; lastPressAt: number } | null;
+  /**
+   * While the clerk is choosing an away preset: the index into the menu as it stood at the first
+   * press (`startedAt`: fixed-time presets already past are left out, the rest sorted by return).
+   */
+  awaySelection: { index: number; lastPressAt: number; startedAt?: number } | null;
   /** The current or most recent service session, which a following vote is credited to. */
   sessionId: string | null;
   lastFeedbackAt: number | null;
   /** Until when the display thanks the resident for a vote. */
   thanksUntil: number | null;
-  /** Why the counter is closed: opening hours, the manager, or the clerk's end of day. */
-  closedBy: 'schedule' | 'command' | 'clerk' | null;
+  /**
+   * Why the counter is closed: opening hours, the manager, the clerk's end of day, or nobody is
+   * signed in (`vacant`: a counter never invites residents to an empty desk).
+   */
+  closedBy: 'schedule' | 'command' | 'clerk' | 'vacant' | null;
   /** A short message for the clerk (e.g. "sign in first"), shown until this time. */
   hint: { text: 'sign_in' | 'closed' | 'outbox_full' | 'disk_full' | 'unknown_badge' | 'signed_in' | 'signed_out'; until: number } | null;
 }
@@ -121,9 +148,10 @@ export interface StepResult {
   effects: Effect[];
 }
 
+/** A counter starts free with its clerk, or closed when nobody is signed in. */
 export function initialState(now: number, clerk: Clerk | null): MachineState {
   return {
-    status: 'available',
+    status: clerk ? 'available' : 'closed',
     since: now,
     clerk,
     notice: null,
@@ -132,7 +160,7 @@ export function initialState(now: number, clerk: Clerk | null): MachineState {
     lastFeedbackAt: null,
     thanksUntil: null,
     hint: null,
-    closedBy: null,
+    closedBy: clerk ? null : 'vacant',
   };
 }
 
@@ -154,6 +182,8 @@ export function step(state: MachineState, input: Input, now: number, config: Mac
       return signIn(state, null, 'config', now);
     case 'set_open':
       if (input.open === (state.status !== 'closed')) return { state, effects: [] };
+      // The manager lifts a closure, but an empty desk stays closed until someone signs in.
+      if (input.open && !state.clerk) return state.closedBy === 'vacant' ? { state, effects: [] } : { state: { ...state, closedBy: 'vacant' }, effects: [] };
       return transition(state, input.open ? 'available' : 'closed', now, null, 'command');
     case 'schedule':
       return schedule(state, input.open, now);
@@ -164,9 +194,16 @@ function schedule(state: MachineState, open: boolean, now: number): StepResult {
   if (open) {
     // Opening time reopens only what closing time closed; a manager's closure stands.
     if (state.status !== 'closed' || state.closedBy !== 'schedule') return { state, effects: [] };
+    // Nobody signed in yet (closing time signed everyone out): closed until a clerk signs in.
+    if (!state.clerk) return { state: { ...state, closedBy: 'vacant' }, effects: [] };
     return transition(state, 'available', now, null, 'schedule');
   }
-  if (state.status === 'closed') return { state, effects: [] };
+  if (state.status === 'closed') {
+    // Outside the hours they hold it closed, whoever closed it before (a manager's closure stands):
+    // a clerk who badges in early, or whose end of day came first, does not open it before its time.
+    if (state.closedBy === 'schedule' || state.closedBy === 'command') return { state, effects: [] };
+    return { state: { ...state, closedBy: 'schedule' }, effects: [] };
+  }
   // Closing time is the end of the day: the counter closes and the clerk is signed out.
   const closed = transition(state, 'closed', now, null, 'schedule');
   const out = signIn(closed.state, null, 'end_of_day', now);
@@ -182,13 +219,31 @@ function badge(state: MachineState, badgeId: string, now: number, config: Machin
   return signIn(state, next, 'badge', now);
 }
 
+/**
+ * The clerk on duty changes. A counter with nobody signed in is closed, so signing out closes it
+ * (as the clerk who leaves) and signing in opens a counter closed for want of a clerk or by the
+ * clerk's own end of day — never one closed by the hours or the manager. A clerk who takes over
+ * an away counter is there: the notice signed by the one before is taken down, not left up as if
+ * the new clerk had written it.
+ */
 function signIn(state: MachineState, clerk: Clerk | null, cause: ClerkChange['cause'], now: number): StepResult {
   if ((state.clerk?.id ?? null) === (clerk?.id ?? null)) return { state, effects: [] };
   const hint = { text: clerk ? ('signed_in' as const) : ('signed_out' as const), until: now + HINT_MS };
-  return {
-    state: { ...state, clerk, hint },
-    effects: [{ type: 'emit', event: { type: 'clerk_changed', clerk, cause } }],
-  };
+  const changed: EventDraft = { type: 'clerk_changed', clerk, cause };
+  if (!clerk) {
+    // Closing first, so the state change is credited to the clerk who left.
+    const closed = state.status === 'closed' ? { state: { ...state, awaySelection: null }, effects: [] } : transition(state, 'closed', now, null, 'clerk');
+    const closedBy = state.status === 'closed' ? state.closedBy : 'vacant';
+    return { state: { ...closed.state, clerk: null, hint, closedBy }, effects: [...closed.effects, { type: 'emit', event: changed }] };
+  }
+  const signed: MachineState = { ...state, clerk, hint, awaySelection: null };
+  const effects: Effect[] = [{ type: 'emit', event: changed }];
+  const opens = state.status === 'closed' && (state.closedBy === 'vacant' || state.closedBy === 'clerk');
+  if (opens || state.status === 'away') {
+    const open = transition(signed, 'available', now, null, 'clerk');
+    return { state: { ...open.state, hint }, effects: [...effects, ...open.effects] };
+  }
+  return { state: signed, effects };
 }
 
 function press(state: MachineState, button: ButtonId, now: number, config: MachineConfig): StepResult {
@@ -203,11 +258,19 @@ function press(state: MachineState, button: ButtonId, now: number, config: Machi
     case 'away':
       return transition(state, 'available', now, null, 'clerk');
     case 'closed':
+      if (!state.clerk && (state.closedBy === 'vacant' || state.closedBy === 'clerk')) {
+        // Nobody at the desk: the configured clerk signs in with the button, else a badge is needed.
+        if (config.fixedClerk) return signIn(state, config.fixedClerk, 'config', now);
+        return { state: { ...state, hint: { text: 'sign_in', until: now + HINT_MS } }, effects: [] };
+      }
       return { state: { ...state, hint: { text: 'closed', until: now + HINT_MS } }, effects: [] };
   }
 }
 
 function awayPress(state: MachineState, now: number, config: MachineConfig): StepResult {
+  if (state.status === 'closed' && !state.clerk && state.closedBy === 'vacant') {
+    return { state: { ...state, hint: { text: 'sign_in', until: now + HINT_MS } }, effects: [] };
+  }
   if (state.status === 'closed') {
     return { state: { ...state, hint: { text: 'closed', until: now + HINT_MS } }, effects: [] };
   }
@@ -215,8 +278,41 @@ function awayPress(state: MachineState, now: number, config: MachineConfig): Ste
     // An away notice must be signed (S1): without a clerk on duty there is no one to sign it.
     return { state: { ...state, hint: { text: 'sign_in', until: now + HINT_MS } }, effects: [] };
   }
-  const index = state.awaySelection ? (state.awaySelection.index + 1) % config.presets.length : 0;
-  return { state: { ...state, awaySelection: { index, lastPressAt: now } }, effects: [] };
+  const startedAt = state.awaySelection?.startedAt ?? now;
+  const count = awayMenu(startedAt, config).length;
+  if (count === 0) return { state, effects: [] };
+  const index = state.awaySelection ? (state.awaySelection.index + 1) % count : 0;
+  return { state: { ...state, awaySelection: { index, lastPressAt: now, startedAt } }, effects: [] };
+}
+
+/** One choice of the away menu, with the return it announces (null: end of day). */
+export interface AwayChoice {
+  reason: AwayReason;
+  backAt: number | null;
+}
+
+/**
+ * The away menu as of `at`: every preset with the time it would announce, soonest first and end
+ * of day last; a fixed-time preset whose time has passed (13:00 at 14:10) is not offered.
+ */
+export function awayMenu(at: number, config: MachineConfig): AwayChoice[] {
+  const choices: AwayChoice[] = [];
+  for (const p of config.presets) {
+    if ('at' in p) {
+      const backAt = todayAt(p.at, at, config.timeZone);
+      if (backAt > at) choices.push({ reason: p.reason, backAt });
+    } else choices.push({ reason: p.reason, backAt: p.minutes === null ? null : roundUpToMinute(at + p.minutes * 60_000) });
+  }
+  // Stable: equal times keep the configured order.
+  return choices.sort((a, b) => (a.backAt ?? Infinity) - (b.backAt ?? Infinity));
+}
+
+/** The instant a "HH:MM" falls on in the office's zone, on the calendar day of `at`. */
+function todayAt(hhmm: string, at: number, timeZone: string): number {
+  const minutes = Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const guess = startOfDay(at, timeZone) + minutes * 60_000;
+  // A day with a daylight-saving change is an hour shorter or longer: correct by what the clock reads.
+  return guess + (minutes - localParts(guess, timeZone).minutes) * 60_000;
 }
 
 function tick(state: MachineState, now: number, config: MachineConfig): StepResult {
@@ -225,23 +321,27 @@ function tick(state: MachineState, now: number, config: MachineConfig): StepResu
   if (next.hint && now >= next.hint.until) next = { ...next, hint: null };
   const selection = next.awaySelection;
   if (selection && now - selection.lastPressAt >= config.awayCommitMs) {
-    return commitAway({ ...next, awaySelection: null }, selection.index, now, config);
+    return commitAway({ ...next, awaySelection: null }, choiceOf(selection, config), now, config);
   }
   return { state: next, effects: [] };
 }
 
-function commitAway(state: MachineState, index: number, now: number, config: MachineConfig): StepResult {
-  const preset = config.presets[index];
-  if (!preset || !state.clerk) return { state, effects: [] };
-  if (preset.minutes === null) {
+function choiceOf(selection: NonNullable<MachineState['awaySelection']>, config: MachineConfig): AwayChoice | null {
+  return awayMenu(selection.startedAt ?? selection.lastPressAt, config)[selection.index] ?? null;
+}
+
+function commitAway(state: MachineState, choice: AwayChoice | null, now: number, config: MachineConfig): StepResult {
+  if (!choice || !state.clerk) return { state, effects: [] };
+  if (choice.backAt === null) {
     // End of day: the counter closes and the clerk is signed out, each an event of its own.
     const closed = transition(state, 'closed', now, null, 'clerk');
     const out = signIn(closed.state, null, 'end_of_day', now);
     return { state: { ...out.state, hint: null }, effects: [...closed.effects, ...out.effects] };
   }
   const notice: AwayNotice = {
-    backAt: roundUpToMinute(now + preset.minutes * 60_000),
-    reason: preset.reason,
+    // A time announced as the menu showed it; never one already past when the pause commits it.
+    backAt: Math.max(choice.backAt, roundUpToMinute(now)),
+    reason: choice.reason,
     substitute: substituteFor(state.clerk, config),
     signedBy: state.clerk,
   };
@@ -282,10 +382,15 @@ function feedback(state: MachineState, face: number, now: number, config: Machin
   };
 }
 
-/** The clerk's own substitute from the roster, else the counter's. */
-function substituteFor(clerk: Clerk, config: MachineConfig): Substitute | null {
+/**
+ * The clerk's own substitute from the roster, else the counter's — never the clerk who is leaving
+ * (a clerk signed in at another counter than their usual one may be this counter's configured
+ * substitute), and, where the counter hears its site's other counters, one who is there now.
+ */
+export function substituteFor(clerk: Clerk, config: MachineConfig): Substitute | null {
   const entry = Object.values(config.roster).find((r) => r.id === clerk.id);
-  return entry?.substitute !== undefined ? entry.substitute : config.substitute;
+  const roster = new Set(Object.values(config.roster).map((r) => r.name));
+  return chooseSubstitute(clerk, [entry?.substitute ?? null, config.substitute], config.peers ?? null, roster);
 }
 
 /** "Back at 10:45" reads as a promise; never announce a time with seconds that is already past. */
@@ -293,7 +398,7 @@ function roundUpToMinute(ms: number): number {
   return Math.ceil(ms / 60_000) * 60_000;
 }
 
-/** The away preset the clerk is currently choosing, for the display. */
-export function selectedPreset(state: MachineState, config: MachineConfig): AwayPreset | null {
-  return state.awaySelection ? (config.presets[state.awaySelection.index] ?? null) : null;
+/** The away choice the clerk is making now, for the display. */
+export function selectedPreset(state: MachineState, config: MachineConfig): AwayChoice | null {
+  return state.awaySelection ? choiceOf(state.awaySelection, config) : null;
 }

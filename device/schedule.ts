@@ -6,13 +6,14 @@ import { localParts, type Weekday } from '@okienko/protocol/time';
  * Polish public holidays are built in, the movable ones worked out from Easter.
  */
 
-const HhMm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, e.g. "08:00"');
+export const HhMm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, e.g. "08:00"');
 const Hours = z.tuple([HhMm, HhMm]).refine(([a, b]) => a < b, { message: 'opening must come before closing' }).nullable();
 
 export const Schedule = z
   .object({
     hours: z
-      .object({ mon: Hours, tue: Hours, wed: Hours, thu: Hours, fri: Hours, sat: Hours.default(null), sun: Hours.default(null) })
+      // A day left out is a day closed: "mon" alone is an office open on Mondays.
+      .object({ mon: Hours.default(null), tue: Hours.default(null), wed: Hours.default(null), thu: Hours.default(null), fri: Hours.default(null), sat: Hours.default(null), sun: Hours.default(null) })
       .strict(),
     /** Extra days off of this office, as YYYY-MM-DD. */
     closedOn: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')).default([]),

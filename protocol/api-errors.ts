@@ -12,6 +12,10 @@ export const API_ERRORS = {
   bad_login: 'wrong or missing username or password',
   too_many_attempts: 'too many failed logins from this name or address',
   bad_user: 'a new user needs a username and a role',
+  no_such_user: 'no user with that name',
+  cannot_remove_self: 'an admin cannot remove their own user',
+  no_such_session: 'no live session with that id',
+  session_ended: 'the session has ended (signed out, new password or role, or removed)',
   // the API's requests
   bad_query: 'a query parameter is wrong; the message names it',
   bad_request: 'the body is not valid JSON, or the request is malformed',
@@ -26,6 +30,7 @@ export const API_ERRORS = {
   // devices
   bad_device: 'site and counter ids: lowercase letters, digits and "-"',
   no_password_file: 'this bridge keeps no broker password file',
+  device_has_credentials: 'the counter has credentials already; replacing them needs "replace": true',
   not_built: 'the dashboard is not built (npx okienko build)',
   // the simulator's panels (sim/routes.ts, cli/sim.ts)
   no_sim_counter: 'no simulated counter with that site and id',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CounterId, EpochMs, SiteId } from './ids.ts';
 import { storable } from './text.ts';
+import { ROLES, roleMay } from './roles.ts';
 import { AwayNotice, Clerk, CounterEvent, CounterStatus, DeviceHealth, FleetStatus, Notice } from './messages.ts';
 
 /** A counter as the bridge's HTTP API and live stream describe it to the dashboard. */
@@ -29,6 +30,8 @@ export const CounterView = z.object({
   inHours: z.boolean().nullable().optional(),
   /** When the bridge learned it went offline (null while online): the offline alert's grace counts from here. */
   offlineAt: EpochMs.nullable().optional(),
+  /** Since when the bridge has heard the device say its clock is unsynchronised (null: synchronised or never said). */
+  clockUnsyncedAt: EpochMs.nullable().optional(),
 });
 export type CounterView = z.infer<typeof CounterView>;
 
@@ -286,8 +289,9 @@ export const Office = z
 export type Office = z.infer<typeof Office>;
 
 /** Who may do what on the dashboard: viewers look, managers also act (alerts, notices), admins also manage users. */
-export const Role = z.enum(['viewer', 'manager', 'admin']);
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
+export { roleMay };
 
 /** POST /api/auth/login. */
 export const LoginRequest = z.object({ username: storable(z.string().min(1).max(64)), password: z.string().min(1).max(200) }).strict();

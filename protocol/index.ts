@@ -9,4 +9,4 @@ export * from './errors.ts';
 export * from './api.ts';
 export * from './accepts.ts';
 export * from './api-errors.ts';
-export * from './roles.ts';
+export * from './sessions.ts';

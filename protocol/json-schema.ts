@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Availability, CounterCommand, CounterEvent, CounterNotices, CounterState } from './messages.ts';
 import { AlertsQuery, AlertView, AvailabilityReport, CounterView, EventsQuery, Health, LobbyView, NoticeRequest, NoticeView, Office, ReportQuery, StoredEventView } from './api.ts';
 import { TOPIC_ROOT } from './topics.ts';
+import { DeviceRequest, ProvisionedDevice, SessionView } from './sessions.ts';
 
 /** Every message, by the name its JSON Schema file carries. */
 export const MESSAGE_SCHEMAS = {
@@ -80,7 +81,41 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/notices/{id}': { delete: { summary: 'Take a notice down before its time', responses: { 200: { description: 'the notice', content: json(NoticeView) }, 404: { description: 'no such notice' } } } },
-      '/api/stream': { get: { summary: 'Server-Sent Events: `snapshot` (CounterView[]), then `counter` (CounterView) and `event`', responses: { 200: { description: 'text/event-stream' } } } },
+      '/api/stream': {
+        get: {
+          summary: 'Server-Sent Events: `snapshot` (CounterView[]), then `counter` (CounterView) and `event`; `session_ended` (then the stream ends) when the session does',
+          responses: { 200: { description: 'text/event-stream' } },
+        },
+      },
+      '/api/sessions': {
+        get: {
+          summary: "The signed-in user's live sessions; admins: ?user=NAME, or ?all=true for everyone's",
+          responses: { 200: { description: 'sessions, newest first', content: json(z.array(SessionView)) }, 403: { description: 'forbidden: another user\'s, not an admin' } },
+        },
+      },
+      '/api/sessions/{id}': {
+        delete: { summary: 'End a session (one\'s own; admins: any)', responses: { 200: { description: 'ended' }, 404: { description: 'no_such_session' } } },
+      },
+      '/api/users/{username}': {
+        delete: {
+          summary: 'Remove a user (admins); their sessions end',
+          responses: { 200: { description: 'removed' }, 404: { description: 'no_such_user' }, 409: { description: 'cannot_remove_self' } },
+        },
+      },
+      '/api/devices': {
+        post: {
+          summary: "A counter's broker credentials (admins; the bridge keeps the broker's password file); replace: true to replace a counter's that has them",
+          requestBody: { required: true, content: { 'application/json': { schema: schema(DeviceRequest, 'input') } } },
+          responses: {
+            201: { description: 'username and password, shown once' },
+            400: { description: 'bad_device: an id breaks the rule' },
+            409: { description: 'device_has_credentials (with online, lastSeen), or no_password_file' },
+          },
+        },
+      },
+      '/api/devices/credentials': {
+        get: { summary: 'The counters the password file lets in, and whether each was ever seen', responses: { 200: { description: 'provisioned counters', content: json(z.array(ProvisionedDevice)) }, 409: { description: 'no_password_file' } } },
+      },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain; version=0.0.4' } } } },
     },
   };

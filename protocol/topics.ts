@@ -19,6 +19,15 @@ export function counterTopic(ref: CounterRef, kind: TopicKind): string {
   return `${TOPIC_ROOT}/${ref.site}/${ref.counter}/${kind}`;
 }
 
+/**
+ * The retained state and availability of every counter of a site: what a counter listens to so
+ * its away notice names a colleague who is there (device/presence.ts).
+ */
+export function sitePeerFilters(site: string): [string, string] {
+  if (!isValidId(site)) throw new Error(`invalid site ${site}`);
+  return [`${TOPIC_ROOT}/${site}/+/state`, `${TOPIC_ROOT}/${site}/+/availability`];
+}
+
 /** Everything under the protocol root; the bridge listens here so unknown topics are seen and counted. */
 export const ALL_TOPICS = `${TOPIC_ROOT}/#`;
 

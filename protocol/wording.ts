@@ -33,6 +33,12 @@ export const PHRASES = {
   /** The lobby board, for a counter that is offline: it says so rather than guess. */
   unknown: { pl: 'Brak informacji', en: 'No information' },
   counter: (n: string) => ({ pl: `Stanowisko ${n}`, en: `Counter ${n}` }),
+  /** The counter's away menu, while the clerk chooses: what is chosen, and how to confirm or cancel. */
+  leaving: { pl: 'Wychodzę', en: 'Leaving' },
+  endOfDay: { pl: 'Koniec pracy — zamykam', en: 'End of day — closing' },
+  waitConfirms: { pl: 'Odczekaj: zatwierdzę', en: 'Wait: it confirms' },
+  pressAgain: { pl: 'Naciśnij ponownie: zmień', en: 'Press again: change' },
+  clerkCancels: { pl: 'Przycisk urzędnika: anuluj', en: 'Clerk button: cancel' },
 } as const;
 
 /** Light colour for each counter state: green free, amber wait, red away, off when closed. */

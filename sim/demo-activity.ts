@@ -113,8 +113,9 @@ export class DemoActivity {
   private plan(c: Clerk, now: number, last?: Plan): Plan | null {
     const s = c.counter.device.machineState;
     const r = this.opts.random;
+    // Nobody signed in (a counter then shows closed): the clerk comes and badges in.
+    if (!s.clerk && (s.status !== 'closed' || s.closedBy === 'vacant')) return { at: now + between(r, 3, 10) * S, action: 'sign_in' };
     if (s.status === 'closed') return null; // closed by a manager or for the day: not ours to open
-    if (!s.clerk) return { at: now + between(r, 3, 10) * S, action: 'sign_in' };
     if (s.awaySelection) return null; // a choice is being made; the counter commits it by itself
     switch (s.status) {
       case 'serving':

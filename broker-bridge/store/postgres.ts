@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import { counterKey, type AlertFilter, type AlertRecord, type CounterRow, type EventFilter, type EventTimes, type Projector, type RecordedEvent, type Store, type StoredEvent, type WriteHooks, type WriteOp, type WriteResult, type NoticeRecord, type UserRecord } from './types.ts';
+import { counterKey, type AlertFilter, type AlertRecord, type CounterRow, type EventFilter, type EventTimes, type Projector, type RecordedEvent, type Store, type StoredEvent, type WriteHooks, type WriteOp, type WriteResult, type NoticeRecord, type SessionEndReason, type SessionRecord, type UserRecord } from './types.ts';
 import { writeBatch } from './postgres-batch.ts';
 import type { AlertCondition } from '../alerts.ts';
-import { alertRecord, alertWhere, noticeRecord, userRecord } from './records.ts';
+import { SESSION_KEPT_MS, alertRecord, alertWhere, noticeRecord, sessionRecord, userRecord } from './records.ts';
 
 /** Each entry moves the schema one version on; the versions applied are kept in schema_migrations. */
 const MIGRATIONS: string[] = [
@@ -65,9 +65,43 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE alerts DROP CONSTRAINT alerts_key_key;
    CREATE UNIQUE INDEX alerts_open_key ON alerts (key) WHERE cleared_at IS NULL;
    CREATE INDEX alerts_key ON alerts (key);`,
+  // Login sessions kept in the store, not only in a signed cookie: a logout, a new password or
+  // role and a removed user end them for every bridge on the store. Only the token's hash is kept.
+  `CREATE TABLE sessions (
+     id uuid PRIMARY KEY, token_hash text NOT NULL UNIQUE, username text NOT NULL, role text NOT NULL, csrf text NOT NULL,
+     created_at bigint NOT NULL, last_seen bigint NOT NULL, expires_at bigint NOT NULL, ended_at bigint, end_reason text,
+     user_agent text, address text
+   );
+   CREATE INDEX sessions_user ON sessions (username, ended_at);
+   CREATE INDEX sessions_expires ON sessions (expires_at);`,
 ];
 
 const HOUR_MS = 3_600_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ends the live sessions that match (Store.endSessions), on the pool or inside a transaction. */
+async function endSessionsIn(db: pg.Pool | pg.PoolClient, which: { id?: string; username?: string; exceptId?: string }, at: number, reason: SessionEndReason): Promise<string[]> {
+  // A malformed id names no session (and must not reach PostgreSQL's uuid parser as a 500).
+  if ((which.id !== undefined && !UUID.test(which.id)) || (which.exceptId !== undefined && !UUID.test(which.exceptId))) {
+    if (which.id !== undefined) return [];
+    which = { ...which, exceptId: undefined };
+  }
+  const terms = ['ended_at IS NULL'];
+  const args: unknown[] = [at, reason];
+  const add = (sql: string, value: string | undefined): void => {
+    if (value === undefined) return;
+    args.push(value);
+    terms.push(`${sql} $${args.length}`);
+  };
+  add('id =', which.id);
+  add('username =', which.username);
+  add('id <>', which.exceptId);
+  // Nothing named, nothing ended: never every session at once by a missing argument.
+  if (args.length === 2) return [];
+  const r = await db.query<{ id: string }>(`UPDATE sessions SET ended_at = $1, end_reason = $2 WHERE ${terms.join(' AND ')} RETURNING id`, args);
+  return r.rows.map((x) => x.id);
+}
+
 // Any fixed number: the key under which concurrent bridges take turns to migrate.
 const MIGRATION_LOCK = 4_242_001;
 
@@ -228,11 +262,60 @@ export class PostgresStore implements Store {
     return r.rows[0] ? userRecord(r.rows[0]) : null;
   }
 
-  async putUser(u: UserRecord): Promise<void> {
+  async putUser(u: UserRecord, at = u.createdAt): Promise<string[]> {
+    return this.transaction(async (db) => {
+      const before = (await db.query('SELECT password_hash, role FROM users WHERE username = $1 FOR UPDATE', [u.username])).rows[0] as { password_hash: string; role: string } | undefined;
+      await db.query(
+        'INSERT INTO users (username, password_hash, role, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role',
+        [u.username, u.passwordHash, u.role, u.createdAt],
+      );
+      const changed = before !== undefined && (before.password_hash !== u.passwordHash || before.role !== u.role);
+      return changed ? endSessionsIn(db, { username: u.username }, at, 'password_or_role_changed') : [];
+    });
+  }
+
+  async deleteUser(username: string, at: number): Promise<string[] | null> {
+    return this.transaction(async (db) => {
+      const { rowCount } = await db.query('DELETE FROM users WHERE username = $1', [username]);
+      return rowCount ? endSessionsIn(db, { username }, at, 'user_removed') : null;
+    });
+  }
+
+  async addSession(x: SessionRecord): Promise<void> {
     await this.pool.query(
-      'INSERT INTO users (username, password_hash, role, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role',
-      [u.username, u.passwordHash, u.role, u.createdAt],
+      `WITH forgotten AS (DELETE FROM sessions WHERE expires_at < $13)
+       INSERT INTO sessions (id, token_hash, username, role, csrf, created_at, last_seen, expires_at, ended_at, end_reason, user_agent, address)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [x.id, x.tokenHash, x.username, x.role, x.csrf, x.createdAt, x.lastSeen, x.expiresAt, x.endedAt, x.endReason, x.userAgent, x.address, x.createdAt - SESSION_KEPT_MS],
     );
+  }
+
+  async findSession(tokenHash: string, at: number): Promise<SessionRecord | null> {
+    // Joined with the user: a user removed by any means has no session left, and the role is theirs now.
+    const r = await this.pool.query(
+      `SELECT s.id, s.token_hash, s.username, u.role, s.csrf, s.created_at, s.last_seen, s.expires_at, s.ended_at, s.end_reason, s.user_agent, s.address
+       FROM sessions s JOIN users u ON u.username = s.username
+       WHERE s.token_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2`,
+      [tokenHash, at],
+    );
+    return r.rows[0] ? sessionRecord(r.rows[0]) : null;
+  }
+
+  async touchSession(id: string, at: number): Promise<void> {
+    if (!UUID.test(id)) return;
+    await this.pool.query('UPDATE sessions SET last_seen = GREATEST(last_seen, $1) WHERE id = $2', [at, id]);
+  }
+
+  async endSessions(which: { id?: string; username?: string; exceptId?: string }, at: number, reason: SessionEndReason): Promise<string[]> {
+    return endSessionsIn(this.pool, which, at, reason);
+  }
+
+  async listSessions(f: { username?: string | undefined; at: number; limit: number }): Promise<SessionRecord[]> {
+    const r =
+      f.username === undefined
+        ? await this.pool.query('SELECT * FROM sessions WHERE ended_at IS NULL AND expires_at > $1 ORDER BY created_at DESC, id LIMIT $2', [f.at, f.limit])
+        : await this.pool.query('SELECT * FROM sessions WHERE username = $1 AND ended_at IS NULL AND expires_at > $2 ORDER BY created_at DESC, id LIMIT $3', [f.username, f.at, f.limit]);
+    return r.rows.map(sessionRecord);
   }
 
   async countUsers(): Promise<number> {

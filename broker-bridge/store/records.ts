@@ -1,4 +1,4 @@
-import type { AlertFilter, AlertRecord, NoticeRecord, UserRecord } from './types.ts';
+import type { AlertFilter, AlertRecord, NoticeRecord, SessionEndReason, SessionRecord, UserRecord } from './types.ts';
 
 // Rows as both stores return them (PostgreSQL's bigint comes back as a string), made into records.
 
@@ -70,6 +70,41 @@ export interface UserRow {
 export function userRecord(r: UserRow): UserRecord {
   return { username: r.username, passwordHash: r.password_hash, role: r.role as UserRecord['role'], createdAt: Number(r.created_at) };
 }
+
+export interface SessionRow {
+  id: string;
+  token_hash: string;
+  username: string;
+  role: string;
+  csrf: string;
+  created_at: number | string;
+  last_seen: number | string;
+  expires_at: number | string;
+  ended_at: number | string | null;
+  end_reason: string | null;
+  user_agent: string | null;
+  address: string | null;
+}
+
+export function sessionRecord(r: SessionRow): SessionRecord {
+  return {
+    id: r.id,
+    tokenHash: r.token_hash,
+    username: r.username,
+    role: r.role as SessionRecord['role'],
+    csrf: r.csrf,
+    createdAt: Number(r.created_at),
+    lastSeen: Number(r.last_seen),
+    expiresAt: Number(r.expires_at),
+    endedAt: r.ended_at === null ? null : Number(r.ended_at),
+    endReason: r.end_reason as SessionEndReason | null,
+    userAgent: r.user_agent,
+    address: r.address,
+  };
+}
+
+/** Sessions expired this long are forgotten when the next one is added. */
+export const SESSION_KEPT_MS = 30 * 86_400_000;
 
 /** The WHERE clause of an alert listing, the same for both stores; `mark(n)` is the n-th placeholder. */
 export function alertWhere(f: AlertFilter, mark: (n: number) => string): { where: string; params: (string | number)[] } {

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import { counterKey, eventJson, type AlertFilter, type AlertRecord, type CounterRow, type EventFilter, type EventTimes, type Projector, type RecordedEvent, type Store, type StoredEvent, type WriteHooks, type WriteOp, type WriteResult, type NoticeRecord, type UserRecord } from './types.ts';
+import { counterKey, eventJson, type AlertFilter, type AlertRecord, type CounterRow, type EventFilter, type EventTimes, type Projector, type RecordedEvent, type Store, type StoredEvent, type WriteHooks, type WriteOp, type WriteResult, type NoticeRecord, type SessionEndReason, type SessionRecord, type UserRecord } from './types.ts';
 import type { AlertCondition } from '../alerts.ts';
-import { alertRecord, alertWhere, noticeRecord, userRecord, type AlertRow, type NoticeRow, type UserRow } from './records.ts';
+import { SESSION_KEPT_MS, alertRecord, alertWhere, noticeRecord, sessionRecord, userRecord, type AlertRow, type NoticeRow, type SessionRow, type UserRow } from './records.ts';
 import { batchRefs, planWrites, type PlannedEvent } from './batch.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { WalSync, type FileSync } from './wal-sync.ts';
@@ -103,6 +103,24 @@ const MIGRATIONS: string[] = [
    CREATE INDEX alerts_raised ON alerts(raised_at);
    CREATE UNIQUE INDEX alerts_open_key ON alerts(key) WHERE cleared_at IS NULL;
    CREATE INDEX alerts_key ON alerts(key);`,
+  // Login sessions kept in the store, not only in a signed cookie: a logout, a new password or
+  // role and a removed user end them for every bridge on the store. Only the token's hash is kept.
+  `CREATE TABLE sessions (
+     id TEXT PRIMARY KEY,
+     token_hash TEXT NOT NULL UNIQUE,
+     username TEXT NOT NULL,
+     role TEXT NOT NULL,
+     csrf TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     last_seen INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     ended_at INTEGER,
+     end_reason TEXT,
+     user_agent TEXT,
+     address TEXT
+   );
+   CREATE INDEX sessions_user ON sessions(username, ended_at);
+   CREATE INDEX sessions_expires ON sessions(expires_at);`,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -360,12 +378,92 @@ export class SqliteStore implements Store {
     return r ? userRecord(r) : null;
   }
 
-  async putUser(u: UserRecord): Promise<void> {
+  async putUser(u: UserRecord, at = u.createdAt): Promise<string[]> {
     this.check();
-    this.db
-      .prepare('INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role')
-      .run(u.username, u.passwordHash, u.role, u.createdAt);
+    const ended = this.db.transaction(() => {
+      const before = this.db.prepare('SELECT * FROM users WHERE username = ?').get(u.username) as UserRow | undefined;
+      this.db
+        .prepare('INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role')
+        .run(u.username, u.passwordHash, u.role, u.createdAt);
+      const changed = before !== undefined && (before.password_hash !== u.passwordHash || before.role !== u.role);
+      return changed ? this.endSessionsSync({ username: u.username }, at, 'password_or_role_changed') : [];
+    })();
     await this.durable();
+    return ended;
+  }
+
+  async deleteUser(username: string, at: number): Promise<string[] | null> {
+    this.check();
+    const ended = this.db.transaction(() => {
+      const { changes } = this.db.prepare('DELETE FROM users WHERE username = ?').run(username);
+      return changes === 0 ? null : this.endSessionsSync({ username }, at, 'user_removed');
+    })();
+    await this.durable();
+    return ended;
+  }
+
+  async addSession(x: SessionRecord): Promise<void> {
+    this.check();
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(x.createdAt - SESSION_KEPT_MS);
+      this.db
+        .prepare(
+          `INSERT INTO sessions (id, token_hash, username, role, csrf, created_at, last_seen, expires_at, ended_at, end_reason, user_agent, address)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(x.id, x.tokenHash, x.username, x.role, x.csrf, x.createdAt, x.lastSeen, x.expiresAt, x.endedAt, x.endReason, x.userAgent, x.address);
+    })();
+    await this.durable();
+  }
+
+  async findSession(tokenHash: string, at: number): Promise<SessionRecord | null> {
+    // Joined with the user: a user removed by any means has no session left, and the role is theirs now.
+    const r = this.db
+      .prepare(
+        `SELECT s.id, s.token_hash, s.username, u.role, s.csrf, s.created_at, s.last_seen, s.expires_at, s.ended_at, s.end_reason, s.user_agent, s.address
+         FROM sessions s JOIN users u ON u.username = s.username
+         WHERE s.token_hash = ? AND s.ended_at IS NULL AND s.expires_at > ?`,
+      )
+      .get(tokenHash, at) as SessionRow | undefined;
+    return r ? sessionRecord(r) : null;
+  }
+
+  async touchSession(id: string, at: number): Promise<void> {
+    this.check();
+    // Not waited for to be durable: a last-seen time lost to a power cut costs nothing.
+    this.db.prepare('UPDATE sessions SET last_seen = max(last_seen, ?) WHERE id = ?').run(at, id);
+  }
+
+  async endSessions(which: { id?: string; username?: string; exceptId?: string }, at: number, reason: SessionEndReason): Promise<string[]> {
+    this.check();
+    const ended = this.db.transaction(() => this.endSessionsSync(which, at, reason))();
+    if (ended.length > 0) await this.durable();
+    return ended;
+  }
+
+  private endSessionsSync(which: { id?: string; username?: string; exceptId?: string }, at: number, reason: SessionEndReason): string[] {
+    const terms = ['ended_at IS NULL'];
+    const args: string[] = [];
+    const add = (sql: string, value: string | undefined): void => {
+      if (value === undefined) return;
+      terms.push(sql);
+      args.push(value);
+    };
+    add('id = ?', which.id);
+    add('username = ?', which.username);
+    add('id <> ?', which.exceptId);
+    // Nothing named, nothing ended: never every session at once by a missing argument.
+    if (args.length === 0) return [];
+    const rows = this.db.prepare(`UPDATE sessions SET ended_at = ?, end_reason = ? WHERE ${terms.join(' AND ')} RETURNING id`).all(at, reason, ...args) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  async listSessions(f: { username?: string | undefined; at: number; limit: number }): Promise<SessionRecord[]> {
+    const rows =
+      f.username === undefined
+        ? this.db.prepare('SELECT * FROM sessions WHERE ended_at IS NULL AND expires_at > ? ORDER BY created_at DESC, id LIMIT ?').all(f.at, f.limit)
+        : this.db.prepare('SELECT * FROM sessions WHERE username = ? AND ended_at IS NULL AND expires_at > ? ORDER BY created_at DESC, id LIMIT ?').all(f.username, f.at, f.limit);
+    return (rows as SessionRow[]).map(sessionRecord);
   }
 
   async countUsers(): Promise<number> {

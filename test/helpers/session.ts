@@ -29,13 +29,20 @@ export async function signIn(base: string, username: string, password: string): 
   return api;
 }
 
+/**
+ * A username of its own for each sign-in: sessions live in the store, and making the same user
+ * again (a new password) would end the session another bridge on that store signed in with.
+ */
+let made = 0;
+const newAdminName = (): string => `test-admin-${process.pid}-${++made}`;
+
 /** An admin made straight in the store (in-process bridges), signed in. */
-export async function signInAsNewAdmin(base: string, store: Store, username = 'test-admin'): Promise<Api> {
+export async function signInAsNewAdmin(base: string, store: Store, username = newAdminName()): Promise<Api> {
   return signIn(base, username, await createUser(store, username, 'admin'));
 }
 
 /** An admin made with `okienko user` on a store a bridge process uses, as an IT admin would. */
-export async function signInWithCli(base: string, store: string, username = 'test-admin'): Promise<Api> {
+export async function signInWithCli(base: string, store: string, username = newAdminName()): Promise<Api> {
   const p = okienko(['user', '--store', store, '--username', username, '--role', 'admin', '--json']);
   if ((await p.exited) !== 0) throw new Error(`okienko user failed: ${p.output()}`);
   const { password } = JSON.parse(p.output().trim().split('\n').at(-1)!) as { password: string };

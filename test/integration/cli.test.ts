@@ -3,7 +3,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { okienko } from '../helpers/okienko.ts';
+import { ROOT, okienko } from '../helpers/okienko.ts';
+import { freePort, waitFor } from '../helpers/net.ts';
 
 describe('okienko command line', () => {
   it('lists its subcommands', async () => {
@@ -54,5 +55,16 @@ describe('okienko command line', () => {
     const p = okienko(['bridge', '--colour', 'red']);
     expect(await p.exited).toBe(2);
     expect(p.output()).toContain('okienko bridge — ');
+  });
+
+  it('names the store by its absolute path in the first-admin hint of a bridge given a relative one', { timeout: 30_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-hint-'));
+    // Relative to where the command runs (the repository's root); the hint must work from anywhere.
+    const relative = path.relative(ROOT, path.join(dir, 'b.db'));
+    const p = okienko(['bridge', '--mqtt-url', `mqtt://127.0.0.1:${await freePort()}`, '--store', `sqlite:${relative}`, '--http-port', String(await freePort())]);
+    await waitFor(() => p.output().includes('no dashboard users yet'), { timeoutMs: 20_000, what: `the first-admin hint; output: ${p.output()}` });
+    expect(p.output()).toContain(`npx okienko user --store sqlite:${path.join(dir, 'b.db')} --username admin --role admin`);
+    p.child.kill('SIGTERM');
+    await p.exited;
   });
 });

@@ -26,7 +26,13 @@ describe('okienko provision', () => {
     const stored = fs.readFileSync(passwd, 'utf8');
     expect(stored).toMatch(/^ratusz\/okienko-1:\$7\$1000\$/);
     expect(stored).not.toContain(out.password);
-    const again = JSON.parse(await run(['provision', '--site', 'ratusz', '--counter', 'okienko-1', '--json', '--password-file', passwd])) as { password: string };
+    // Again: refused, since a running counter would be locked out; with --replace, a new secret.
+    const refused = okienko(['provision', '--site', 'ratusz', '--counter', 'okienko-1', '--json', '--password-file', passwd]);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toContain('has credentials already');
+    expect(refused.output()).toContain('--replace');
+    expect(fs.readFileSync(passwd, 'utf8')).toBe(stored);
+    const again = JSON.parse(await run(['provision', '--site', 'ratusz', '--counter', 'okienko-1', '--replace', '--json', '--password-file', passwd])) as { password: string };
     expect(again.password).not.toBe(out.password); // a new secret replaces the old
     await run(['provision', '--bridge', '--password-file', passwd]);
     await run(['provision', '--mosquitto', path.join(dir, 'mosq'), '--password-file', passwd]);

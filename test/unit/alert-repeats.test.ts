@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { AwayNotice, CounterRef } from '@okienko/protocol';
-import { AlertEngine, DEFAULT_RULES, LiveHub, SqliteStore, alertConditions, projectAvailability, rememberVote, type AlertRecord, type CounterRow, type RecentVote } from '@okienko/broker-bridge';
+import type { AwayNotice, CounterRef, CounterState } from '@okienko/protocol';
+import { AlertEngine, DEFAULT_RULES, LiveHub, SqliteStore, alertConditions, projectAvailability, projectState, rememberVote, type AlertRecord, type CounterRow, type RecentVote } from '@okienko/broker-bridge';
 import { REF, availability, feedback } from '../helpers/messages.ts';
 
 // Every situation happens twice here: raised, cleared, raised again — and never twice while it lasts.
@@ -104,6 +104,49 @@ describe('each alert, each time its situation arises (engine and store together)
     await o.store.updateCounter(REF, (r) => projectAvailability(r, availability('online', 'boot-2'), T + 30_000));
     o.at(T + 30_000);
     expect(await o.check()).toEqual(['raised clock_unsynced okienko-1']);
+    expect(await o.alerts('clock_unsynced')).toHaveLength(2);
+  });
+
+  it('an unsynchronised clock: a Pi waiting for NTP after a boot is not news; one that stays so is, each time', async () => {
+    const o = office();
+    await o.set(OTHER, {});
+    await o.set(REF, {});
+    const state = (clockSynced: boolean, at: number): CounterState => ({ v: 1, ...REF, status: 'available', since: T, clerk: anna, notice: null, seq: 1, at, clockSynced, scale: 4 });
+    const booted = (bootId: string, at: number) => o.store.updateCounter(REF, (r) => projectAvailability(r, availability('online', bootId), at));
+    const said = (clockSynced: boolean, at: number) => o.store.updateCounter(REF, (r) => projectState(r, state(clockSynced, at), at));
+    // A boot: unsynchronised for a minute, then NTP answers. Nothing, ever.
+    await booted('boot-1', T);
+    await said(false, T);
+    o.at(T + MIN);
+    expect(await o.check()).toEqual([]);
+    await said(true, T + 2 * MIN);
+    o.at(T + 20 * MIN);
+    expect(await o.check()).toEqual([]);
+    // The next boot's clock never synchronises: raised once past the grace, not before, not twice.
+    const boot2 = T + 30 * MIN;
+    await booted('boot-2', boot2);
+    await said(false, boot2);
+    await said(false, boot2 + MIN); // its next report keeps the start of it
+    o.at(boot2 + DEFAULT_RULES.clockGraceMs);
+    expect(await o.check()).toEqual([]);
+    o.at(boot2 + DEFAULT_RULES.clockGraceMs + 1);
+    expect(await o.check()).toEqual(['raised clock_unsynced okienko-1']);
+    // It reboots, still unsynchronised: cleared while offline, back at once (still unsynchronised is not new).
+    await o.store.updateCounter(REF, (r) => projectAvailability(r, availability('offline', 'boot-2'), boot2 + 10 * MIN));
+    o.at(boot2 + 10 * MIN);
+    expect(await o.check()).toEqual(['cleared clock_unsynced okienko-1']);
+    await booted('boot-3', boot2 + 10 * MIN + 20_000);
+    await said(false, boot2 + 10 * MIN + 20_000);
+    o.at(boot2 + 11 * MIN);
+    expect(await o.check()).toEqual(['raised clock_unsynced okienko-1']);
+    // Synchronised at last: cleared; unsynchronised again later starts a new grace.
+    await said(true, boot2 + 12 * MIN);
+    o.at(boot2 + 12 * MIN);
+    expect(await o.check()).toEqual(['cleared clock_unsynced okienko-1']);
+    await booted('boot-4', boot2 + 60 * MIN);
+    await said(false, boot2 + 60 * MIN);
+    o.at(boot2 + 60 * MIN + MIN);
+    expect(await o.check()).toEqual([]);
     expect(await o.alerts('clock_unsynced')).toHaveLength(2);
   });
 

@@ -43,7 +43,7 @@ describe('HTTP error codes (protocol/api-errors.ts)', () => {
     expect(replies.length).toBeGreaterThan(20); // the scan finds the routes at all
     const wrong = replies.flatMap(({ where, sent }) => {
       // apiError(...) takes only a listed code (its type); a literal code must be in the list.
-      const literal = /^(?:apiError\(|\{\s*error:\s*)'([^']*)'/.exec(sent);
+      const literal = /^(?:apiError\(|\{\s*\.\.\.apiError\(|\{\s*error:\s*)'([^']*)'/.exec(sent);
       if (literal) return isApiErrorCode(literal[1]) ? [] : [`${where}: '${literal[1]}' is not in API_ERRORS`];
       if (sent.startsWith('apiError(')) return [];
       return [`${where}: sends ${sent.slice(0, 60)} — use apiError('<code>', message)`];

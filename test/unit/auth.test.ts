@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { Ingest, LiveHub, NoticeBoard, SqliteStore, buildHttp, createUser, hashPassword, sessionSigner, verifyPassword } from '@okienko/broker-bridge';
+import { Ingest, LiveHub, NoticeBoard, SqliteStore, buildHttp, createUser, hashPassword, verifyPassword, PasswordFile, verifySecret } from '@okienko/broker-bridge';
 
 const log = pino({ level: 'silent' });
 let app: FastifyInstance;
@@ -20,7 +20,7 @@ beforeEach(async () => {
   const ingest = new Ingest(store, { onEvent: () => {}, onCounter: () => {} }, log);
   const notices = new NoticeBoard(store, async () => {}, log);
   passwordFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-auth-')), 'passwd');
-  app = buildHttp({ store, hub, ingest, mqttConnected: () => true, log, notices, passwordFile, auth: { store, signer: await sessionSigner(store), now: () => now } });
+  app = buildHttp({ store, hub, ingest, mqttConnected: () => true, log, notices, passwordFile, auth: { store, now: () => now } });
   await app.ready();
   for (const role of ['viewer', 'manager', 'admin'] as const) passwords[role] = await createUser(store, role, role);
 });
@@ -63,11 +63,13 @@ describe('dashboard login', () => {
     expect(set.find((c) => c.startsWith('okienko_session='))).toMatch(/HttpOnly; SameSite=Strict; Path=\/; Max-Age=43200/);
     const { cookie } = await login('viewer');
     expect((await app.inject({ url: '/api/counters', headers: { cookie } })).statusCode).toBe(200);
-    const forged = cookie.replace(/okienko_session=([^.]+)\.(\S+)/, (_m, body: string) => {
-      const s = JSON.parse(Buffer.from(body, 'base64url').toString()) as { role: string };
-      return `okienko_session=${Buffer.from(JSON.stringify({ ...s, role: 'admin' })).toString('base64url')}.AAAA`;
-    });
+    // The cookie is a random token the store knows; one changed by a character is no one's.
+    const token = /okienko_session=([^;]+)/.exec(cookie)![1]!;
+    expect(token).toMatch(/^[\w-]{43}$/);
+    const forged = cookie.replace(token, `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`);
     expect((await app.inject({ url: '/api/counters', headers: { cookie: forged } })).statusCode).toBe(401);
+    // Only its hash is kept: the store holds nothing that would sign anyone in.
+    expect(JSON.stringify(await store.listSessions({ at: now, limit: 10 }))).not.toContain(token);
     now += 13 * 3_600_000;
     expect((await app.inject({ url: '/api/counters', headers: { cookie } })).statusCode).toBe(401);
   });
@@ -98,6 +100,45 @@ describe('dashboard login', () => {
     expect(username).toBe('ratusz/okienko-9');
     expect(fs.readFileSync(passwordFile, 'utf8')).toMatch(/^ratusz\/okienko-9:\$7\$/);
     expect(fs.readFileSync(passwordFile, 'utf8')).not.toContain(password);
+  });
+
+  it('refuses to replace a counter\'s credentials without "replace": true, and lists counters provisioned but never seen', async () => {
+    const admin = await login('admin');
+    const device = (payload: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url: '/api/devices', payload, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf } });
+    const first = await device({ site: 'ratusz', counter: 'okienko-9' });
+    expect(first.statusCode).toBe(201);
+    const { password } = first.json() as { password: string };
+    const hash = () => new PasswordFile(passwordFile).read().get('ratusz/okienko-9')!;
+    const before = hash();
+    // Asked again, as a second click on "Create credentials" did: the running counter keeps its secret.
+    const again = await device({ site: 'ratusz', counter: 'okienko-9' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ error: 'device_has_credentials', online: false, lastSeen: null });
+    expect((again.json() as { message: string }).message).toMatch(/ratusz\/okienko-9 has credentials already: .*"replace": true/);
+    expect(hash()).toBe(before);
+    expect(verifySecret(password, hash())).toBe(true);
+    // Confirmed: replaced, and the old secret lets no one in any more.
+    const replaced = await device({ site: 'ratusz', counter: 'okienko-9', replace: true });
+    expect(replaced.statusCode).toBe(201);
+    expect(verifySecret(password, hash())).toBe(false);
+    expect(verifySecret((replaced.json() as { password: string }).password, hash())).toBe(true);
+    // A bad id names the rule.
+    const bad = await device({ site: 'Ratusz', counter: 'okienko-9' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({ error: 'bad_device', message: 'site and counter: use 1-32 lowercase letters, digits or "-", not starting or ending with "-"' });
+    // Provisioned: okienko-9 never seen, okienko-1 seen (it sent its state); the bridge's own user is no counter.
+    expect((await device({ site: 'ratusz', counter: 'okienko-1' })).statusCode).toBe(201);
+    new PasswordFile(passwordFile).set('okienko-bridge');
+    await store.updateCounter({ site: 'ratusz', counter: 'okienko-1' }, () => ({ site: 'ratusz', counter: 'okienko-1', status: 'available', online: true, bootId: null, clerk: null, since: now, notice: null, seq: 1, scale: 4, lastSeen: now, panelUrl: null, version: null }));
+    const listed = await app.inject({ url: '/api/devices/credentials', headers: { cookie: admin.cookie } });
+    expect(listed.json()).toEqual([
+      { site: 'ratusz', counter: 'okienko-1', seen: true },
+      { site: 'ratusz', counter: 'okienko-9', seen: false },
+    ]);
+    const online = await device({ site: 'ratusz', counter: 'okienko-1' });
+    expect(online.json()).toMatchObject({ error: 'device_has_credentials', online: true, lastSeen: now });
+    expect((await app.inject({ url: '/api/devices/credentials', headers: { cookie: (await login('manager')).cookie } })).statusCode).toBe(403);
   });
 
   it('limits failed logins per user and per address: refused even with the right password', async () => {

@@ -124,16 +124,27 @@ describe('CounterDevice', () => {
       await hw.edge('clerk', true);
       clock.advance(1500);
       await vi.advanceTimersByTimeAsync(1500);
-      expect(hw.snapshot().lines[1]).toBe('5 min — krótka nieobecność');
+      // The return it would announce, not "5 min"; how to confirm and cancel beside it.
+      expect(hw.snapshot().lines.slice(0, 6)).toEqual([
+        expect.stringMatching(/^Wychodzę \/ Leaving: +!$/), // the link is down
+        'Wracam o 10:34',
+        'krótka nieobecność',
+        'Odczekaj: zatwierdzę',
+        'Naciśnij ponownie: zmień',
+        'Przycisk urzędnika: anuluj',
+      ]);
       await hw.edge('clerk', false); // letting go after a hold is not also a press
       expect(device.machineState.status).toBe('available');
       clock.advance(4000);
       await device.input({ type: 'tick' });
       expect(device.machineState.status).toBe('away');
 
+      // Ewa takes over the away counter: she is at the desk, so Anna's notice comes down rather
+      // than stand as if Ewa had signed it.
       await hw.presentBadge('CARD-7');
-      expect(device.machineState.clerk?.name).toBe('Ewa Mazur');
-      expect(device.outbox.pending().map((e) => e.type)).toEqual(['state_changed', 'clerk_changed']);
+      expect(device.machineState).toMatchObject({ status: 'available', clerk: { name: 'Ewa Mazur' }, notice: null });
+      expect(device.outbox.pending().map((e) => e.type)).toEqual(['state_changed', 'clerk_changed', 'state_changed']);
+      expect(device.counterState()).toMatchObject({ status: 'available', clerk: { name: 'Ewa Mazur' }, notice: null });
     } finally {
       vi.useRealTimers();
     }
@@ -150,6 +161,38 @@ describe('CounterDevice', () => {
     expect(hw.snapshot().lines[0]).toMatch(/^Stanowisko nieczynne/);
     // What it tells the central side: closed, and out of its hours — not a clerk who walked out (S5).
     expect(device.counterState()).toMatchObject({ status: 'closed', inHours: false });
+  });
+
+  it('with nobody signed in shows closed on the display, the light and the retained state (issue 19, defect 5)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-dev-'));
+    const hw = new SimulatedHardware({ cols: 32, rows: 6 });
+    const clock = manualClock(T0);
+    device = new CounterDevice(
+      counterDeviceOptions(
+        { ref: { site: 'ratusz', counter: 'okienko-1' }, dataDir: dir, url: 'mqtt://127.0.0.1:1' },
+        { machine: machineConfig({ roster: { 'CARD-7': { id: 'k7', name: 'Ewa Mazur' } } }), tickMs: 3_600_000, link: { reconnectMinMs: 60_000, reconnectMaxMs: 60_000 } },
+      ),
+      hw,
+      clock,
+      pino({ level: 'silent' }),
+    );
+    await device.start();
+    const shown = (): string => hw.snapshot().lines.join('\n');
+    expect(hw.snapshot().light).toBe('off');
+    expect(shown()).toMatch(/^Stanowisko nieczynne/);
+    expect(shown()).not.toContain('wolne');
+    expect(device.counterState()).toMatchObject({ status: 'closed', clerk: null });
+    // Ewa badges in: free with her name; badges out: closed again.
+    await hw.presentBadge('CARD-7');
+    expect(device.counterState()).toMatchObject({ status: 'available', clerk: { name: 'Ewa Mazur' } });
+    expect(hw.snapshot().light).toBe('green');
+    clock.advance(5000); // past the "Zalogowano" hint
+    await hw.presentBadge('CARD-7');
+    clock.advance(5000);
+    await device.redraw();
+    expect(device.counterState()).toMatchObject({ status: 'closed', clerk: null });
+    expect(hw.snapshot().light).toBe('off');
+    expect(shown()).toMatch(/^Stanowisko nieczynne/);
   });
 
   it('says it has no hours when it has no schedule', async () => {

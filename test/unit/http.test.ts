@@ -75,7 +75,7 @@ describe('HTTP API', () => {
     expect(z.array(StoredEventView).safeParse((await app.inject('/api/events')).json()).success).toBe(true);
     const openapi = (await app.inject('/api/openapi.json')).json() as { paths: Record<string, unknown> };
     expect(Object.keys(openapi.paths)).toEqual(
-      expect.arrayContaining(['/api/health', '/api/counters', '/api/events', '/api/reports/feedback', '/api/reports/availability', '/api/alerts', '/api/stream', '/metrics']),
+      expect.arrayContaining(['/api/health', '/api/counters', '/api/events', '/api/reports/feedback', '/api/reports/availability', '/api/alerts', '/api/stream', '/metrics', '/api/sessions', '/api/devices']),
     );
     const asyncapi = (await app.inject('/api/asyncapi.json')).json() as { channels: Record<string, { address: string }> };
     expect(asyncapi.channels.event?.address).toBe('okienko/v1/{site}/{counter}/event');

@@ -49,8 +49,16 @@ describe('the counter and its hours', () => {
     const closed = step(initialState(T, clerk), { type: 'schedule', open: false }, T, config);
     expect(closed.state).toMatchObject({ status: 'closed', clerk: null, closedBy: 'schedule' });
     expect(closed.effects.map((e) => e.type === 'emit' && e.event.type)).toEqual(['state_changed', 'clerk_changed']);
+    // Opening time with nobody signed in (closing time signed everyone out): closed until a clerk
+    // signs in — never "Stanowisko wolne" at an empty desk.
     const opened = step(closed.state, { type: 'schedule', open: true }, T + 1, config);
-    expect(opened.state.status).toBe('available');
+    expect(opened.state).toMatchObject({ status: 'closed', closedBy: 'vacant' });
+    expect(opened.effects).toEqual([]);
+    expect(step(opened.state, { type: 'sign_in', clerk }, T + 2, config).state.status).toBe('available');
+    // A clerk who badged in before opening time is there at opening: the counter opens.
+    const early = step(closed.state, { type: 'sign_in', clerk }, T + 1, config);
+    expect(early.state.status).toBe('closed');
+    expect(step(early.state, { type: 'schedule', open: true }, T + 2, config).state.status).toBe('available');
   });
 
   it('a manager\'s closure stands when the hours open', () => {
