@@ -8,6 +8,7 @@ import { apiError, faceLabels, type ApiErrorCode, type PanelView, type SimFleetR
 /** What an action refuses, with the code and the message its reply carries. */
 type Problem = [ApiErrorCode, string];
 import { memoryReport } from './memory.ts';
+import { simIndexHtml } from './index-page.ts';
 import type { SimCounter } from './fleet.ts';
 
 /** How the routes find counters; a fleet, or a late-bound one while the fleet is still starting. */
@@ -41,17 +42,11 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
   // The demo's badges, so the panel can offer them at its reader.
   const badges = (): PanelView['badges'] => fleet.badges?.() ?? fleet.list().map((c) => ({ badgeId: c.spec.badge, name: c.spec.clerk.name }));
   const view = (c: SimCounter): PanelView => panelView(c, badges());
-  app.get('/sim', async (_req, reply) => {
-    const items = fleet.list()
-      .map((c) => {
-        const key = `${c.spec.ref.site}/${c.spec.ref.counter}`;
-        return `<li><a href="/sim/${key}">${key}</a> — ${escapeHtml(c.spec.clerk.name)}</li>`;
-      })
-      .join('');
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(`<!doctype html><html lang="pl"><meta charset="utf-8"><title>Wirtualne panele</title><h1>Wirtualne panele / Virtual panels</h1><ul>${items}</ul><p><a href="/">Dashboard</a></p></html>`);
-  });
+  app.get('/sim', async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').send(
+      simIndexHtml(fleet.list().map((c) => ({ ...c.spec.ref, clerk: c.device.machineState.clerk?.name ?? null, status: c.device.machineState.status, linkUp: c.device.link.isUp }))),
+    ),
+  );
 
   app.get<{ Params: { site: string; counter: string } }>('/sim/:site/:counter', async (req, reply) => {
     if (!fleet.get(req.params.site, req.params.counter)) return reply.code(404).send(apiError('no_sim_counter', `no simulated counter ${req.params.site}/${req.params.counter}`));
@@ -128,8 +123,4 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
     return c.hardware.edge(b, body.pressed);
   });
   act('badge', (c, body) => (typeof body.badgeId === 'string' && body.badgeId ? c.hardware.presentBadge(body.badgeId) : ['bad_badge', '"badgeId" is required']));
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

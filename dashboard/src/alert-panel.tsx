@@ -37,7 +37,9 @@ export function useAlerts(source: EventSource | null): { alerts: AlertView[]; re
       source.removeEventListener('alert', onAlert);
     };
   }, [source]);
-  return { alerts: [...alerts.values()].sort((a, b) => b.raisedAt - a.raisedAt), refresh };
+  // What still needs someone first, newest first; acknowledged ones below them.
+  const order = (a: AlertView, b: AlertView): number => Number(a.ackedAt !== null) - Number(b.ackedAt !== null) || b.raisedAt - a.raisedAt;
+  return { alerts: [...alerts.values()].sort(order), refresh };
 }
 
 /** A short tone for a new alert (Web Audio: no file to fetch). */

@@ -90,7 +90,7 @@ function AlertHistory() {
         ) : alerts.length === 0 ? (
           <p>{w.noAlerts}</p>
         ) : (
-          <table class="scores" data-testid="alert-history">
+          <table class="scores stack-rows" data-testid="alert-history">
             <thead>
               <tr>
                 <th scope="col">{w.raised}</th>
@@ -103,11 +103,11 @@ function AlertHistory() {
             <tbody>
               {alerts.map((a) => (
                 <tr key={a.id} data-alert={a.kind} data-site={a.site}>
-                  <td>{dateTime(a.raisedAt)}</td>
-                  <td>{w.kinds[a.kind]}</td>
+                  <td data-label={w.raised}>{dateTime(a.raisedAt)}</td>
+                  <td data-label={w.kind}>{w.kinds[a.kind]}</td>
                   <th scope="row">{alertLine(a)}</th>
-                  <td>{a.clearedAt === null ? w.stillOpen : dateTime(a.clearedAt)}</td>
-                  <td data-testid="acked">{a.ackedAt === null ? '—' : `${w.ackedBy(dateTime(a.ackedAt), a.ackedBy ?? '?')}${a.comment ? `: ${a.comment}` : ''}`}</td>
+                  <td data-label={w.ended}>{a.clearedAt === null ? w.stillOpen : dateTime(a.clearedAt)}</td>
+                  <td data-testid="acked" data-label={w.acked}>{a.ackedAt === null ? '—' : `${w.ackedBy(dateTime(a.ackedAt), a.ackedBy ?? '?')}${a.comment ? `: ${a.comment}` : ''}`}</td>
                 </tr>
               ))}
             </tbody>

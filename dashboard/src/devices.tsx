@@ -97,7 +97,7 @@ function Devices() {
     <>
       <TopBar title={w.devicesTitle} />
       <main id="main">
-        <table class="scores devices" data-testid="devices">
+        <table class="scores devices" data-testid="devices" tabIndex={0} aria-label={w.devicesTitle}>
           <thead>
             <tr>
               <th scope="col">{w.counter}</th>

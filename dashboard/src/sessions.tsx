@@ -2,7 +2,8 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Me, SessionView } from '@okienko/protocol';
 import { dateTime, lang, loadOffice } from './i18n.ts';
-import { send } from './api.ts';
+import { errorText, send } from './api.ts';
+import { loadMe } from './me.ts';
 import { TopBar } from './top.tsx';
 
 /** This page's own words (Polish first). */
@@ -64,8 +65,7 @@ function Sessions() {
       location.href = '/login';
       return;
     }
-    const body = (await res.json()) as { message?: string };
-    setNote(res.ok ? PAGE.ended : (body.message ?? String(res.status)));
+    setNote(res.ok ? PAGE.ended : await errorText(res));
     load(all);
   };
   return (
@@ -129,5 +129,6 @@ function Sessions() {
   );
 }
 
-await loadOffice();
+// The office's zone and who is signed in (the top bar names them), before anything is drawn.
+await Promise.all([loadOffice(), loadMe()]);
 render(<Sessions />, document.getElementById('app')!);

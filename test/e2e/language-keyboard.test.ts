@@ -47,6 +47,8 @@ describe('the dashboard in Polish and English, by keyboard alone', () => {
     // Another page, another visit: still English.
     await page.goto(`${sys.base}/reports`);
     await page.getByRole('heading', { name: 'Week by week: satisfaction and availability' }).waitFor();
+    // Its CSV comes in English too (`,` and a decimal point), as the page is.
+    expect(await page.locator('a[href*="format=csv"]').first().getAttribute('href')).toContain('lang=en');
     await page.goto(`${sys.base}/devices`);
     await page.getByRole('button', { name: 'Create credentials' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);

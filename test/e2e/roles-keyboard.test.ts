@@ -57,6 +57,12 @@ describe('roles on the dashboard', () => {
     expect(await page.getByTestId('me').textContent()).toContain('ola (podgląd)');
     expect(await seriousViolations(page)).toEqual([]);
 
+    // The alert history says what is wrong with a period that runs backwards, not "no alerts".
+    await page.goto(`${sys.base}/alerts`);
+    const to = await page.locator('input[type="date"]').last().inputValue();
+    await page.locator('input[type="date"]').first().fill(`${Number(to.slice(0, 4)) + 1}${to.slice(4)}`);
+    await expect.poll(() => page.getByTestId('period-backwards').textContent()).toContain('Wybierz datę „od” nie późniejszą niż „do”');
+
     await page.goto(`${sys.base}/devices`);
     await page.getByTestId('admin-note').waitFor();
     expect(await page.getByRole('button', { name: 'Utwórz dane logowania' }).count()).toBe(0);
