@@ -45,6 +45,12 @@ function useLiveCounters(): { counters: Map<string, CounterView>; connection: Co
         });
       }, 0);
     });
+    // Signed out elsewhere, a new password or role, removed, or unused too long: the bridge ends the
+    // stream with this; reconnecting would only be refused, so go and sign in again.
+    source.addEventListener('session_ended', () => {
+      source.close();
+      location.href = `/login?next=${encodeURIComponent(location.pathname)}`;
+    });
     source.onerror = () => setConnection('lost');
     return () => source.close();
   }, []);

@@ -11,7 +11,7 @@ function Who() {
   if (!me) return null;
   return (
     <span class="who-am-i" data-testid="me" data-role={me.role}>
-      {me.username} ({w.roles[me.role]}){' '}
+      {me.username} ({w.roles[me.role]}) <a href="/sessions">{w.mySessions}</a>{' '}
       <button type="button" onClick={() => void send('POST', '/api/auth/logout').then(() => (location.href = '/login'))}>
         {w.signOut}
       </button>

@@ -147,3 +147,20 @@ describe('the sessions page', () => {
     expect(violations).toEqual([]);
   });
 });
+
+describe('a board whose session ends elsewhere', () => {
+  it('goes to the login page, not on retrying a stream that is refused, each time', { timeout: 60_000 }, async () => {
+    const other = await signIn(sys.base, 'admin', sys.adminPassword());
+    const { page } = await watchedPage();
+    for (let round = 0; round < 2; round++) {
+      await signInPage(page, sys.base, 'admin', sys.adminPassword());
+      await page.goto(`${sys.base}/`);
+      await page.locator('article.card').first().waitFor();
+      await expect.poll(() => page.getByTestId('me').count()).toBe(1);
+      expect(await page.getByRole('link', { name: 'moje sesje' }).getAttribute('href')).toBe('/sessions');
+      const mine = (await page.evaluate(async () => (await (await fetch('/api/sessions')).json()) as { id: string; current: boolean }[])).find((s) => s.current)!;
+      expect((await other.del(`/api/sessions/${mine.id}`)).status).toBe(200);
+      await page.waitForURL(/\/login\?next=%2F$/, { timeout: 30_000 });
+    }
+  });
+});
