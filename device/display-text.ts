@@ -23,7 +23,9 @@ export const PAGE_MS = 4000;
  */
 export function displayLines(state: MachineState, now: number, config: MachineConfig, size: DisplaySize, ctx: DisplayContext): string[] {
   const pages = displayPages(state, now, config, size, ctx);
-  return pages[Math.floor(now / PAGE_MS) % pages.length]!;
+  // While the clerk chooses, each press starts again at the first page: the choice itself.
+  const since = state.awaySelection ? now - state.awaySelection.lastPressAt : now;
+  return pages[Math.floor(since / PAGE_MS) % pages.length]!;
 }
 
 /** Every page of the current message, each exactly `size.rows` lines of at most `size.cols`. */
@@ -66,7 +68,8 @@ function content(state: MachineState, now: number, config: MachineConfig, ctx: D
     const hhmm = choice.backAt === null ? null : formatHhMm(choice.backAt, ctx.timeZone);
     const what = (lang: 'pl' | 'en'): string[] => (hhmm === null ? [PHRASES.endOfDay[lang]] : [PHRASES.backAt(hhmm)[lang], label[lang]]);
     const how = (lang: 'pl' | 'en'): string[] => [PHRASES.waitConfirms[lang], PHRASES.pressAgain[lang], PHRASES.clerkCancels[lang]];
-    return [[`${PHRASES.leaving.pl} / ${PHRASES.leaving.en}:`, ...what('pl')], how('pl'), what('en'), how('en')];
+    // Each language's header on a line of its own, so a 16×2 screen's first page shows the time.
+    return [[`${PHRASES.leaving.pl}:`, ...what('pl')], how('pl'), [`${PHRASES.leaving.en}:`, ...what('en')], how('en')];
   }
   const notices = (ctx.notices ?? []).map((n) => [`${PHRASES.notice.pl} / ${PHRASES.notice.en}:`, n.text, `— ${n.from}`]);
   return [...statusBlocks(state, ctx.timeZone), ...notices];

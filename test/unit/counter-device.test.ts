@@ -126,7 +126,7 @@ describe('CounterDevice', () => {
       await vi.advanceTimersByTimeAsync(1500);
       // The return it would announce, not "5 min"; how to confirm and cancel beside it.
       expect(hw.snapshot().lines.slice(0, 6)).toEqual([
-        expect.stringMatching(/^Wychodzę \/ Leaving: +!$/), // the link is down
+        expect.stringMatching(/^Wychodzę: +!$/), // the link is down
         'Wracam o 10:34',
         'krótka nieobecność',
         'Odczekaj: zatwierdzę',

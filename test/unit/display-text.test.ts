@@ -62,3 +62,23 @@ describe('display text', () => {
     expect(displayLines(s, T0 + 3000, config, { cols: 32, rows: 6 }, ctx)[0]).toBe('Stanowisko wolne');
   });
 });
+
+describe('the away menu on a small screen (issue 19, rough edges)', () => {
+  it('shows the return it would announce on the first page after every press, with how to confirm or cancel', async () => {
+    const { initialState, machineConfig, step } = await import('@okienko/device');
+    const { displayLines: lines, displayPages: pages } = await import('@okienko/device');
+    const c = machineConfig();
+    const T = Date.UTC(2026, 10, 20, 9, 30) + 2500; // 10:30:02.5 in Warsaw, mid-page
+    let s = step(initialState(T, { id: 'k1', name: 'Anna Nowak' }), { type: 'press', button: 'away' }, T, c).state;
+    const lcd = { cols: 16, rows: 2 };
+    const ctx = { linkUp: true, timeZone: 'Europe/Warsaw' };
+    expect(lines(s, T, c, lcd, ctx)).toEqual(['Wychodzę:', 'Wracam o 10:36']);
+    // 3.9 s on, the second press: the first page again, with the next choice.
+    s = step(s, { type: 'press', button: 'away' }, T + 3900, c).state;
+    expect(lines(s, T + 3900, c, lcd, ctx)).toEqual(['Wychodzę:', 'Wracam o 10:46']);
+    const all = pages(s, T + 3900, c, lcd, ctx).flat().join(' ');
+    expect(all).toContain('Odczekaj: zatwierdzę');
+    expect(all).toContain('Przycisk urzędnika: anuluj');
+    expect(all).toContain('Back at 10:46');
+  });
+});
