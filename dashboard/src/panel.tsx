@@ -74,7 +74,10 @@ function Panel() {
         </button>
         <button type="button" data-testid="btn-away" {...edges('away')}>
           {STATUS_TEXT.away.pl}
-          <small>press again to pick the time</small>
+          <small>
+            naciśnij znów: następny czas · poczekaj: zapisz · Wolne: anuluj
+            <span lang="en"> · again: next time · wait: confirm · free button: cancel</span>
+          </small>
         </button>
         <label class="badge">
           Identyfikator / badge:{' '}
