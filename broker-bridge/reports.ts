@@ -158,7 +158,20 @@ function nextMidnight(at: number, timeZone: string): number {
  * A CSV file as the reader's spreadsheet opens it: Polish Excel splits on `;` and reads `87,5`
  * as a number (`pl`); English on `,` with `87.5` (`en`). A BOM so Excel reads UTF-8.
  */
+/**
+ * The columns' names as a Polish office's spreadsheet shows them; English keeps the codes scripts
+ * read (`lang=en`). A face column is "ocena N".
+ */
+const PL_COLUMNS: Record<string, string> = {
+  counter: 'stanowisko', clerk: 'urzędnik', site: 'biuro', day: 'dzień', hour: 'godzina', weekday_hour: 'dzień tygodnia i godzina',
+  votes: 'oceny', score: 'wynik (0-100)', available_min: 'wolne (min)', serving_min: 'obsługa (min)', away_min: 'nieobecność (min)',
+  closed_min: 'zamknięte (min)', staffed_percent: 'obsadzone (%)', clients_served: 'obsłużeni klienci', raised_at: 'zgłoszono',
+  kind: 'rodzaj', message: 'opis', cleared_at: 'ustało', acked_at: 'potwierdzono', acked_by: 'potwierdził(a)', comment: 'komentarz',
+};
+const columnName = (key: string, lang: CsvLang): string => (lang === 'en' ? key : (PL_COLUMNS[key] ?? key.replace(/^face_(\d)$/, 'ocena $1')));
+
 export function toCsv(header: string[], rows: (string | number | null)[][], lang: CsvLang = 'en'): string {
+  header = header.map((h) => columnName(h, lang));
   const sep = lang === 'pl' ? ';' : ',';
   const cell = (v: string | number | null): string => {
     const s = v === null ? '' : typeof v === 'number' && lang === 'pl' ? String(v).replace('.', ',') : String(v);

@@ -105,7 +105,7 @@ describe('the manager\'s dashboard', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // a BOM, so spreadsheets read Polish letters
     const csv = bytes.subarray(3).toString('utf8');
     expect(csvHref).toContain('lang=pl');
-    expect(csv.startsWith('counter;votes;score;face_1;face_2;face_3;face_4\r\n')).toBe(true);
+    expect(csv.startsWith('stanowisko;oceny;wynik (0-100);ocena 1;ocena 2;ocena 3;ocena 4\r\n')).toBe(true);
     expect(csv).toContain('ratusz/okienko-3');
     expect(await seriousViolations(page)).toEqual([]);
   });

@@ -113,7 +113,7 @@ describe('HTTP API', () => {
     // Polish by default, as Polish Excel reads it: `;`, office times, the message in Polish.
     const csv = await app.inject('/api/alerts?site=filia&format=csv');
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    expect(csv.body).toContain('raised_at;kind;site;counter;message;cleared_at;acked_at;acked_by;comment\r\n01.01.1970 01:00;unhappy_run;filia;okienko-2;filia/okienko-2: 3 złe oceny z rzędu;;;;');
+    expect(csv.body).toContain('zgłoszono;rodzaj;biuro;stanowisko;opis;ustało;potwierdzono;potwierdził(a);komentarz\r\n01.01.1970 01:00;unhappy_run;filia;okienko-2;filia/okienko-2: 3 złe oceny z rzędu;;;;');
     const en = await app.inject('/api/alerts?site=filia&format=csv&lang=en');
     expect(en.body).toContain('raised_at,kind,site,counter,message,cleared_at,acked_at,acked_by,comment\r\n1970-01-01 01:00,unhappy_run,filia,okienko-2,filia/okienko-2: 3 unhappy votes in a row,,,,');
     expect((await app.inject('/api/alerts?format=csv&lang=de')).json()).toMatchObject({ error: 'bad_query', message: expect.stringMatching(/^lang:/) });
@@ -132,7 +132,7 @@ describe('HTTP API', () => {
     const csv = await app.inject('/api/reports/feedback?groupBy=counter&format=csv');
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     // The columns follow the four-face scale the vote was cast on: no face_5.
-    expect(csv.body).toContain('counter;votes;score;face_1;face_2;face_3;face_4\r\nratusz/okienko-1;1;100;0;0;0;1\r\n');
+    expect(csv.body).toContain('stanowisko;oceny;wynik (0-100);ocena 1;ocena 2;ocena 3;ocena 4\r\nratusz/okienko-1;1;100;0;0;0;1\r\n');
     expect((await app.inject('/api/reports/feedback?groupBy=counter&format=csv&lang=en')).body).toContain('counter,votes,score,face_1,face_2,face_3,face_4\r\nratusz/okienko-1,1,100,0,0,0,1\r\n');
     expect((await app.inject('/api/reports/availability?groupBy=hour')).statusCode).toBe(400);
     expect((await app.inject('/api/reports/availability?groupBy=day')).statusCode).toBe(200);

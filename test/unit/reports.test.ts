@@ -174,7 +174,7 @@ describe('CSV', () => {
   });
 
   it('writes what Polish Excel reads: `;` between cells and a decimal comma; English keeps `,` and a point', () => {
-    expect(toCsv(['site', 'score'], [['ratusz', 87.5], ['filia; Nowa', 100]], 'pl')).toBe('\uFEFFsite;score\r\nratusz;87,5\r\n"filia; Nowa";100\r\n');
+    expect(toCsv(['site', 'score'], [['ratusz', 87.5], ['filia; Nowa', 100]], 'pl')).toBe('\uFEFFbiuro;wynik (0-100)\r\nratusz;87,5\r\n"filia; Nowa";100\r\n'); // Polish column names
     expect(toCsv(['site', 'score'], [['ratusz', 87.5]], 'en')).toBe('\uFEFFsite,score\r\nratusz,87.5\r\n');
   });
 
