@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { PHRASES, STATUS_TEXT } from '@okienko/protocol/wording';
 import type { PanelView } from './live.ts';
 import { Face } from './face.tsx';
+import { errorText } from './api.ts';
 
 const [, , site, counter] = location.pathname.split('/');
 const api = `/sim/api/${site}/${counter}`;
@@ -21,7 +22,8 @@ async function send(action: string, body: object): Promise<void> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  if (!res.ok) alert(((await res.json()) as { message?: string; error?: string }).message ?? res.statusText);
+  // In the page's words by the error's code (outbox full, disk full …), as every other page says it.
+  if (!res.ok) alert(await errorText(res));
 }
 
 /**
