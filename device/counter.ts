@@ -164,7 +164,10 @@ export class CounterDevice {
       void this.redraw();
     });
     this.link.on('acked', () => this.onAcked());
-    this.link.on('peer', (m) => void (this.peers = updatePeers(this.peers, m)));
+    this.link.on('peer', (m) => {
+      this.peers = updatePeers(this.peers, m);
+      void this.input({ type: 'peers' }).catch(() => {});
+    });
     this.link.on('login_refused', () => void this.render());
     this.link.start();
     this.healthTimer = setInterval(() => this.reportHealth(), HEALTH_REPORT_MS);
@@ -328,6 +331,7 @@ export class CounterDevice {
     const confirmations: (() => Promise<void>)[] = [];
     for (const effect of effects) if (effect.type !== 'emit') confirmations.push(() => this.hardware.light.flash('green'));
     const statusChanged = state.status !== this.state.status || state.clerk !== this.state.clerk;
+    const noticeChanged = state.notice !== this.state.notice;
     const persistedChanged =
       statusChanged || state.notice !== this.state.notice || state.sessionId !== this.state.sessionId || state.closedBy !== this.state.closedBy;
     this.state = state;
@@ -335,7 +339,8 @@ export class CounterDevice {
     if (persistedChanged) this.saveState();
     for (const confirm of confirmations) await confirm();
     await this.render();
-    if (statusChanged || effects.some((e) => e.type === 'emit' && e.event.type === 'state_changed')) {
+    // A notice whose substitute changed goes out too: the board and the lobby show the retained state's.
+    if (statusChanged || noticeChanged || effects.some((e) => e.type === 'emit' && e.event.type === 'state_changed')) {
       this.link.publishState();
     }
     this.link.drain();

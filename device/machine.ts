@@ -109,7 +109,9 @@ export type Input =
   | { type: 'sign_out' }
   | { type: 'set_open'; open: boolean }
   /** The opening hours say open or closed (sent when that changes). */
-  | { type: 'schedule'; open: boolean };
+  | { type: 'schedule'; open: boolean }
+  /** What the site's other counters say changed (config.peers): an away notice's substitute may have left. */
+  | { type: 'peers' };
 
 export type StateChange = {
   type: 'state_changed';
@@ -187,7 +189,22 @@ export function step(state: MachineState, input: Input, now: number, config: Mac
       return transition(state, input.open ? 'available' : 'closed', now, null, 'command');
     case 'schedule':
       return schedule(state, input.open, now);
+    case 'peers':
+      return resubstitute(state, config);
   }
+}
+
+/**
+ * The colleague an away notice sends residents to has left too (away, gone home, offline), or
+ * someone is back where nobody was: the notice names who is there now. No event: who stands in
+ * is not a change of the counter's state; the retained state carries the notice as it stands.
+ */
+function resubstitute(state: MachineState, config: MachineConfig): StepResult {
+  const notice = state.notice;
+  if (state.status !== 'away' || !notice) return { state, effects: [] };
+  const substitute = substituteFor(notice.signedBy, config);
+  if (substitute?.name === notice.substitute?.name && substitute?.where === notice.substitute?.where) return { state, effects: [] };
+  return { state: { ...state, notice: { ...notice, substitute } }, effects: [] };
 }
 
 function schedule(state: MachineState, open: boolean, now: number): StepResult {

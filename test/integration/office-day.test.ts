@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AvailabilityReport, LobbyView, type CounterView } from '@okienko/protocol';
 import { MIN, Office, expectedTimes, type Person, type SimCounter } from '../helpers/office-day.ts';
+import { waitFor } from '../helpers/net.ts';
 
 // A day in the life: an office opens, works and closes, and opens again the next morning. Clerks
 // badge in and out, serve, step away and come back late, a counter reboots and one goes away for
@@ -68,6 +69,20 @@ async function stepAway(c: SimCounter, who: Person, preset: number): Promise<voi
   const shown = lobby.counters.find((l) => l.counter === c.id)!;
   expect(shown.away?.signedBy).toBe(who.name);
   notices.push({ counter: c.id, signedBy: who.name, substitute: sub?.name ?? null });
+}
+
+/** Until the away counters' notices (board and lobby) name these substitutes (null: nobody). */
+async function substitutes(want: Record<string, string | null>): Promise<void> {
+  const shown = async () => {
+    const lobby = LobbyView.parse(await (await fetch(`${o.bridge.url}/api/public/lobby`)).json());
+    const board = await o.api.json<CounterView[]>('/api/counters');
+    return Object.fromEntries(
+      Object.keys(want).map((id) => [id, [board.find((v) => v.counter === id)?.notice?.substitute?.name ?? null, lobby.counters.find((l) => l.counter === id)?.away?.substitute?.name ?? null]]),
+    );
+  };
+  const expected = Object.fromEntries(Object.entries(want).map(([id, name]) => [id, [name, name]]));
+  let last: unknown;
+  await waitFor(async () => JSON.stringify((last = await shown())) === JSON.stringify(expected), { what: () => `substitutes ${JSON.stringify(expected)}, shown ${JSON.stringify(last)}` });
 }
 
 async function report(from: number, to: number): Promise<AvailabilityReport> {
@@ -153,9 +168,13 @@ describe('a day in the life of an office, and the next morning', () => {
     await stepAway(c2, piotr, 0);
     await expectAlerts(at(0, '12:01'), []);
     await stepAway(c3, kasia, 1);
+    // Nobody is there now: the notices that named a colleague who left since name nobody.
+    await substitutes({ 'okienko-1': null, 'okienko-2': null, 'okienko-3': null });
     await expectAlerts(o.now, ['no_counter_available']);
     await expectAlerts(at(0, '12:05'), ['no_counter_available']);
     await c2.comeBack();
+    // Piotr is back: the others' notices send residents to him, on the board and the lobby.
+    await substitutes({ 'okienko-1': piotr.name, 'okienko-3': piotr.name });
     await expectAlerts(o.now, []);
     o.now = at(0, '12:15');
     await c1.comeBack();

@@ -267,6 +267,25 @@ describe('nobody signed in (issue 19, defect 5)', () => {
 });
 
 describe('who the notice names (issue 19, defect 4)', () => {
+  it('names who is there now when the named colleague leaves too, and again when someone is back', () => {
+    const peer = (status: 'available' | 'away', name: string) => ({ status, clerk: { id: name, name }, online: true });
+    const withPeers = (p: Record<string, ReturnType<typeof peer>>): MachineConfig => ({ ...config, peers: new Map(Object.entries(p)) });
+    const here = withPeers({ 'okienko-2': peer('available', 'Jan Kowalski') });
+    let s = step(initialState(T0, clerk), press('away'), T0, here).state;
+    s = step(s, tick, T0 + config.awayCommitMs, here).state;
+    expect(s.notice?.substitute).toEqual({ name: 'Jan Kowalski', where: 'stanowisko 2' });
+    for (let round = 0; round < 2; round++) {
+      const gone = step(s, { type: 'peers' }, T0 + 60_000, withPeers({ 'okienko-2': peer('away', 'Jan Kowalski') }));
+      expect(gone.effects).toEqual([]); // not a change of state: no event
+      expect(gone.state.notice).toMatchObject({ substitute: null, signedBy: clerk });
+      const back = step(gone.state, { type: 'peers' }, T0 + 120_000, withPeers({ 'okienko-2': peer('away', 'Jan Kowalski'), 'okienko-5': peer('available', 'Ewa Mazur') }));
+      expect(back.state.notice?.substitute).toEqual({ name: 'Ewa Mazur', where: 'stanowisko 5' });
+      s = step(back.state, { type: 'peers' }, T0 + 130_000, here).state;
+      // Jan is back: the configured colleague is named again.
+      expect(s.notice?.substitute).toEqual({ name: 'Jan Kowalski', where: 'stanowisko 2' });
+    }
+  });
+
   it('never names the clerk who is away as their own substitute', () => {
     // Jan usually helps at this counter; today he is signed in here himself.
     const r = run(
