@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { Role } from '@okienko/protocol';
 import { createUser, removeUser } from '@okienko/broker-bridge';
 import type { Command } from './options.ts';
-import { openStore } from './store-url.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { absoluteStoreUrl, loggableStoreUrl, openStore } from './store-url.ts';
 
 export const userCommand: Command = {
   name: 'user',
@@ -15,12 +17,23 @@ export const userCommand: Command = {
     json: { flag: 'json', boolean: true, schema: z.boolean().default(false), help: 'Print { "username", "role", "password" } as JSON.' },
   },
   async run(v) {
+    // Said every time, by its absolute path: run from another folder, the default ./data/okienko.db
+    // is another, empty store, and its user could never sign in to the bridge.
+    const where = loggableStoreUrl(absoluteStoreUrl(v.store as string)).url;
+    const file = (v.store as string).startsWith('sqlite:') ? (v.store as string).slice('sqlite:'.length).split('?')[0]! : null;
+    const isNew = file !== null && file !== ':memory:' && !fs.existsSync(path.resolve(file));
     const store = await openStore(v.store as string);
+    if (isNew) {
+      process.stderr.write(
+        `okienko user: ${where} did not exist: this made a new, empty store there.\n` +
+          `If the bridge keeps its store elsewhere (its --store or OKIENKO_STORE), run this again with --store set to that.\n`,
+      );
+    }
     if (v.remove) {
       const removed = await removeUser(store, v.username as string);
       await store.close();
       if (!removed) {
-        process.stderr.write(`okienko user: there is no user "${v.username as string}" in ${v.store as string} — check the name and --store\n`);
+        process.stderr.write(`okienko user: there is no user "${v.username as string}" in ${where} — check the name and --store\n`);
         process.exit(1);
       }
       process.stdout.write(v.json ? `${JSON.stringify({ username: v.username, removed: true })}\n` : `removed ${v.username as string}; their sessions have ended\n`);
@@ -29,7 +42,7 @@ export const userCommand: Command = {
     const password = await createUser(store, v.username as string, v.role as Role);
     await store.close();
     const out = { username: v.username as string, role: v.role as Role, password };
-    process.stdout.write(v.json ? `${JSON.stringify(out)}\n` : `username: ${out.username}\nrole: ${out.role}\npassword: ${password}\n(shown once: only its hash is kept)\n`);
+    process.stdout.write(v.json ? `${JSON.stringify(out)}\n` : `username: ${out.username}\nrole: ${out.role}\npassword: ${password}\n(shown once: only its hash is kept, in ${where})\n`);
     process.exit(0);
   },
 };

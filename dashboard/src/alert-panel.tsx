@@ -68,6 +68,7 @@ function AlertItem({ a, onAcked, drafts, canAck }: { a: AlertView; onAcked(): vo
   const [busy, setBusy] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
+  const item = useRef<HTMLLIElement>(null);
   const setOpen = (v: boolean): void => {
     if (v) drafts.open.add(a.id);
     else drafts.open.delete(a.id);
@@ -96,6 +97,9 @@ function AlertItem({ a, onAcked, drafts, canAck }: { a: AlertView; onAcked(): vo
     drafts.comment.delete(a.id);
     setOpen(false);
     onAcked();
+    // The form is gone: the focus stays on this alert (now acknowledged), not on <body>, so the
+    // next Tab goes on from here rather than from the top of the page.
+    setTimeout(() => item.current?.focus(), 0);
   };
   const cancel = (): void => {
     setOpen(false);
@@ -104,7 +108,7 @@ function AlertItem({ a, onAcked, drafts, canAck }: { a: AlertView; onAcked(): vo
     setTimeout(() => opener.current?.focus(), 0);
   };
   return (
-    <li class={`alert alert-${a.kind}${a.ackedAt ? ' acked' : ''}`} data-alert={a.kind} data-site={a.site}>
+    <li ref={item} tabIndex={-1} class={`alert alert-${a.kind}${a.ackedAt ? ' acked' : ''}`} data-alert={a.kind} data-site={a.site}>
       <div>
         <time>{hhmm(a.raisedAt)}</time> {alertLine(a)}
       </div>
@@ -117,7 +121,16 @@ function AlertItem({ a, onAcked, drafts, canAck }: { a: AlertView; onAcked(): vo
         <form onSubmit={(e) => void ack(e)}>
           <label>
             {w.comment}
-            <textarea ref={area} value={comment} onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)} rows={2} />
+            <textarea
+              ref={area}
+              value={comment}
+              onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)}
+              // Enter is a new line in a comment; Ctrl+Enter (⌘+Enter) saves, as in most forms with one.
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void ack(e);
+              }}
+              rows={2}
+            />
           </label>
           <button type="submit" disabled={busy}>
             {w.saveAck}

@@ -85,6 +85,8 @@ export function NoticesPanel({ counters }: { counters: { site: string; counter: 
           {error ? <p role="alert" class="error" data-testid="notice-error">{error}</p> : null}
         </form>
       ) : null}
+      {/* A viewer has no form here: say that nothing shows rather than leave a bare heading. */}
+      {notices.length === 0 ? <p data-testid="no-notices">{w.noNotices}</p> : null}
       <ul>
         {notices.map((n) => (
           <li key={n.id} data-notice={n.id}>

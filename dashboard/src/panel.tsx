@@ -72,13 +72,16 @@ function Panel() {
       <section aria-label="Przyciski urzędnika / clerk's buttons" class="clerk-buttons">
         <button type="button" data-testid="btn-clerk" {...edges('clerk')}>
           Wolne ⇄ Obsługa
-          <small>free ⇄ serving · back · hold: leaving</small>
+          <small>
+            przycisk urzędnika: wolne ⇄ obsługa · powrót · przytrzymaj: wychodzę
+            <span lang="en"> · clerk button: free ⇄ serving · back · hold: leaving</span>
+          </small>
         </button>
         <button type="button" data-testid="btn-away" {...edges('away')}>
           {STATUS_TEXT.away.pl}
           <small>
-            naciśnij znów: następny czas · poczekaj: zapisz · Wolne: anuluj
-            <span lang="en"> · again: next time · wait: confirm · free button: cancel</span>
+            naciśnij znów: następny wybór · poczekaj: zapisz · przycisk urzędnika: anuluj
+            <span lang="en"> · again: next choice · wait: confirm · clerk button: cancel</span>
           </small>
         </button>
         <label class="badge">

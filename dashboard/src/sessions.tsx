@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Me, SessionView } from '@okienko/protocol';
-import { dateTime, lang, loadOffice } from './i18n.ts';
+import { dateTime, lang, loadOffice, w } from './i18n.ts';
 import { errorText, send } from './api.ts';
 import { loadMe } from './me.ts';
 import { TopBar } from './top.tsx';
@@ -12,7 +12,7 @@ const PAGE = {
     title: 'sesje',
     heading: 'Zalogowane sesje',
     intro: 'Każde logowanie to osobna sesja. Zakończ tę, której nie rozpoznajesz: ta przeglądarka lub urządzenie zostanie wylogowane przy następnym kliknięciu.',
-    everyone: 'Sesje wszystkich użytkowników',
+    everyone: 'Pokaż sesje wszystkich użytkowników',
     user: 'Użytkownik',
     role: 'Rola',
     created: 'Zalogowano',
@@ -29,7 +29,7 @@ const PAGE = {
     title: 'sessions',
     heading: 'Signed-in sessions',
     intro: 'Every sign-in is a session of its own. End one you do not recognise: that browser or device is signed out at its next click.',
-    everyone: "Every user's sessions",
+    everyone: "Show every user's sessions",
     user: 'User',
     role: 'Role',
     created: 'Signed in',
@@ -105,7 +105,7 @@ function Sessions() {
                       {s.username}
                       {s.current ? ` (${PAGE.current})` : ''}
                     </th>
-                    <td>{s.role}</td>
+                    <td>{w.roles[s.role]}</td>
                     <td>{dateTime(s.createdAt)}</td>
                     <td>{dateTime(s.lastSeen)}</td>
                     <td>{dateTime(s.expiresAt)}</td>

@@ -70,6 +70,7 @@ export const PL = {
   },
   // notices
   notices: 'Komunikaty na wyświetlacze',
+  noNotices: 'Żaden komunikat nie jest teraz wyświetlany.',
   wholeSite: 'wszystkie w biurze',
   text: 'Treść',
   sender: 'Od kogo',
@@ -242,6 +243,7 @@ export const EN: Words = {
     disk_full: 'disk full',
   },
   notices: 'Notices to displays',
+  noNotices: 'No notice is showing now.',
   wholeSite: 'whole site',
   text: 'Text',
   sender: 'From',

@@ -45,6 +45,9 @@ describe('on a phone, 360 px wide', () => {
     await expect.poll(() => page.locator('article.card').count(), { timeout: 10_000 }).toBe(6);
     await page.locator('li[data-alert="no_counter_available"]').getByRole('button', { name: 'Potwierdź' }).click();
     expect(await overflow(page)).toEqual([]);
+    // The alerts above the cards, not 2,000 px down after them.
+    const top = async (selector: string) => (await page.locator(selector).first().boundingBox())!.y;
+    expect(await top('#alerts')).toBeLessThan(await top('article.card'));
     await page.locator('#alerts').screenshot({ path: path.join(ROOT, 'test-results', 'phone-alerts.png') });
     expect(await seriousViolations(page)).toEqual([]);
   });

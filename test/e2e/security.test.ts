@@ -130,7 +130,7 @@ describe('the sessions page', () => {
     await rows.first().waitFor();
     const current = rows.filter({ hasText: 'ta sesja' });
     expect(await current.count()).toBe(1);
-    expect(await current.textContent()).toMatch(/admin \(ta sesja\)admin\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}/);
+    expect(await current.textContent()).toMatch(/admin \(ta sesja\)administrator\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}/);
     // The session signed in by fetch (no browser, Node's own User-Agent): end it.
     const node = rows.filter({ hasText: 'node' }).last();
     const before = await rows.count();

@@ -51,6 +51,16 @@ describe('okienko command line', () => {
     taken.close();
   });
 
+  it('okienko user says which store it wrote, and when it made a new one (a wrong folder, a wrong --store)', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-user-')), 'okienko.db');
+    for (const [round, isNew] of [[1, true], [2, false]] as const) {
+      const p = okienko(['user', '--store', `sqlite:${file}`, '--username', `u${round}`, '--role', 'viewer']);
+      expect(await p.exited).toBe(0);
+      expect(p.output()).toContain(`only its hash is kept, in sqlite:${file}`);
+      expect(p.output().includes(`sqlite:${file} did not exist: this made a new, empty store there`), `round ${round}`).toBe(isNew);
+    }
+  });
+
   it('rejects an unknown flag with the command\'s help', async () => {
     const p = okienko(['bridge', '--colour', 'red']);
     expect(await p.exited).toBe(2);
