@@ -46,6 +46,12 @@ export interface BridgeOptions {
    * a test can run a whole office day on a clock it moves by hand. (Login sessions keep real time.)
    */
   now?: (() => number) | undefined;
+  /**
+   * `manual`: the alert rules run only when `bridge.alerts.check()` is called — for a test on a
+   * moved clock, whose timers (every 15 s, and a second after a change, in real time) would run
+   * them at moments of the machine's choosing, between the steps the test takes. Default: timers.
+   */
+  alertChecks?: 'timers' | 'manual' | undefined;
   log: Logger;
 }
 
@@ -82,7 +88,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       onOnline: (ref) => void notices.counterOnline(ref).catch((err: unknown) => log.error({ err }, 'notices not re-sent')),
       onCounter: (r) => {
         hub.counterChanged(r);
-        alerts.soon();
+        if (opts.alertChecks !== 'manual') alerts.soon();
       },
       // Events went missing: ask the counter for its current state, so at least that is true.
       onGap: (ref) => {
@@ -146,7 +152,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     demo: await demoMark(opts.store).then((m) => m && { since: m.since }),
   });
   const address = await http.listen({ host: opts.http.host, port: opts.http.port });
-  alerts.start();
+  if (opts.alertChecks !== 'manual') alerts.start();
   const retention = opts.retentionDays
     ? setInterval(() => {
         const before = now() - opts.retentionDays! * 86_400_000;

@@ -114,6 +114,10 @@ export function projectEvent(row: CounterRow | null, e: CounterEvent, receivedAt
       next.clerk = e.clerk;
       next.notice = e.notice;
       next.since = e.at;
+      // A change the hours made says by itself whether they say open: the retained state with
+      // inHours comes as a message of its own, and between the two, the last counter closed at
+      // closing time looked closed during its hours — "no counter available" for a moment (S5).
+      if (e.cause === 'schedule') next.inHours = e.to !== 'closed';
       break;
     case 'clerk_changed':
       next.clerk = e.clerk;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { AwayNotice, CounterRef, CounterState } from '@okienko/protocol';
-import { AlertEngine, DEFAULT_RULES, LiveHub, SqliteStore, alertConditions, projectAvailability, projectState, rememberVote, type AlertRecord, type CounterRow, type RecentVote } from '@okienko/broker-bridge';
-import { REF, availability, feedback } from '../helpers/messages.ts';
+import type { AwayNotice, CounterEvent, CounterRef, CounterState } from '@okienko/protocol';
+import { AlertEngine, DEFAULT_RULES, LiveHub, SqliteStore, alertConditions, projectAvailability, projectEvent, projectState, rememberVote, type AlertRecord, type CounterRow, type RecentVote } from '@okienko/broker-bridge';
+import { REF, availability, feedback, stateChange } from '../helpers/messages.ts';
 
 // Every situation happens twice here: raised, cleared, raised again — and never twice while it lasts.
 
@@ -61,6 +61,24 @@ describe('each alert, each time its situation arises (engine and store together)
     expect(await o.check()).toEqual(['raised no_counter_available']);
     const history = await o.alerts('no_counter_available');
     expect(history.map((a) => [a.raisedAt, a.clearedAt])).toEqual([[T, T + 5 * MIN], [T + 10 * MIN, null]]);
+  });
+
+  it('closing time: no "no counter available" while the last counter\'s event is in and its state is not yet', async () => {
+    const o = office();
+    for (const day of [0, 1]) {
+      const t = T + day * 86_400_000;
+      o.at(t);
+      await o.set(REF, { status: 'available', inHours: true, seq: 1 + day * 10 });
+      await o.set(OTHER, { status: 'available', inHours: true, seq: 1 + day * 10 });
+      expect(await o.check()).toEqual([]);
+      // The hours close both; their events arrive before the retained states that carry inHours.
+      for (const [i, ref] of [REF, OTHER].entries()) {
+        const closing: CounterEvent = { ...stateChange(2 + day * 10 + i, 'closed'), ...ref, at: t + 1000, cause: 'schedule' } as CounterEvent;
+        await o.store.updateCounter(ref, (r) => projectEvent(r, closing, t + 1000));
+        expect(await o.check(), `day ${day + 1}, after ${ref.counter} closed`).toEqual([]);
+      }
+    }
+    expect(await o.alerts('no_counter_available')).toEqual([]);
   });
 
   it('away past the announced return: each absence its own alert', async () => {
