@@ -27,10 +27,17 @@ export async function openStore(url: string, opts: { onConnectionError?: (err: E
  * absolute path (a hint run elsewhere must not make a new, empty database); others stay as given.
  */
 export function absoluteStoreUrl(url: string): string {
-  if (!url.startsWith('sqlite:')) return url;
-  const [file = '', query] = url.slice('sqlite:'.length).split('?');
-  if (file === ':memory:') return url;
+  const file = sqliteFile(url);
+  if (file === null) return url;
+  const query = url.split('?')[1];
   return `sqlite:${path.resolve(file)}${query === undefined ? '' : `?${query}`}`;
+}
+
+/** The file of a `sqlite:<file>[?…]` store as given; null for other stores and `:memory:`. */
+export function sqliteFile(url: string): string | null {
+  if (!url.startsWith('sqlite:')) return null;
+  const file = url.slice('sqlite:'.length).split('?')[0] ?? '';
+  return file === ':memory:' ? null : file;
 }
 
 /**

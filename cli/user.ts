@@ -1,10 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { Role } from '@okienko/protocol';
 import { createUser, removeUser } from '@okienko/broker-bridge';
 import type { Command } from './options.ts';
-import fs from 'node:fs';
-import path from 'node:path';
-import { absoluteStoreUrl, loggableStoreUrl, openStore } from './store-url.ts';
+import { absoluteStoreUrl, loggableStoreUrl, openStore, sqliteFile } from './store-url.ts';
 
 export const userCommand: Command = {
   name: 'user',
@@ -20,8 +20,8 @@ export const userCommand: Command = {
     // Said every time, by its absolute path: run from another folder, the default ./data/okienko.db
     // is another, empty store, and its user could never sign in to the bridge.
     const where = loggableStoreUrl(absoluteStoreUrl(v.store as string)).url;
-    const file = (v.store as string).startsWith('sqlite:') ? (v.store as string).slice('sqlite:'.length).split('?')[0]! : null;
-    const isNew = file !== null && file !== ':memory:' && !fs.existsSync(path.resolve(file));
+    const file = sqliteFile(v.store as string);
+    const isNew = file !== null && !fs.existsSync(path.resolve(file));
     const store = await openStore(v.store as string);
     if (isNew) {
       process.stderr.write(

@@ -12,7 +12,7 @@ import type { ButtonEdge, CounterHardware, LightColor } from '@okienko/hardware'
 import { edge as gestureEdge, initialGestures, nextHoldAt, tick as gestureTick, type GestureState } from './gestures.ts';
 import { displayLines } from './display-text.ts';
 import { initialState, machineConfig, step, type EventDraft, type Input, type MachineConfig, type MachineState } from './machine.ts';
-import { updatePeers, type Peers } from './presence.ts';
+import { updatePeers } from './presence.ts';
 import { FileOutbox, OutboxDiskFullError, OutboxFullError, writeAtomically, type OutboxOptions } from './outbox.ts';
 import { CounterLink, type LinkOptions } from './link.ts';
 import type { Clock } from './clock.ts';
@@ -118,8 +118,11 @@ export class CounterDevice {
   private healthTimer: NodeJS.Timeout | null = null;
   /** Set while the retained state is about to be told the outbox drained (HEALTH_SETTLE_MS). */
   private settleTimer: NodeJS.Timeout | null = null;
-  /** The machine's rules as this counter runs them (its zone; its fixed clerk, without a badge reader). */
-  private readonly machine: MachineConfig;
+  /**
+   * The machine's rules as this counter runs them (its zone; its fixed clerk, without a badge
+   * reader), and what it hears of its site's other counters (link option `peers`).
+   */
+  private machine: MachineConfig;
 
   constructor(
     private readonly options: CounterDeviceOptions,
@@ -165,7 +168,7 @@ export class CounterDevice {
     });
     this.link.on('acked', () => this.onAcked());
     this.link.on('peer', (m) => {
-      this.peers = updatePeers(this.peers, m);
+      this.machine = { ...this.machine, peers: updatePeers(this.machine.peers ?? new Map(), m) };
       void this.input({ type: 'peers' }).catch(() => {});
     });
     this.link.on('login_refused', () => void this.render());
@@ -196,8 +199,6 @@ export class CounterDevice {
     this.outbox.close();
   }
 
-  /** The site's other counters as their retained messages say (link option `peers`). */
-  private peers: Peers = new Map();
   private scheduledOpen: boolean | null = null;
   /** Events the full outbox had to refuse since start: counted and reported in the retained state. */
   private refused = 0;
@@ -307,7 +308,7 @@ export class CounterDevice {
 
   private async handle(input: Input): Promise<void> {
     const now = this.clock.now();
-    const { state, effects } = step(this.state, input, now, this.peers.size > 0 ? { ...this.machine, peers: this.peers } : this.machine);
+    const { state, effects } = step(this.state, input, now, this.machine);
     if (state === this.state) return;
     const emits = effects.flatMap((e) => (e.type === 'emit' ? [e.event] : []));
     try {
@@ -333,7 +334,7 @@ export class CounterDevice {
     const statusChanged = state.status !== this.state.status || state.clerk !== this.state.clerk;
     const noticeChanged = state.notice !== this.state.notice;
     const persistedChanged =
-      statusChanged || state.notice !== this.state.notice || state.sessionId !== this.state.sessionId || state.closedBy !== this.state.closedBy;
+      statusChanged || noticeChanged || state.sessionId !== this.state.sessionId || state.closedBy !== this.state.closedBy;
     this.state = state;
     // A vote changes nothing that must survive a reboot: don't rewrite the state file for it.
     if (persistedChanged) this.saveState();

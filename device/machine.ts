@@ -1,6 +1,6 @@
 import type { AwayNotice, AwayReason, Clerk, CounterStatus, Substitute } from '@okienko/protocol/messages';
 import type { ButtonId } from '@okienko/hardware';
-import { DEFAULT_TIME_ZONE, localParts, startOfDay } from '@okienko/protocol/time';
+import { DEFAULT_TIME_ZONE, localParts, minutesOfDay, startOfDay } from '@okienko/protocol/time';
 import { chooseSubstitute, type Peers } from './presence.ts';
 
 /**
@@ -326,7 +326,7 @@ export function awayMenu(at: number, config: MachineConfig): AwayChoice[] {
 
 /** The instant a "HH:MM" falls on in the office's zone, on the calendar day of `at`. */
 function todayAt(hhmm: string, at: number, timeZone: string): number {
-  const minutes = Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const minutes = minutesOfDay(hhmm);
   const guess = startOfDay(at, timeZone) + minutes * 60_000;
   // A day with a daylight-saving change is an hour shorter or longer: correct by what the clock reads.
   return guess + (minutes - localParts(guess, timeZone).minutes) * 60_000;

@@ -1,4 +1,5 @@
 import type { Availability, Clerk, CounterState, CounterStatus, Substitute } from '@okienko/protocol/messages';
+import { counterNumber } from '@okienko/protocol/wording';
 
 /**
  * Who is at the site's other counters, as their own retained state and availability say (S1: a
@@ -28,7 +29,7 @@ export function updatePeers(peers: Peers, m: PeerMessage): Map<string, Peer> {
 
 /** "stanowisko 3" for okienko-3: how notices name a place (a counter id without a number as it is). */
 export function counterPlace(counter: string): string {
-  return `stanowisko ${/(\d+)$/.exec(counter)?.[1] ?? counter}`;
+  return `stanowisko ${counterNumber(counter)}`;
 }
 
 /** Clerks at a counter of the site who can take a resident now (free or serving, not offline), in counter order. */

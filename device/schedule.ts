@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { localParts, type Weekday } from '@okienko/protocol/time';
+import { localParts, minutesOfDay, type Weekday } from '@okienko/protocol/time';
 
 /**
  * Opening hours and days off (M5). Outside them a counter is `closed`, whatever the clerk does.
@@ -22,7 +22,6 @@ export const Schedule = z
   .strict();
 export type Schedule = z.infer<typeof Schedule>;
 
-const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
 
 /** Whether the office is open at this instant, in its time zone. */
 export function isOpen(schedule: Schedule, now: number, timeZone: string): boolean {
@@ -30,7 +29,7 @@ export function isOpen(schedule: Schedule, now: number, timeZone: string): boole
   if (schedule.closedOn.includes(date)) return false;
   if (schedule.polishHolidays && polishHolidays(Number(date.slice(0, 4))).includes(date)) return false;
   const hours = schedule.hours[weekday as Weekday];
-  return hours !== null && m >= minutes(hours[0]) && m < minutes(hours[1]);
+  return hours !== null && m >= minutesOfDay(hours[0]) && m < minutesOfDay(hours[1]);
 }
 
 /** Statutory days off in Poland (ustawa o dniach wolnych od pracy), as YYYY-MM-DD. */

@@ -55,6 +55,9 @@ function zoneOffsetMs(epochMs: number, timeZone: string): number {
 }
 
 /** Midnight that began the office's calendar day containing epochMs. */
+/** "08:30" → 510: minutes after midnight of an HH:MM time of day. */
+export const minutesOfDay = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
 export function startOfDay(epochMs: number, timeZone = DEFAULT_TIME_ZONE): number {
   const offset = zoneOffsetMs(epochMs, timeZone);
   const local = epochMs + offset;

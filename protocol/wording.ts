@@ -1,6 +1,9 @@
 import type { AwayReason, CounterStatus, FleetStatus } from './messages.ts';
 import type { AlertFacts, AlertKind } from './api.ts';
 
+/** The counter's number as residents read it on the desk ("okienko-2" → "2"; an id without one as it is). */
+export const counterNumber = (counter: string): string => /(\d+)$/.exec(counter)?.[1] ?? counter;
+
 /**
  * The words residents read, in the offices' own Polish (../shared/STANDARDS.md) with an English
  * line beside it (S8). Device displays, the dashboard and the lobby board all take them from here.

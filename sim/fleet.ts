@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { CounterDevice, counterDeviceOptions, machineConfig, systemClock, type LinkOptions, type ResumeState } from '@okienko/device';
+import { CounterDevice, counterDeviceOptions, counterPlace, machineConfig, systemClock, type LinkOptions, type ResumeState } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 import { DEFAULT_TIME_ZONE, type Clerk, type CounterRef, type Substitute } from '@okienko/protocol';
 
@@ -46,7 +46,7 @@ export function demoCounters(count: number, sites: readonly string[] = DEMO_SITE
   for (const sameSite of bySite.values()) for (const [me, spec] of sameSite.entries()) {
     const other = sameSite[(me + 1) % sameSite.length];
     if (other && other !== spec) {
-      spec.substitute = { name: other.clerk.name, where: `stanowisko ${other.ref.counter.replace('okienko-', '')}` };
+      spec.substitute = { name: other.clerk.name, where: counterPlace(other.ref.counter) };
     }
   }
   return specs;

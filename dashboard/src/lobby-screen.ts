@@ -1,4 +1,5 @@
 import type { LobbyCounter, LobbyView } from '@okienko/protocol/api';
+import { counterNumber } from '@okienko/protocol/wording';
 
 /**
  * The hall screen's arithmetic, pure so it is tested without a browser: which tiles go on which
@@ -8,8 +9,7 @@ import type { LobbyCounter, LobbyView } from '@okienko/protocol/api';
 /** How long each page shows when the counters do not fit on one screen. */
 export const PAGE_MS = 12_000;
 
-/** The counter's number as residents read it on the desk ("okienko-2" → "2"). */
-export const counterNumber = (counter: string): string => /(\d+)$/.exec(counter)?.[1] ?? counter;
+export { counterNumber };
 
 /** Tiles cut into pages of at most `perPage`, in order; always at least one (maybe empty) page. */
 export function paginate<T>(items: readonly T[], perPage: number): T[][] {
