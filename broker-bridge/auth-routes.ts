@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LoginRequest, Role, type Me, type SessionView } from '@okienko/protocol';
-import { LoginLimiter, hashPassword, mayAct, newPassword, parseCookies, requiredRole, verifyPassword } from './auth.ts';
+import { LoginRequest, Role, roleMay, type Me, type SessionView } from '@okienko/protocol';
+import { LoginLimiter, hashPassword, newPassword, parseCookies, requiredRole, verifyPassword } from './auth.ts';
 import { SESSION_MS, Sessions, type Session } from './sessions.ts';
 import type { SessionRecord, Store } from './store/types.ts';
 
@@ -47,7 +47,8 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions, sessions =
       if (req.url.startsWith('/api/') || req.method !== 'GET') return reply.code(401).send({ error: 'login_required', message: 'sign in at /login' });
       return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`);
     }
-    if (!mayAct(req.session.role, needed)) return reply.code(403).send({ error: 'forbidden', message: `needs the ${needed} role` });
+    // The same rule the dashboard hides by (protocol/roles.ts).
+    if (!roleMay(req.session.role, needed)) return reply.code(403).send({ error: 'forbidden', message: `needs the ${needed} role` });
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers['x-csrf-token'] !== req.session.csrf) {
       return reply.code(403).send({ error: 'csrf', message: 'missing or wrong x-csrf-token' });
     }

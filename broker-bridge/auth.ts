@@ -1,5 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { roleMay, type Role } from '@okienko/protocol';
+import type { Role } from '@okienko/protocol';
 
 /**
  * Dashboard passwords: scrypt with N = 2^15 (≈ 50 ms and 32 MB per check here) — slow on purpose,
@@ -79,9 +79,6 @@ export function requiredRole(method: string, url: string): Role | null {
   if (adminOnly) return 'admin';
   return 'manager';
 }
-
-/** The one rule the dashboard hides by (protocol/roles.ts). */
-export const mayAct = roleMay;
 
 /**
  * What anyone may reach: the lobby board and its data, the login page, health for monitoring,
