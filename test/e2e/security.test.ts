@@ -101,7 +101,7 @@ describe('the devices page', () => {
     const warning = page.getByTestId('replace-warning');
     await warning.waitFor();
     expect(await warning.textContent()).toMatch(/Stanowisko ratusz\/okienko-1 ma już dane logowania\.Jest teraz w sieci i z nich korzysta\. Nowe dane zastąpią stare/);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('replace-warning');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('replace-warning'); // focused once drawn
     expect(await credentials.count()).toBe(0);
     expect(await page.getByTestId('never-seen').locator('li[data-counter="ratusz/okienko-1"]').count()).toBe(0);
     await warning.getByRole('button', { name: 'Anuluj' }).click();
