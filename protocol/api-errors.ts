@@ -5,7 +5,7 @@
  * A route that sends a code not listed fails test/unit/api-errors.test.ts.
  */
 export const API_ERRORS = {
-  // sign-in and rights (broker-bridge/auth-routes.ts)
+  // sign-in and rights (broker-bridge/http/auth.ts)
   login_required: 'no session: sign in at /login',
   forbidden: 'the signed-in role may not do this',
   csrf: 'the x-csrf-token header is missing or wrong',

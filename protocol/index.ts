@@ -7,6 +7,5 @@ export * from './json-schema.ts';
 export * from './time.ts';
 export * from './errors.ts';
 export * from './api.ts';
-export * from './accepts.ts';
 export * from './api-errors.ts';
 export * from './sessions.ts';

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import { counterKey, type AlertFilter, type AlertRecord, type CounterRow, type EventFilter, type EventTimes, type Projector, type RecordedEvent, type Store, type StoredEvent, type WriteHooks, type WriteOp, type WriteResult, type NoticeRecord, type SessionEndReason, type SessionRecord, type UserRecord } from './types.ts';
+import { counterKey, type AlertCondition, type AlertFilter, type AlertRecord, type CounterRow, type EventFilter, type EventTimes, type Projector, type RecordedEvent, type Store, type StoredEvent, type WriteHooks, type WriteOp, type WriteResult, type NoticeRecord, type SessionEndReason, type SessionRecord, type UserRecord } from './types.ts';
 import { writeBatch } from './postgres-batch.ts';
-import type { AlertCondition } from '../alerts.ts';
 import { SESSION_KEPT_MS, alertRecord, alertWhere, noticeRecord, sessionRecord, userRecord } from './records.ts';
 
 /** Each entry moves the schema one version on; the versions applied are kept in schema_migrations. */

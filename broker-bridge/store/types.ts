@@ -1,5 +1,4 @@
-import type { AlertView, AwayNotice, Clerk, CounterEvent, CounterRef, CounterStatus } from '@okienko/protocol';
-import type { AlertCondition } from '../alerts.ts';
+import type { AlertFacts, AlertKind, AlertView, AwayNotice, Clerk, CounterEvent, CounterRef, CounterStatus } from '@okienko/protocol';
 
 /** A counter's key in maps: site and counter names are topic levels, so they hold no '/'. */
 export const counterKey = (ref: CounterRef): string => `${ref.site}/${ref.counter}`;
@@ -80,7 +79,7 @@ export interface EventWrite {
   project: Projector;
   /**
    * The event's JSON as the counter sent it, when that parses to exactly `event` (the schema took
-   * it as sent: protocol/accepts.ts): stored as it is, not made again from the event — writing
+   * it as sent: broker-bridge/ingest/accepts.ts): stored as it is, not made again from the event — writing
    * the JSON anew was a microsecond of every event's work in the bridge.
    */
   text?: string;
@@ -217,7 +216,7 @@ export interface Store {
   deleteUser(username: string, at: number): Promise<string[] | null>;
   countUsers(): Promise<number>;
   /**
-   * Login sessions, kept here so every bridge on the store honours a logout (auth-routes.ts).
+   * Login sessions, kept here so every bridge on the store honours a logout (http/auth.ts).
    * Adding one also forgets sessions that expired more than 30 days before it.
    */
   addSession(session: SessionRecord): Promise<void>;
@@ -279,6 +278,24 @@ export interface NoticeRecord {
   at: number;
   until: number;
   withdrawnAt: number | null;
+}
+
+/** A situation to raise as an alert, as the alert rules (alerts/rules.ts) find it. */
+export interface AlertCondition {
+  /** Stable while the same situation lasts: one alert per situation, not one per check. */
+  key: string;
+  kind: AlertKind;
+  site: string;
+  counter: string | null;
+  facts: AlertFacts;
+  message: string;
+  /**
+   * The key names one occurrence, judged from this bridge's own memory (the unhappy run's votes):
+   * raised at most once ever, not again after it cleared. With several bridges sharing the
+   * stream each sees only its share of the votes, so one may clear what another holds; raised
+   * again, that would be a new alert at every check.
+   */
+  once?: true;
 }
 
 /** A stored alert: the protocol's AlertView (one definition for the API and the dashboard). */

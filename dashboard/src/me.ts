@@ -4,7 +4,7 @@ import { roleMay } from '@okienko/protocol/roles';
 /**
  * Who is signed in, asked once before a page draws (`GET /api/auth/me`), so every button a role
  * may not use is left out rather than offered and then refused. The bridge still decides
- * (broker-bridge/auth.ts `requiredRole`); this only keeps the page honest.
+ * (broker-bridge/auth/passwords.ts `requiredRole`); this only keeps the page honest.
  */
 let me: Me | null = null;
 

@@ -3,7 +3,7 @@
 // on it. Run by test/unit/broker-persistence.test.ts in a process of its own.
 import { test } from 'node:test';
 import { createRequire } from 'node:module';
-import { IndexedMemoryPersistence } from '../../broker-bridge/broker-persistence.ts';
+import { IndexedMemoryPersistence } from '../../broker-bridge/broker/persistence.ts';
 
 const require = createRequire(import.meta.url);
 const abstract = require('aedes-persistence/abstract.js') as (opts: object) => void;

@@ -1,4 +1,4 @@
-import { fileSync, type FileSync } from '@okienko/broker-bridge';
+import { fileSync, type FileSync } from '../../broker-bridge/store/wal-sync.ts';
 
 /** A disk whose syncs finish only when the test says: each call waits for its own release. */
 export function heldDisk(): { sync: FileSync; calls: string[]; release(): void; hold: boolean } {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
-import { BRIDGE_USER, PasswordFile, mosquittoAcl, startEmbeddedBroker } from '@okienko/broker-bridge';
+import { PasswordFile, mosquittoAcl, startEmbeddedBroker } from '@okienko/broker-bridge';
+import { BRIDGE_USER } from '../../broker-bridge/broker/credentials.ts';
 import { startMosquitto } from '../helpers/mosquitto.ts';
 import { waitFor } from '../helpers/net.ts';
 

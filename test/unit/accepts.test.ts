@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { SCHEMA_BY_KIND, acceptsAsIs, type AcceptsAsIs } from '@okienko/protocol';
+import { SCHEMA_BY_KIND } from '@okienko/protocol';
+import { acceptsAsIs, type AcceptsAsIs } from '../../broker-bridge/ingest/accepts.ts';
 import { CLERK, feedback, stateChange } from '../helpers/messages.ts';
 
 /** What the quick yes must say: zod accepts the value and gives back the same value. */

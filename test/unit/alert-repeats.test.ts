@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { AwayNotice, CounterEvent, CounterRef, CounterState } from '@okienko/protocol';
-import { AlertEngine, DEFAULT_RULES, LiveHub, SqliteStore, alertConditions, projectAvailability, projectEvent, projectState, rememberVote, type AlertRecord, type CounterRow, type RecentVote } from '@okienko/broker-bridge';
+import { SqliteStore, projectEvent } from '@okienko/broker-bridge';
+import { AlertEngine } from '../../broker-bridge/alerts/engine.ts';
+import { DEFAULT_RULES, alertConditions, rememberVote, type RecentVote } from '../../broker-bridge/alerts/rules.ts';
+import { LiveHub } from '../../broker-bridge/live/hub.ts';
+import { projectAvailability, projectState } from '../../broker-bridge/ingest/projection.ts';
+import { type AlertRecord, type CounterRow } from '../../broker-bridge/store/types.ts';
 import { REF, availability, feedback, stateChange } from '../helpers/messages.ts';
 
 // Every situation happens twice here: raised, cleared, raised again — and never twice while it lasts.

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { CounterView } from '@okienko/protocol';
-import { AlertEngine, DEFAULT_RULES, LiveHub, SqliteStore, alertConditions, rememberVote, type AlertRecord } from '@okienko/broker-bridge';
+import { SqliteStore } from '@okienko/broker-bridge';
+import { AlertEngine } from '../../broker-bridge/alerts/engine.ts';
+import { DEFAULT_RULES, alertConditions, rememberVote } from '../../broker-bridge/alerts/rules.ts';
+import { LiveHub } from '../../broker-bridge/live/hub.ts';
+import { type AlertRecord } from '../../broker-bridge/store/types.ts';
 import { REF, feedback } from '../helpers/messages.ts';
 
 const T = Date.UTC(2026, 10, 20, 9, 0);

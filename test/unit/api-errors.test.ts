@@ -4,7 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { API_ERRORS, isApiErrorCode } from '@okienko/protocol';
-import { Ingest, LiveHub, SqliteStore, buildHttp } from '@okienko/broker-bridge';
+import { SqliteStore } from '@okienko/broker-bridge';
+import { Ingest } from '../../broker-bridge/ingest/ingest.ts';
+import { LiveHub } from '../../broker-bridge/live/hub.ts';
+import { buildHttp } from '../../broker-bridge/http/server.ts';
 import { EN, PL } from '../../dashboard/src/words.ts';
 import { ROOT } from '../helpers/okienko.ts';
 

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { Ingest, LiveHub, NoticeBoard, SqliteStore, buildHttp, createUser, hashPassword, verifyPassword, PasswordFile, verifySecret } from '@okienko/broker-bridge';
+import { SqliteStore, createUser, PasswordFile, verifySecret } from '@okienko/broker-bridge';
+import { Ingest } from '../../broker-bridge/ingest/ingest.ts';
+import { LiveHub } from '../../broker-bridge/live/hub.ts';
+import { NoticeBoard } from '../../broker-bridge/notices/board.ts';
+import { buildHttp } from '../../broker-bridge/http/server.ts';
+import { hashPassword, verifyPassword } from '../../broker-bridge/auth/passwords.ts';
 
 const log = pino({ level: 'silent' });
 let app: FastifyInstance;

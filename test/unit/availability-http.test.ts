@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { AvailabilityReport, counterTopic, type CounterRef, type CounterState } from '@okienko/protocol';
-import { Ingest, LiveHub, SqliteStore, buildHttp } from '@okienko/broker-bridge';
+import { SqliteStore } from '@okienko/broker-bridge';
+import { Ingest } from '../../broker-bridge/ingest/ingest.ts';
+import { LiveHub } from '../../broker-bridge/live/hub.ts';
+import { buildHttp } from '../../broker-bridge/http/server.ts';
 import type { FastifyInstance } from 'fastify';
 import { availability, buf, stateChange } from '../helpers/messages.ts';
 

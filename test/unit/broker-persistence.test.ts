@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IndexedMemoryPersistence } from '../../broker-bridge/broker-persistence.ts';
+import { IndexedMemoryPersistence } from '../../broker-bridge/broker/persistence.ts';
 
 const require = createRequire(import.meta.url);
 const StockPersistence = require('aedes-persistence/asyncPersistence.js') as new () => Persistence;

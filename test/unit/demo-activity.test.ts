@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { CounterDevice, counterDeviceOptions, machineConfig, type Clock } from '@okienko/device';
 import { SimulatedHardware } from '@okienko/hardware';
 import { DemoActivity, demoCounters, demoHistory, seededRandom, type SimCounter } from '@okienko/sim';
-import { alertConditions } from '@okienko/broker-bridge';
+import { alertConditions } from '../../broker-bridge/alerts/rules.ts';
 import type { CounterStatus, CounterView } from '@okienko/protocol';
 
 // Tuesday 01.12.2026, 10:00 in Warsaw.

@@ -3,7 +3,9 @@ import { pino } from 'pino';
 import { CounterEvent, localParts, type StateChangedEvent } from '@okienko/protocol';
 import { polishHolidays } from '@okienko/device';
 import { DEMO_BOOT_ID, DEMO_HOURS, demoCounters, demoHistory, officeTime } from '@okienko/sim';
-import { SqliteStore, availabilityReport, demoMark, feedbackReport, projectEvent, trackSequence } from '@okienko/broker-bridge';
+import { SqliteStore, demoMark, projectEvent } from '@okienko/broker-bridge';
+import { availabilityReport, feedbackReport } from '../../broker-bridge/reports/reports.ts';
+import { trackSequence } from '../../broker-bridge/ingest/projection.ts';
 import { prepareDemo } from '../../cli/demo.ts';
 
 const ZONE = 'Europe/Warsaw';

@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { CounterView, Health, StoredEventView, counterTopic } from '@okienko/protocol';
-import { Ingest, LiveHub, SqliteStore, buildHttp } from '@okienko/broker-bridge';
+import { SqliteStore } from '@okienko/broker-bridge';
+import { Ingest } from '../../broker-bridge/ingest/ingest.ts';
+import { LiveHub } from '../../broker-bridge/live/hub.ts';
+import { buildHttp } from '../../broker-bridge/http/server.ts';
 import type { FastifyInstance } from 'fastify';
 import { REF, buf, feedback } from '../helpers/messages.ts';
 

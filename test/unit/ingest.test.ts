@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { CounterView, counterTopic } from '@okienko/protocol';
-import { Ingest, LiveHub, SqliteStore, type LiveMessage, type Message } from '@okienko/broker-bridge';
+import { SqliteStore } from '@okienko/broker-bridge';
+import { Ingest, type Message } from '../../broker-bridge/ingest/ingest.ts';
+import { LiveHub, type LiveMessage } from '../../broker-bridge/live/hub.ts';
 import { REF, availability, buf, feedback, stateChange } from '../helpers/messages.ts';
 
 const log = pino({ level: 'silent' });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LobbyCounter, type AwayNotice } from '@okienko/protocol';
-import { lobbyCounter, type CounterRow } from '@okienko/broker-bridge';
+import { lobbyCounter } from '../../broker-bridge/live/lobby.ts';
+import { type CounterRow } from '../../broker-bridge/store/types.ts';
 
 const T = Date.UTC(2026, 10, 20, 9, 0);
 const anna = { id: 'k1', name: 'Anna Nowak' };

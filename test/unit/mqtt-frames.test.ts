@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import mqttPacket, { type Packet } from 'mqtt-packet';
-import { FrameReader, type PublishFrame } from '@okienko/broker-bridge';
+import { FrameReader, type PublishFrame } from '../../broker-bridge/ingest/mqtt-frames.ts';
 
 type Version = 4 | 5;
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { NoticeBoard, SqliteStore, projectAvailability } from '@okienko/broker-bridge';
+import { SqliteStore } from '@okienko/broker-bridge';
+import { NoticeBoard } from '../../broker-bridge/notices/board.ts';
+import { projectAvailability } from '../../broker-bridge/ingest/projection.ts';
 import { CounterNotices } from '@okienko/protocol';
 import { availability } from '../helpers/messages.ts';
 

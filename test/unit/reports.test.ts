@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startOfDay, type AvailabilityRow, type CounterStatus } from '@okienko/protocol';
-import { availabilityReport, csvTime, faceColumns, feedbackReport, toCsv, type CounterRow, type StoredEvent } from '@okienko/broker-bridge';
+import { availabilityReport, csvTime, faceColumns, feedbackReport, toCsv } from '../../broker-bridge/reports/reports.ts';
+import { type CounterRow, type StoredEvent } from '../../broker-bridge/store/types.ts';
 import { feedback, stateChange } from '../helpers/messages.ts';
 
 const T = Date.UTC(2026, 10, 20, 8, 0); // 09:00 in Warsaw

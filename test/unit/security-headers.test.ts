@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { Ingest, LiveHub, SqliteStore, buildHttp } from '@okienko/broker-bridge';
+import { SqliteStore } from '@okienko/broker-bridge';
+import { Ingest } from '../../broker-bridge/ingest/ingest.ts';
+import { LiveHub } from '../../broker-bridge/live/hub.ts';
+import { buildHttp } from '../../broker-bridge/http/server.ts';
 
 const log = pino({ level: 'silent' });
 

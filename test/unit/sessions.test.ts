@@ -5,7 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { SessionView } from '@okienko/protocol';
-import { Ingest, LiveHub, SESSION_IDLE_MS, SqliteStore, buildHttp, createUser } from '@okienko/broker-bridge';
+import { SqliteStore, createUser } from '@okienko/broker-bridge';
+import { Ingest } from '../../broker-bridge/ingest/ingest.ts';
+import { LiveHub } from '../../broker-bridge/live/hub.ts';
+import { SESSION_IDLE_MS } from '../../broker-bridge/auth/sessions.ts';
+import { buildHttp } from '../../broker-bridge/http/server.ts';
 import { waitFor } from '../helpers/net.ts';
 
 const log = pino({ level: 'silent' });

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { counterTopic } from '@okienko/protocol';
-import { Ingest, SqliteStore, WalSync, fileSync } from '@okienko/broker-bridge';
+import { SqliteStore } from '@okienko/broker-bridge';
+import { Ingest } from '../../broker-bridge/ingest/ingest.ts';
+import { WalSync, fileSync } from '../../broker-bridge/store/wal-sync.ts';
 import { REF, buf, feedback } from '../helpers/messages.ts';
 import { heldDisk } from '../helpers/held-disk.ts';
 

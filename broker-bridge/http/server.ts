@@ -5,17 +5,17 @@ import fastifyStatic from '@fastify/static';
 import fastifyHelmet from '@fastify/helmet';
 import type { Logger } from 'pino';
 import { AVAILABILITY_GROUPS, alertText, apiError, codeOfStatus, AlertsQuery, DEFAULT_TIME_ZONE, isAvailabilityGroup, type AvailabilityReport, describeIssues, isStorableText, isValidId, ID_RULE, type ProvisionedDevice, EventsQuery, ReportQuery, asyncApiDocument, openApiDocument, type Health, type Office } from '@okienko/protocol';
-import { availabilityReport, csvTime, faceColumns, feedbackReport, toCsv } from './reports.ts';
-import type { LiveHub, LiveMessage } from './live.ts';
-import type { Ingest } from './ingest.ts';
+import { availabilityReport, csvTime, faceColumns, feedbackReport, toCsv } from '../reports/reports.ts';
+import type { LiveHub, LiveMessage } from '../live/hub.ts';
+import type { Ingest } from '../ingest/ingest.ts';
 import { bridgeMetrics } from './metrics.ts';
-import { counterKey, type Store } from './store/types.ts';
-import type { NoticeBoard } from './notices.ts';
-import { registerNoticeRoutes } from './notice-routes.ts';
-import { lobbyView } from './lobby.ts';
-import { PasswordFile, counterUsername, principal } from './credentials.ts';
-import { registerAuth, type AuthOptions } from './auth-routes.ts';
-import { Sessions } from './sessions.ts';
+import { counterKey, type Store } from '../store/types.ts';
+import type { NoticeBoard } from '../notices/board.ts';
+import { registerNoticeRoutes } from './notices.ts';
+import { lobbyView } from '../live/lobby.ts';
+import { PasswordFile, counterUsername, principal } from '../broker/credentials.ts';
+import { registerAuth, type AuthOptions } from './auth.ts';
+import { Sessions } from '../auth/sessions.ts';
 import { securityHeaders } from './security-headers.ts';
 
 export interface HttpDeps {

@@ -1,6 +1,6 @@
 import client from 'prom-client';
-import type { Ingest } from './ingest.ts';
-import type { LiveHub } from './live.ts';
+import type { Ingest } from '../ingest/ingest.ts';
+import type { LiveHub } from '../live/hub.ts';
 
 /**
  * Prometheus metrics (`GET /metrics`), read from the bridge's own counters at scrape time, so

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { counterTopic, type CounterNotices, type CounterRef, type NoticeRequest, type NoticeView } from '@okienko/protocol';
-import type { NoticeRecord, Store } from './store/types.ts';
+import type { NoticeRecord, Store } from '../store/types.ts';
 
 /** Publishes a retained message (QoS 1); resolves once the broker has it. */
 export type RetainedPublisher = (topic: string, payload: string) => Promise<void>;

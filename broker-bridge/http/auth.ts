@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LoginRequest, Role, roleMay, type Me, type SessionView } from '@okienko/protocol';
-import { LoginLimiter, hashPassword, newPassword, parseCookies, requiredRole, verifyPassword } from './auth.ts';
-import { SESSION_MS, Sessions, type Session } from './sessions.ts';
-import type { SessionRecord, Store } from './store/types.ts';
+import { LoginLimiter, hashPassword, newPassword, parseCookies, requiredRole, verifyPassword } from '../auth/passwords.ts';
+import { SESSION_MS, Sessions, type Session } from '../auth/sessions.ts';
+import type { SessionRecord, Store } from '../store/types.ts';
 
 const SESSION_COOKIE = 'okienko_session';
 const CSRF_COOKIE = 'okienko_csrf';
@@ -146,19 +146,4 @@ function sessionView(r: SessionRecord, me: Session): SessionView {
 function setCookies(req: FastifyRequest, reply: FastifyReply, opts: AuthOptions, cookies: string[], maxAgeS: number): void {
   const secure = opts.secureCookies || req.protocol === 'https' ? '; Secure' : '';
   reply.header('set-cookie', cookies.map((c) => `${c}; SameSite=Strict; Path=/; Max-Age=${maxAgeS}${secure}`));
-}
-
-/**
- * The first admin (or a reset): a new random password, printed once by the caller. A reset ends
- * the user's sessions in the store, so every bridge on it signs them out.
- */
-export async function createUser(store: Store, username: string, role: Role): Promise<string> {
-  const password = newPassword();
-  await store.putUser({ username, role, passwordHash: await hashPassword(password), createdAt: Date.now() });
-  return password;
-}
-
-/** Remove a user (`okienko user --remove`); false when there was none. Their sessions end. */
-export async function removeUser(store: Store, username: string): Promise<boolean> {
-  return (await store.deleteUser(username, Date.now())) !== null;
 }

@@ -1,4 +1,5 @@
 import { alertText, type AlertFacts, type AlertKind, type CounterEvent, type CounterView } from '@okienko/protocol';
+import type { AlertCondition } from '../store/types.ts';
 
 /**
  * What managers are told about (DESIGN "Manager"; STANDARDS S1, S5, M1, M4). Pure: the rules
@@ -12,23 +13,7 @@ import { alertText, type AlertFacts, type AlertKind, type CounterEvent, type Cou
  * the bridge learned of an outage, the first vote of an unhappy run).
  */
 export type { AlertKind };
-
-export interface AlertCondition {
-  /** Stable while the same situation lasts: one alert per situation, not one per check. */
-  key: string;
-  kind: AlertKind;
-  site: string;
-  counter: string | null;
-  facts: AlertFacts;
-  message: string;
-  /**
-   * The key names one occurrence, judged from this bridge's own memory (the unhappy run's votes):
-   * raised at most once ever, not again after it cleared. With several bridges sharing the
-   * stream each sees only its share of the votes, so one may clear what another holds; raised
-   * again, that would be a new alert at every check.
-   */
-  once?: true;
-}
+export type { AlertCondition };
 
 export interface AlertRules {
   /** How long past the announced return before "overdue" (people are a minute late). */

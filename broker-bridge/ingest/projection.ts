@@ -1,5 +1,5 @@
 import type { Availability, CounterEvent, CounterRef, CounterState, FleetStatus } from '@okienko/protocol';
-import type { CounterRow } from './store/types.ts';
+import type { CounterRow } from '../store/types.ts';
 
 /**
  * How each message moves the central picture of a counter. Pure: (row, message) → row, or null

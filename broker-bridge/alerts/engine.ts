@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { CounterEvent } from '@okienko/protocol';
-import { DEFAULT_RULES, alertConditions, rememberVote, type AlertRules, type RecentVote } from './alerts.ts';
-import type { LiveHub } from './live.ts';
-import type { AlertRecord, Store } from './store/types.ts';
+import { DEFAULT_RULES, alertConditions, rememberVote, type AlertRules, type RecentVote } from './rules.ts';
+import type { LiveHub } from '../live/hub.ts';
+import type { AlertRecord, Store } from '../store/types.ts';
 
 /**
  * Runs the alert rules: now and then, and soon after anything changes. New situations are stored

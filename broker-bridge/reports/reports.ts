@@ -1,5 +1,5 @@
 import { DEFAULT_TIME_ZONE, localParts, startOfDay, type AvailabilityGroup, type AvailabilityRow, type CounterEvent, type CounterStatus, type CsvLang } from '@okienko/protocol';
-import type { CounterRow, StoredEvent } from './store/types.ts';
+import type { CounterRow, StoredEvent } from '../store/types.ts';
 
 /**
  * Reports for managers (M1, M3, M7), pure over stored events: satisfaction by counter, clerk,

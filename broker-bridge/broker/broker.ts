@@ -5,7 +5,7 @@ import { Aedes, type AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
 import { PasswordFile, mayPublish, maySubscribe, principal, verifySecret } from './credentials.ts';
 import { MAX_INBOUND_PACKET_BYTES, guardPacketSize } from './packet-guard.ts';
-import { IndexedMemoryPersistence } from './broker-persistence.ts';
+import { IndexedMemoryPersistence } from './persistence.ts';
 
 /**
  * The same rules as the Mosquitto ACL `okienko provision --mosquitto` writes: only known users

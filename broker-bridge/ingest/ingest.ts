@@ -1,8 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import type { Logger } from 'pino';
-import { SCHEMA_BY_KIND, acceptsAsIs, parseTopic, type Availability, type CounterEvent, type CounterRef, type CounterState, type ParsedTopic, type AcceptsAsIs } from '@okienko/protocol';
+import { SCHEMA_BY_KIND, parseTopic, type Availability, type CounterEvent, type CounterRef, type CounterState, type ParsedTopic } from '@okienko/protocol';
+import { acceptsAsIs, type AcceptsAsIs } from './accepts.ts';
 import { effectiveTime, projectAvailability, projectEvent, projectState } from './projection.ts';
-import { counterKey, type CounterRow, type Store, type WriteOp, type WriteResult } from './store/types.ts';
+import { counterKey, type CounterRow, type Store, type WriteOp, type WriteResult } from '../store/types.ts';
 
 export const REJECT_REASONS = ['unknown_topic', 'payload_too_large', 'invalid_json', 'invalid_payload', 'topic_mismatch'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -25,7 +26,7 @@ export const MAX_PAYLOAD_BYTES = 16 * 1024;
 const TOPICS_KEPT = 50_000;
 
 /**
- * Each kind's quick yes (protocol/accepts.ts): a message valid as sent is taken as it is, and zod
+ * Each kind's quick yes (accepts.ts): a message valid as sent is taken as it is, and zod
  * runs for the rest — its verdict, its reasons, and the message with unknown keys stripped.
  */
 const ACCEPTS = Object.fromEntries(Object.entries(SCHEMA_BY_KIND).map(([kind, schema]) => [kind, acceptsAsIs(schema)])) as Record<keyof typeof SCHEMA_BY_KIND, AcceptsAsIs | null>;

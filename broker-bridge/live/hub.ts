@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { startOfDay, type CounterEvent, type CounterView } from '@okienko/protocol';
-import { fleetStatus } from './projection.ts';
-import { counterKey, type AlertRecord, type CounterRow, type Store } from './store/types.ts';
+import { fleetStatus } from '../ingest/projection.ts';
+import { counterKey, type AlertRecord, type CounterRow, type Store } from '../store/types.ts';
 
 export type LiveMessage =
   | { type: 'counter'; counter: CounterView }

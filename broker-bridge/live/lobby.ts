@@ -1,5 +1,5 @@
 import type { LobbyCounter, LobbyView, NoticeView } from '@okienko/protocol';
-import type { CounterRow } from './store/types.ts';
+import type { CounterRow } from '../store/types.ts';
 
 /**
  * What the lobby board may show of a counter: exactly what its own display shows anyone in

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { NoticeRequest, apiError, describeIssues } from '@okienko/protocol';
-import type { NoticeBoard } from './notices.ts';
+import type { NoticeBoard } from '../notices/board.ts';
 
 /** POST /api/notices, GET /api/notices?active=true, DELETE /api/notices/:id. */
 export function registerNoticeRoutes(app: FastifyInstance, notices: NoticeBoard): void {
