@@ -25,7 +25,7 @@ const settle = () => new Promise((r) => setTimeout(r, 8000));
   // Built as the real program builds it: from the board profile (here the simulated one).
   const created = await createHardware(loadProfile('sim'));
   const hw = created.sim!;
-  const device = new CounterDevice(
+  const device = CounterDevice.open(
     counterDeviceOptions(
       { ref: { site: 'bench', counter: `mem${process.pid}` }, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-bench-mem-')), url },
       { machine: machineConfig({ feedbackRepeatMs: 0, thanksMs: 1, awayCommitMs: 1 }), clerk: { id: 'k', name: 'Bench Clerk' } },

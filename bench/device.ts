@@ -69,7 +69,7 @@ function appendRates(dir: string, n: number): { ours: number; floor: number; our
 async function pressToLight(dir: string, n: number): Promise<number[]> {
   const hw = new SimulatedHardware();
   const clock: Clock = { now: () => Date.now(), synced: () => true };
-  const device = new CounterDevice(
+  const device = CounterDevice.open(
     // No broker: the light must not wait for the network, only for the disk.
     counterDeviceOptions(
       { ref: { site: 'bench', counter: 'light' }, dataDir: path.join(dir, 'light'), url: 'mqtt://127.0.0.1:1' },

@@ -70,7 +70,7 @@ async function devices(req: LoadRequest): Promise<{ go(): Promise<LoadResult>; c
   const list: { device: CounterDevice; hw: SimulatedHardware; nextSeq: number; name: string; presses: Promise<void> }[] = [];
   for (let c = 0; c < req.counters; c++) {
     const hw = new SimulatedHardware();
-    const device = new CounterDevice(
+    const device = CounterDevice.open(
       counterDeviceOptions(
         { ref: { site: 'bench', counter: `c${c}` }, dataDir: path.join(req.dir, `device-${c}`), url: req.url },
         { machine: machineConfig({ feedbackRepeatMs: 0, thanksMs: 1 }), clerk: { id: 'k', name: 'Bench Clerk' }, tickMs: 60_000 },

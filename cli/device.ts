@@ -56,7 +56,7 @@ export const deviceCommand: Command = {
       process.exit(0);
     }
     const panel = hardware.sim ? await openPanel(config, hardware.sim, log) : null;
-    const device = new CounterDevice(
+    const device = CounterDevice.open(
       {
         ref: { site: config.site, counter: config.counter },
         dataDir: path.resolve(config.dataDir),

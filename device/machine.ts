@@ -1,4 +1,4 @@
-import type { AwayNotice, AwayReason, Clerk, CounterStatus, Substitute } from '@okienko/protocol/messages';
+import type { AwayNotice, AwayReason, Clerk, CounterNotices, CounterStatus, Substitute } from '@okienko/protocol/messages';
 import type { ButtonId } from '@okienko/hardware';
 import { DEFAULT_TIME_ZONE, localParts, minutesOfDay, startOfDay } from '@okienko/protocol/time';
 import { chooseSubstitute, type Peers } from './presence.ts';
@@ -96,6 +96,14 @@ export interface MachineState {
   closedBy: 'schedule' | 'command' | 'clerk' | 'vacant' | null;
   /** A short message for the clerk (e.g. "sign in first"), shown until this time. */
   hint: { text: 'sign_in' | 'closed' | 'outbox_full' | 'disk_full' | 'unknown_badge' | 'signed_in' | 'signed_out'; until: number } | null;
+  /** The office's notices as last received (retained `…/notice`), and when by this counter's clock. */
+  officeNotices: ReceivedNotices | null;
+}
+
+/** The office's notices and when they arrived: without a synchronised clock, their time left counts from then. */
+export interface ReceivedNotices {
+  message: CounterNotices;
+  receivedAt: number;
 }
 
 export type Input =
@@ -111,7 +119,9 @@ export type Input =
   /** The opening hours say open or closed (sent when that changes). */
   | { type: 'schedule'; open: boolean }
   /** What the site's other counters say changed (config.peers): an away notice's substitute may have left. */
-  | { type: 'peers' };
+  | { type: 'peers' }
+  /** The office's notices arrived (null: all taken down); shown after the counter's own message. */
+  | { type: 'notices'; message: CounterNotices | null; receivedAt: number };
 
 export type StateChange = {
   type: 'state_changed';
@@ -163,6 +173,7 @@ export function initialState(now: number, clerk: Clerk | null): MachineState {
     thanksUntil: null,
     hint: null,
     closedBy: clerk ? null : 'vacant',
+    officeNotices: null,
   };
 }
 
@@ -191,6 +202,9 @@ export function step(state: MachineState, input: Input, now: number, config: Mac
       return schedule(state, input.open, now);
     case 'peers':
       return resubstitute(state, config);
+    case 'notices':
+      // Nothing to record or publish: the notices are the office's, on their own retained topic.
+      return { state: { ...state, officeNotices: input.message && { message: input.message, receivedAt: input.receivedAt } }, effects: [] };
   }
 }
 

@@ -92,7 +92,7 @@ export class SimFleet {
     for (const spec of opts.counters) {
       const hardware = new SimulatedHardware({ cols: 32, rows: 6 });
       const key = `${spec.ref.site}/${spec.ref.counter}`;
-      const device = new CounterDevice(
+      const device = CounterDevice.open(
         counterDeviceOptions(
           { ref: spec.ref, dataDir: path.join(opts.dataDir, spec.ref.site, spec.ref.counter), url: opts.link.url },
           {

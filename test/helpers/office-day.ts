@@ -63,7 +63,7 @@ export class SimCounter {
 
   async boot(): Promise<void> {
     const o = this.office;
-    const device = new CounterDevice(
+    const device = CounterDevice.open(
       counterDeviceOptions(
         { ref: { site: o.site, counter: this.id }, dataDir: path.join(o.dir, this.id), url: o.mosq.url },
         {

@@ -23,7 +23,7 @@ beforeAll(async () => {
   mosq = await startMosquitto();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-health-'));
   bridge = await startTestBridge(mosq.url, dir, 'okienko-bridge-health');
-  device = new CounterDevice(counterDeviceOptions({ ref, dataDir: path.join(dir, 'counter'), url: mosq.url }, { clerk: { id: 'k1', name: 'Anna Nowak' } }), hw, systemClock(true), pino({ level: 'silent' }));
+  device = CounterDevice.open(counterDeviceOptions({ ref, dataDir: path.join(dir, 'counter'), url: mosq.url }, { clerk: { id: 'k1', name: 'Anna Nowak' } }), hw, systemClock(true), pino({ level: 'silent' }));
   await device.start();
 });
 afterAll(async () => {

@@ -32,7 +32,7 @@ describe('a refused broker login', () => {
     const lines: { level: number; code?: string; msg: string }[] = [];
     const recording = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) });
     const hw = new SimulatedHardware({ cols: 32, rows: 6 });
-    device = new CounterDevice(
+    device = CounterDevice.open(
       counterDeviceOptions(
         { ref: REF, dataDir: path.join(dir, 'device'), url },
         { clerk: { id: 'k1', name: 'Anna Nowak' }, link: { username: counterUsername(REF), password: 'pasword-typo', reconnectMinMs: 50, reconnectMaxMs: 200 } },
@@ -59,7 +59,7 @@ describe('a refused broker login', () => {
     await device.stop();
 
     // The same counter with the provisioned secret logs in, and the refusal is gone.
-    device = new CounterDevice(
+    device = CounterDevice.open(
       counterDeviceOptions(
         { ref: REF, dataDir: path.join(dir, 'device'), url },
         { clerk: { id: 'k1', name: 'Anna Nowak' }, link: { username: counterUsername(REF), password: secret, reconnectMinMs: 50, reconnectMaxMs: 200 } },

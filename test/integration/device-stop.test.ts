@@ -38,7 +38,7 @@ describe('a clean stop (SIGTERM from systemd)', () => {
     });
     await central.subscribeAsync('okienko/v1/ratusz/okienko-1/+', { qos: 1 });
 
-    const device = new CounterDevice(
+    const device = CounterDevice.open(
       counterDeviceOptions({ ref: { site: 'ratusz', counter: 'okienko-1' }, dataDir: dir, url }, { link: { window: 4 } }),
       new SimulatedHardware(),
       systemClock(true),

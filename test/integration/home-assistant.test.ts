@@ -77,7 +77,7 @@ describe.each(Object.entries(brokers))('Home Assistant MQTT discovery, on %s', (
     return c;
   };
   const startCounter = async (): Promise<CounterDevice> => {
-    const device = new CounterDevice(
+    const device = CounterDevice.open(
       counterDeviceOptions(
         { ref: REF, dataDir: path.join(dir, 'device'), url: broker.url },
         {

@@ -77,7 +77,7 @@ describe('notices to displays (real Mosquitto, simulated counters)', () => {
 
   it('reaches a counter of the site that comes online for the first time after it was sent', async () => {
     const hw = new SimulatedHardware({ cols: 32, rows: 6 });
-    const late = new CounterDevice(
+    const late = CounterDevice.open(
       counterDeviceOptions({ ref: { site: 'ratusz', counter: 'okienko-7' }, dataDir: path.join(dir, 'late'), url: mosq.url }, { clerk: { id: 'k7', name: 'Ewa Mazur' }, tickMs: 250 }),
       hw,
       systemClock(true),

@@ -31,7 +31,7 @@ const recorded = (p: string): Buffer => (ports.get(p)!.port as unknown as { reco
 function device(hw: Awaited<ReturnType<typeof createHardware>>): CounterDevice {
   // A whole four minutes: every page rotation is at its first page, so what shows is the message itself.
   const clock: Clock = { now: () => Date.UTC(2026, 10, 20, 9, 28), synced: () => true };
-  return new CounterDevice(
+  return CounterDevice.open(
     counterDeviceOptions(
       { ref: { site: 'ratusz', counter: 'okienko-1' }, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-prof-')), url: 'mqtt://127.0.0.1:1' },
       { clerk: { id: 'k1', name: 'Anna Nowak' }, tickMs: 3_600_000, link: { reconnectMinMs: 60_000, reconnectMaxMs: 60_000 } },

@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 function makeDevice(dataDir: string, clock: Clock, hw: SimulatedHardware, maxPending = 100, schedule?: Schedule): CounterDevice {
-  return new CounterDevice(
+  return CounterDevice.open(
     // Nothing listens on port 1: the counter works on with its link down.
     counterDeviceOptions(
       { ref: { site: 'ratusz', counter: 'okienko-1' }, dataDir, url: 'mqtt://127.0.0.1:1' },
@@ -167,7 +167,7 @@ describe('CounterDevice', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-dev-'));
     const hw = new SimulatedHardware({ cols: 32, rows: 6 });
     const clock = manualClock(T0);
-    device = new CounterDevice(
+    device = CounterDevice.open(
       counterDeviceOptions(
         { ref: { site: 'ratusz', counter: 'okienko-1' }, dataDir: dir, url: 'mqtt://127.0.0.1:1' },
         { machine: machineConfig({ roster: { 'CARD-7': { id: 'k7', name: 'Ewa Mazur' } } }), tickMs: 3_600_000, link: { reconnectMinMs: 60_000, reconnectMaxMs: 60_000 } },
@@ -200,7 +200,7 @@ describe('CounterDevice', () => {
     const sim = new SimulatedHardware({ cols: 32, rows: 6 });
     const hw = { light: sim.light, display: sim.display, buttons: sim.buttons }; // no reader
     const clock = manualClock(T0);
-    device = new CounterDevice(
+    device = CounterDevice.open(
       counterDeviceOptions({ ref: { site: 'ratusz', counter: 'okienko-1' }, dataDir: dir, url: 'mqtt://127.0.0.1:1' }, { clerk, tickMs: 3_600_000, link: { reconnectMinMs: 60_000, reconnectMaxMs: 60_000 } }),
       hw,
       clock,

@@ -57,7 +57,7 @@ describe('the retained health report', () => {
     const hw = new SimulatedHardware();
     // No MQTT keepalive: its timers are faked too, and a ping unanswered in fake time would end the link.
     const options = counterDeviceOptions({ ref: REF, dataDir: dir, url }, { clerk: { id: 'k1', name: 'Anna Nowak' }, tickMs: 3_600_000, outbox: { fsync: 'never' }, link: { keepaliveS: 0 } });
-    device = new CounterDevice(options, hw, clock, log);
+    device = CounterDevice.open(options, hw, clock, log);
     const up = once(device.link, 'up');
     await device.start();
     await up;

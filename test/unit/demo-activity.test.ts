@@ -26,7 +26,7 @@ function office(clock: Clock, resume: boolean): SimCounter[] {
   return specs.map((spec) => {
     const key = `${spec.ref.site}/${spec.ref.counter}`;
     const hardware = new SimulatedHardware({ cols: 32, rows: 6 });
-    const device = new CounterDevice(
+    const device = CounterDevice.open(
       counterDeviceOptions(
         { ref: spec.ref, dataDir: path.join(dir, key), url: 'mqtt://127.0.0.1:1' },
         {
