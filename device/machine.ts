@@ -1,28 +1,20 @@
-import type { AwayNotice, AwayReason, Clerk, CounterNotices, CounterStatus, Substitute } from '@okienko/protocol/messages';
+import type { AwayNotice, Clerk, CounterNotices, CounterStatus, Substitute } from '@okienko/protocol/messages';
 import type { ButtonId } from '@okienko/hardware';
-import { DEFAULT_TIME_ZONE, localParts, minutesOfDay, startOfDay } from '@okienko/protocol/time';
+import { DEFAULT_TIME_ZONE } from '@okienko/protocol/time';
 import { chooseSubstitute, type Peers } from './presence.ts';
+import { DEFAULT_PRESETS, awayMenu, choiceOf, roundUpToMinute, type AwayChoice, type AwayPreset } from './away-menu.ts';
+
+export { DEFAULT_PRESETS, awayMenu, selectedPreset, type AwayChoice, type AwayPreset } from './away-menu.ts';
 
 /**
  * The counter's pure state machine: step(state, input, now, config) → { state, effects }.
  * No I/O and no clock of its own, so every rule can be tested with made-up times.
+ * (Over 300 lines on purpose: the rules of sign-in, closing and leaving call one another, and read
+ * best side by side; the away menu's arithmetic is in away-menu.ts.)
  */
 
 /** A clerk on a counter's roster, and who helps residents while they are away (else the counter's default). */
 export type RosterEntry = Clerk & { substitute?: Substitute | null };
-
-/** A choice of the away menu: back in so many minutes, back at a fixed time of day, or end of day. */
-export type AwayPreset =
-  | {
-      reason: AwayReason;
-      /** Minutes until the announced return; null for end of day (the counter closes). */
-      minutes: number | null;
-    }
-  | {
-      reason: AwayReason;
-      /** A fixed return time, "HH:MM" in the office's zone (e.g. lunch until 13:00); offered only before it. */
-      at: string;
-    };
 
 export interface MachineConfig {
   /** Number of smiley faces (3-5). */
@@ -48,15 +40,6 @@ export interface MachineConfig {
   /** What the counter hears now of its site's other counters (device/presence.ts); null: nothing. */
   peers?: Peers | null;
 }
-
-/** In the order the menu offers them: soonest return first, end of day last. */
-export const DEFAULT_PRESETS: readonly AwayPreset[] = [
-  { reason: 'short', minutes: 5 },
-  { reason: 'short', minutes: 15 },
-  { reason: 'break', minutes: 15 },
-  { reason: 'errand', minutes: 30 },
-  { reason: 'end_of_day', minutes: null },
-];
 
 /** The defaults a counter starts from; tests and the simulator change only what they need. */
 export function machineConfig(overrides: Partial<MachineConfig> = {}): MachineConfig {
@@ -316,36 +299,6 @@ function awayPress(state: MachineState, now: number, config: MachineConfig): Ste
   return { state: { ...state, awaySelection: { index, lastPressAt: now, startedAt } }, effects: [] };
 }
 
-/** One choice of the away menu, with the return it announces (null: end of day). */
-export interface AwayChoice {
-  reason: AwayReason;
-  backAt: number | null;
-}
-
-/**
- * The away menu as of `at`: every preset with the time it would announce, soonest first and end
- * of day last; a fixed-time preset whose time has passed (13:00 at 14:10) is not offered.
- */
-export function awayMenu(at: number, config: MachineConfig): AwayChoice[] {
-  const choices: AwayChoice[] = [];
-  for (const p of config.presets) {
-    if ('at' in p) {
-      const backAt = todayAt(p.at, at, config.timeZone);
-      if (backAt > at) choices.push({ reason: p.reason, backAt });
-    } else choices.push({ reason: p.reason, backAt: p.minutes === null ? null : roundUpToMinute(at + p.minutes * 60_000) });
-  }
-  // Stable: equal times keep the configured order.
-  return choices.sort((a, b) => (a.backAt ?? Infinity) - (b.backAt ?? Infinity));
-}
-
-/** The instant a "HH:MM" falls on in the office's zone, on the calendar day of `at`. */
-function todayAt(hhmm: string, at: number, timeZone: string): number {
-  const minutes = minutesOfDay(hhmm);
-  const guess = startOfDay(at, timeZone) + minutes * 60_000;
-  // A day with a daylight-saving change is an hour shorter or longer: correct by what the clock reads.
-  return guess + (minutes - localParts(guess, timeZone).minutes) * 60_000;
-}
-
 function tick(state: MachineState, now: number, config: MachineConfig): StepResult {
   let next = state;
   if (next.thanksUntil !== null && now >= next.thanksUntil) next = { ...next, thanksUntil: null };
@@ -355,10 +308,6 @@ function tick(state: MachineState, now: number, config: MachineConfig): StepResu
     return commitAway({ ...next, awaySelection: null }, choiceOf(selection, config), now, config);
   }
   return { state: next, effects: [] };
-}
-
-function choiceOf(selection: NonNullable<MachineState['awaySelection']>, config: MachineConfig): AwayChoice | null {
-  return awayMenu(selection.startedAt ?? selection.lastPressAt, config)[selection.index] ?? null;
 }
 
 function commitAway(state: MachineState, choice: AwayChoice | null, now: number, config: MachineConfig): StepResult {
@@ -422,14 +371,4 @@ export function substituteFor(clerk: Clerk, config: MachineConfig): Substitute |
   const entry = Object.values(config.roster).find((r) => r.id === clerk.id);
   const roster = new Set(Object.values(config.roster).map((r) => r.name));
   return chooseSubstitute(clerk, [entry?.substitute ?? null, config.substitute], config.peers ?? null, roster);
-}
-
-/** "Back at 10:45" reads as a promise; never announce a time with seconds that is already past. */
-function roundUpToMinute(ms: number): number {
-  return Math.ceil(ms / 60_000) * 60_000;
-}
-
-/** The away choice the clerk is making now, for the display. */
-export function selectedPreset(state: MachineState, config: MachineConfig): AwayChoice | null {
-  return state.awaySelection ? choiceOf(state.awaySelection, config) : null;
 }
