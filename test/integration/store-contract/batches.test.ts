@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { projectEvent, type WriteOp } from '@okienko/broker-bridge';
-import { type Written } from '../../../broker-bridge/store/types.ts';
+import { counterKey, type Written } from '../../../broker-bridge/store/types.ts';
 import { effectiveTime, projectAvailability } from '../../../broker-bridge/ingest/projection.ts';
 import { REF, availability, feedback, stateChange } from '../../helpers/messages.ts';
 import { recordEvent } from '../../helpers/store-writes.ts';
@@ -109,6 +109,47 @@ describe.each(Object.entries(stores))('Store contract, batches: %s', (_name, ope
       ['okienko-2', 3, next.id],
     ]);
     expect(await store.getCounter(other.site, other.counter)).toMatchObject({ seq: 3, lastEventSeq: 3 });
+    await store.close();
+  });
+
+  it('gives back the votes each batch added, which add up to what it counts: duplicates, flagged votes and an id another counter used left out', async () => {
+    const { store } = await open();
+    const other = { ...REF, counter: 'okienko-2' };
+    const op = (e: ReturnType<typeof feedback>): WriteOp => ({ kind: 'event', event: e, times: times(e.at), project: (row) => projectEvent(row, e, e.at) });
+    const H = 3_600_000;
+    const a1 = feedback(1, { at, face: 4 });
+    const a2 = feedback(2, { at: at + 59 * 60_000, face: 4 });
+    const a3 = feedback(3, { at: at + H, face: 2 });
+    const flagged = feedback(4, { at, face: 1, flagged: true });
+    const yesterday = feedback(5, { at: at - 24 * H, face: 3 });
+    const b1 = { ...feedback(1, { at, face: 1 }), ...other };
+    // New to its counter by every sign: only the insert finds the id taken (PostgreSQL works the
+    // batch out again then, and its votes with it).
+    const reused = { ...feedback(2, { at, face: 3 }), ...other, id: a1.id };
+    const b3 = { ...feedback(3, { at: at + H + 1, face: 1 }), ...other };
+    const batches = [
+      [a1, a2, flagged, a1, stateChange(6, 'serving')],
+      [a2, b1, reused, b3, a3, yesterday],
+    ].map((events) => events.map((e) => op(e)));
+    const added: Written['votes'] = [];
+    for (const batch of batches) added.push(...(await store.write(batch)).votes);
+    expect(added).toEqual([
+      { site: REF.site, counter: REF.counter, hour: at, face: 4, n: 2 },
+      { site: REF.site, counter: other.counter, hour: at, face: 1, n: 1 },
+      { site: REF.site, counter: other.counter, hour: at + H, face: 1, n: 1 },
+      { site: REF.site, counter: REF.counter, hour: at + H, face: 2, n: 1 },
+      { site: REF.site, counter: REF.counter, hour: at - 24 * H, face: 3, n: 1 },
+    ]);
+    // Summed from any whole hour on, they are the store's counts.
+    for (const from of [at - 24 * H, at, at + H, at + 30 * 60_000]) {
+      const summed = new Map<string, Record<string, number>>([[counterKey(REF), {}], [counterKey(other), {}]]);
+      for (const v of added) {
+        if (v.hour < from - (from % H)) continue;
+        const faces = summed.get(counterKey(v))!;
+        faces[v.face] = (faces[v.face] ?? 0) + v.n;
+      }
+      expect(await store.feedbackCounts([REF, other], from)).toEqual(summed);
+    }
     await store.close();
   });
 
