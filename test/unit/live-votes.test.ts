@@ -96,12 +96,16 @@ describe('the live hub\'s votes', () => {
     expect(o.live()).toEqual(await o.counted());
 
     let now = T0;
-    for (let i = 0; i < 60; i++) {
-      now += 5 * 60_000;
-      o.at(now);
-      await o.batch(busy(now, 1 + Math.floor(next() * 8)));
-      expect(o.live()).toEqual(await o.counted());
-    }
+    /** A batch every five minutes, each followed by the check that the live counts are the store's. */
+    const busyFor = async (batches: number) => {
+      for (let i = 0; i < batches; i++) {
+        now += 5 * 60_000;
+        o.at(now);
+        await o.batch(busy(now, 1 + Math.floor(next() * 8)));
+        expect(o.live()).toEqual(await o.counted());
+      }
+    };
+    await busyFor(60);
     // 60 batches, and not one question of the store among them.
     expect(o.asked).toHaveBeenCalledTimes(1);
 
@@ -122,14 +126,8 @@ describe('the live hub\'s votes', () => {
     o.at(now);
     await o.batch(COUNTERS.map((c) => vote(c, now)));
     expect(o.asked).toHaveBeenCalledTimes(3);
-    expect(o.live()[counterKey(REF)]).toEqual((await o.counted())[counterKey(REF)]);
     expect(o.live()).toEqual(await o.counted());
-    for (let i = 0; i < 30; i++) {
-      now += 5 * 60_000;
-      o.at(now);
-      await o.batch(busy(now, 1 + Math.floor(next() * 8)));
-      expect(o.live()).toEqual(await o.counted());
-    }
+    await busyFor(30);
     expect(o.asked).toHaveBeenCalledTimes(3);
     // Something was counted, and left out: the figures above are not all empty by accident.
     expect(Object.values(await o.counted()).some((faces) => Object.keys(faces).length > 0)).toBe(true);
