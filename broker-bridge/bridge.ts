@@ -86,6 +86,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
         alerts.event(e);
       },
       onOnline: (ref) => void notices.counterOnline(ref).catch((err: unknown) => log.error({ err }, 'notices not re-sent')),
+      // A batch's votes reach the hub before its rows: the views it sends count them.
+      onVotes: (votes) => hub.votesAdded(votes),
       onCounter: (r) => {
         hub.counterChanged(r);
         if (opts.alertChecks !== 'manual') alerts.soon();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Store } from './store/types.ts';
+import type { SettingStore } from './store/types.ts';
 
 /**
  * Whether a store holds the demo's made-up history (`okienko start` writes it into a fresh data
@@ -18,7 +18,7 @@ export type DemoMark = z.infer<typeof DemoMark>;
  * The store's mark, set now to `initial` where it has none (the first start decides, for good):
  * null when this store is not the demo's.
  */
-export async function demoMark(store: Store, initial: DemoMark | null = null): Promise<DemoMark | null> {
+export async function demoMark(store: SettingStore, initial: DemoMark | null = null): Promise<DemoMark | null> {
   const value = await store.setting(DEMO_SETTING, () => (initial ? JSON.stringify(initial) : NOT_DEMO));
   if (value === NOT_DEMO) return null;
   // Anything else is the demo's: a mark that does not read is still a mark (then no history is

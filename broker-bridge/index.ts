@@ -3,7 +3,7 @@
 export { startBridge, type Bridge, type BridgeOptions } from './bridge.ts';
 export { startEmbeddedBroker, type EmbeddedBroker } from './broker/broker.ts';
 export { PasswordFile, bridgeUsername, counterUsername, mosquittoAcl, hashSecret, verifySecret, HASH_ITERATIONS } from './broker/credentials.ts';
-export type { Store, WriteOp } from './store/types.ts';
+export type { CounterStore, EventStore, SettingStore, Store, WriteOp } from './store/types.ts';
 export { SqliteStore } from './store/sqlite.ts';
 export { PostgresStore } from './store/postgres.ts';
 export { projectEvent } from './ingest/projection.ts';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { demoMark, projectEvent, type DemoMark, type Store, type WriteOp } from '@okienko/broker-bridge';
+import { demoMark, projectEvent, type CounterStore, type DemoMark, type EventStore, type SettingStore, type WriteOp } from '@okienko/broker-bridge';
 import { demoCounters, demoHistory, type SimFleetOptions } from '@okienko/sim';
 
 /** Events per transaction while the history is written: a few commits for four weeks of an office. */
@@ -16,7 +16,7 @@ const BATCH = 2000;
  *
  * Returns what the simulated counters need to go on after it, or undefined without a history.
  */
-export async function prepareDemo(store: Store, opts: { now: number; timeZone: string; counters: number; seed?: number; log: Logger }): Promise<SimFleetOptions['past']> {
+export async function prepareDemo(store: EventStore & CounterStore & SettingStore, opts: { now: number; timeZone: string; counters: number; seed?: number; log: Logger }): Promise<SimFleetOptions['past']> {
   const fresh = (await store.listCounters()).length === 0;
   const initial: DemoMark = { since: opts.now, seed: opts.seed ?? Math.floor(Math.random() * 2 ** 31), counters: opts.counters };
   const mark = await demoMark(store, fresh && opts.counters > 0 ? initial : null);

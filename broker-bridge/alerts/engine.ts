@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { CounterEvent } from '@okienko/protocol';
 import { DEFAULT_RULES, alertConditions, rememberVote, type AlertRules, type RecentVote } from './rules.ts';
 import type { LiveHub } from '../live/hub.ts';
-import type { AlertRecord, Store } from '../store/types.ts';
+import type { AlertRecord, AlertStore } from '../store/types.ts';
 
 /**
  * Runs the alert rules: now and then, and soon after anything changes. New situations are stored
@@ -18,7 +18,7 @@ export class AlertEngine {
   private running: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: AlertStore,
     private readonly hub: LiveHub,
     private readonly log: Logger,
     private readonly onChange: (alert: AlertRecord) => void,

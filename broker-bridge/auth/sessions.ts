@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { SessionEndReason, SessionRecord, Store, UserRecord } from '../store/types.ts';
+import type { SessionEndReason, SessionRecord, UserRecord, UserStore } from '../store/types.ts';
 
 /** A working day: after it, a session ends however busy it was. */
 export const SESSION_MS = 12 * 3_600_000;
@@ -42,7 +42,7 @@ export class Sessions {
   private readonly ended = new EventEmitter();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: UserStore,
     private readonly now: () => number,
     private readonly recheckMs = 15_000,
   ) {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { SCHEMA_BY_KIND, parseTopic, type Availability, type CounterEvent, type CounterRef, type CounterState, type ParsedTopic } from '@okienko/protocol';
 import { acceptsAsIs, type AcceptsAsIs } from './accepts.ts';
 import { effectiveTime, projectAvailability, projectEvent, projectState } from './projection.ts';
-import { counterKey, type CounterRow, type Store, type WriteOp, type WriteResult } from '../store/types.ts';
+import { counterKey, type CounterRow, type EventStore, type VotesAdded, type WriteOp, type WriteResult, type Written } from '../store/types.ts';
 
 export const REJECT_REASONS = ['unknown_topic', 'payload_too_large', 'invalid_json', 'invalid_payload', 'topic_mismatch'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -51,6 +51,8 @@ interface Valid {
 export interface IngestListener {
   onEvent(event: CounterEvent, receivedAt: number): void;
   onCounter(row: CounterRow): void;
+  /** The votes a batch added (Written.votes), told before its counters' rows (onCounter). */
+  onVotes?(votes: readonly VotesAdded[]): void;
   /** A counter has just come online (it was offline or unknown). */
   onOnline?(ref: CounterRef): void;
   /** Events went missing on the way from a counter: ask it to re-send its state. */
@@ -72,7 +74,7 @@ export class Ingest {
   private readonly topics = new Map<string, ParsedTopic>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: EventStore,
     private readonly listener: IngestListener,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
@@ -93,7 +95,7 @@ export class Ingest {
     const ops: WriteOp[] = [];
     for (const c of classified) if ('op' in c) ops.push(c.op);
     let outcomes: Outcome[] | null = null;
-    const committed = (results: WriteResult[]): void => {
+    const committed = ({ results, votes }: Written): void => {
       let next = 0;
       // Each counter's view goes to the live stream once per batch, as the batch left it.
       const rows = new Map<string, CounterRow>();
@@ -107,12 +109,13 @@ export class Ingest {
         this.count(messages[i]!, outcome);
         return outcome;
       });
+      if (votes.length > 0) this.listener.onVotes?.(votes);
       for (const row of rows.values()) this.listener.onCounter(row);
     };
     if (ops.length > 0) await this.store.write(ops, { ordered, committed });
     else {
       ordered?.();
-      committed([]);
+      committed({ results: [], votes: [] });
     }
     return outcomes!;
   }
@@ -187,9 +190,8 @@ export class Ingest {
           op: {
             kind: 'event',
             event,
-            text: asSent ? text : undefined,
             // Invalid UTF-8 was decoded to U+FFFD: then only the text is the JSON.
-            bytes: asSent && isUtf8(payload) ? payload : undefined,
+            raw: asSent ? { text, bytes: isUtf8(payload) ? payload : undefined } : undefined,
             times: {
               receivedAt,
               effectiveAt(previous) {

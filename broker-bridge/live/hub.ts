@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { startOfDay, type CounterEvent, type CounterView } from '@okienko/protocol';
+import { startOfDay, type CounterEvent, type CounterRef, type CounterView } from '@okienko/protocol';
 import { fleetStatus } from '../ingest/projection.ts';
-import { counterKey, type AlertRecord, type CounterRow, type Store } from '../store/types.ts';
+import { counterKey, type AlertRecord, type CounterRow, type CounterStore, type EventStore, type VotesAdded } from '../store/types.ts';
 
 export type LiveMessage =
   | { type: 'counter'; counter: CounterView }
@@ -39,10 +39,29 @@ function stateView(row: CounterRow, feedbackToday: CounterView['feedbackToday'] 
   return view;
 }
 
-/** Fans changes out to every connected dashboard. Libraries emit; the HTTP layer writes. */
+/** What the hub reads of the store: the counters' rows, and today's votes when it does not hold them. */
+export type HubStore = Pick<CounterStore, 'listCounters'> & Pick<EventStore, 'feedbackCounts'>;
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Fans changes out to every connected dashboard. Libraries emit; the HTTP layer writes.
+ *
+ * Today's votes per counter are kept here and added up from each batch's own (`votesAdded`,
+ * `Written.votes`): asking the store after every batch was a query per batch on the ingest path
+ * (a round trip to PostgreSQL). The store is asked for a counter's count only when the hub does
+ * not hold it — its first change since the bridge started or since the office's midnight, which
+ * forgets them all — and by every snapshot (a dashboard connecting, a metrics scrape), which
+ * shows the store's count and keeps it.
+ *
+ * With several bridges on one store each hub hears only its own batches' votes: a counter's live
+ * count is then the store's as this hub last asked (its first change today, or the last snapshot)
+ * plus this bridge's own votes since — the other bridges' show at the next snapshot, never as a
+ * count going down. (Hearing the other bridges' changes is the city-scale issue's.)
+ */
 export class LiveHub extends EventEmitter<{ message: [LiveMessage]; error: [Error] }> {
   constructor(
-    private readonly store: Store,
+    private readonly store: HubStore,
     private readonly timeZone: string,
     private readonly now: () => number = Date.now,
   ) {
@@ -59,10 +78,62 @@ export class LiveHub extends EventEmitter<{ message: [LiveMessage]; error: [Erro
     return this.dayStart.start;
   }
 
-  /** Each row's view with today's votes: one vote query for them all. */
-  private async views(rows: readonly CounterRow[]): Promise<CounterView[]> {
-    const votes = await this.store.feedbackCounts(rows, this.today());
-    return rows.map((row) => stateView(row, votes.get(counterKey(row)) ?? {}));
+  /**
+   * Today's votes per face of the counters held, by counterKey: the day they are of, and each
+   * counter's record, never changed in place (a view sent out may still hold it) — a vote makes
+   * a new one.
+   */
+  private votes = { day: -1, of: new Map<string, Record<string, number>>() };
+  /** Vote queries in flight: each notes the counters that were given votes while it was out. */
+  private readonly asking = new Set<Set<string>>();
+
+  /** Today's votes held, forgotten at the office's midnight: the new day's are asked for afresh. */
+  private held(): Map<string, Record<string, number>> {
+    const day = this.today();
+    if (day !== this.votes.day) this.votes = { day, of: new Map() };
+    return this.votes.of;
+  }
+
+  /**
+   * A batch's votes (Written.votes), told at its commit before its rows: added to the counters
+   * held, where they count today — in an hour from midnight on, as `feedbackCounts` counts them.
+   * A counter not held gets them from the store when it is asked for.
+   */
+  votesAdded(added: readonly VotesAdded[]): void {
+    const held = this.held();
+    const from = this.votes.day - (this.votes.day % HOUR_MS);
+    for (const v of added) {
+      if (v.hour < from) continue;
+      const key = counterKey(v);
+      for (const meanwhile of this.asking) meanwhile.add(key);
+      const counts = held.get(key);
+      if (counts === undefined) continue;
+      const face = String(v.face);
+      held.set(key, { ...counts, [face]: (counts[face] ?? 0) + v.n });
+    }
+  }
+
+  /**
+   * Today's votes of these counters from the store, one query for them all. Each answer is held
+   * unless the counter was given votes while it was out: whether the answer counts those is not
+   * known (PostgreSQL may have read before or after their commit), and held without them it
+   * would miss them all day, so the counter is asked again at its next change. Votes heard of
+   * after the answer are not in it: SQLite answers at once, and PostgreSQL's reply to a commit
+   * goes out as it becomes visible, well before a read begun later has answered.
+   */
+  private async ask(refs: readonly CounterRef[]): Promise<Map<string, Record<string, number>>> {
+    const held = this.held();
+    const day = this.votes.day;
+    const meanwhile = new Set<string>();
+    this.asking.add(meanwhile);
+    try {
+      const counts = await this.store.feedbackCounts(refs, day);
+      // Past midnight meanwhile, the answer is of a day gone: shown with its views, not held.
+      if (held === this.votes.of) for (const [key, c] of counts) if (!meanwhile.has(key)) held.set(key, c);
+      return counts;
+    } finally {
+      this.asking.delete(meanwhile);
+    }
   }
 
   /**
@@ -74,8 +145,11 @@ export class LiveHub extends EventEmitter<{ message: [LiveMessage]; error: [Erro
     return (await this.store.listCounters()).map((row) => stateView(row));
   }
 
+  /** Every counter with today's votes as the store has them (one vote query for them all). */
   async snapshot(): Promise<CounterView[]> {
-    return this.views(await this.store.listCounters());
+    const rows = await this.store.listCounters();
+    const votes = await this.ask(rows);
+    return rows.map((row) => stateView(row, votes.get(counterKey(row)) ?? {}));
   }
 
   /** Rows changed since the last flush, by counter: the latest row of each. */
@@ -85,8 +159,8 @@ export class LiveHub extends EventEmitter<{ message: [LiveMessage]; error: [Erro
 
   /**
    * A counter's row moved on: its view goes to every dashboard. The rows changed in one tick (a
-   * batch's counters) share one vote query — one per counter was a round trip each to
-   * PostgreSQL, the most of its queries per batch.
+   * batch's counters) go out together, with the votes held; those not held share one vote query
+   * — one per counter was a round trip each to PostgreSQL, the most of its queries per batch.
    */
   counterChanged(row: CounterRow): void {
     if (this.changed.size === 0) queueMicrotask(() => this.flush());
@@ -94,8 +168,15 @@ export class LiveHub extends EventEmitter<{ message: [LiveMessage]; error: [Erro
   }
 
   private flush(): void {
-    const views = this.views([...this.changed.values()]);
+    const rows = [...this.changed.values()];
     this.changed.clear();
+    const held = this.held();
+    // Each view's votes as held now, as the batch left them; only those not held are asked for.
+    const votes = rows.map((row) => held.get(counterKey(row)));
+    const missing = rows.filter((_row, i) => votes[i] === undefined);
+    const viewsOf = (asked?: Map<string, Record<string, number>>): CounterView[] =>
+      rows.map((row, i) => stateView(row, votes[i] ?? asked?.get(counterKey(row)) ?? {}));
+    const views = missing.length === 0 ? Promise.resolve(viewsOf()) : this.ask(missing).then(viewsOf);
     // Its failure is reported below, in turn; until then it must not count as unhandled (which
     // ends the process) while an earlier query is still out.
     views.catch(() => {});

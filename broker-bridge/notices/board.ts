@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { counterTopic, type CounterNotices, type CounterRef, type NoticeRequest, type NoticeView } from '@okienko/protocol';
-import type { NoticeRecord, Store } from '../store/types.ts';
+import type { CounterStore, NoticeRecord, NoticeStore } from '../store/types.ts';
 
 /** Publishes a retained message (QoS 1); resolves once the broker has it. */
 export type RetainedPublisher = (topic: string, payload: string) => Promise<void>;
@@ -21,7 +21,7 @@ export class NoticeBoard {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: NoticeStore & Pick<CounterStore, 'listCounters'>,
     private readonly publish: RetainedPublisher,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,

@@ -1,6 +1,5 @@
 import type { CounterRef } from '@okienko/protocol';
-import { counterKey as key, type CounterRow, type EventWrite, type WriteOp, type WriteResult } from './types.ts';
-
+import { counterKey as key, type CounterRow, type EventWrite, type VotesAdded, type WriteOp, type WriteResult } from './types.ts';
 
 /**
  * A batch of writes worked out in memory, in order, the same for every store: each counter's row
@@ -42,28 +41,21 @@ export interface PlannedEvent {
   effectiveAt: number;
 }
 
-/** Votes to add to one counter's hour and face (misuse-flagged votes are not counted). */
-export interface PlannedVotes {
-  site: string;
-  counter: string;
-  hour: number;
-  face: number;
-  n: number;
-}
-
 /**
  * For stores that write a batch as a few multi-row statements: the rows read beforehand, the ids
  * already stored looked up beforehand, and everything worked out here — which events are new
  * (also against each other within the batch), the votes per hour, and the counters' final rows.
+ * The votes are both what the store adds to its hourly counts and what the batch's write gives
+ * back (`Written.votes`): the live hub adds the same figures up, so it never disagrees with them.
  */
 export function planWrites(
   ops: readonly WriteOp[],
   read: (ref: CounterRef) => CounterRow | null,
   alreadyStored: ReadonlySet<string>,
-): { results: WriteResult[]; changed: CounterRow[]; events: PlannedEvent[]; votes: PlannedVotes[] } {
+): { results: WriteResult[]; changed: CounterRow[]; events: PlannedEvent[]; votes: VotesAdded[] } {
   const stored = new Set(alreadyStored);
   const events: PlannedEvent[] = [];
-  const votes = new Map<string, PlannedVotes>();
+  const votes = new Map<string, VotesAdded>();
   const { results, changed } = planBatch(ops, read, (op, receivedAt, effectiveAt) => {
     const event = op.event;
     const id = event.id.toLowerCase();

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CounterRef } from '@okienko/protocol';
-import { counterKey, eventJson, type CounterRow, type EventWrite, type WriteOp, type WriteResult } from './types.ts';
+import { counterKey, eventJson, type CounterRow, type EventWrite, type WriteOp, type Written } from './types.ts';
 import { batchRefs, planWrites, type PlannedEvent } from './batch.ts';
 
 const EVENT_COLUMNS = 'id, site, counter, seq, type, at, clock_synced, received_at, effective_at, face, flagged, payload';
@@ -60,7 +60,7 @@ const UNIQUE_VIOLATION = '23505';
  * costs — one at a time this was eight per event — and under the locks each also waits its turn
  * on a busy bridge's event loop: the next batch waits for all of them.
  */
-export async function writeBatch(db: pg.PoolClient, ops: readonly WriteOp[], locked: () => void = () => {}): Promise<WriteResult[]> {
+export async function writeBatch(db: pg.PoolClient, ops: readonly WriteOp[], locked: () => void = () => {}): Promise<Written> {
   const refs = batchRefs(ops);
   // Every bridge takes its counters' locks in the same (hash) order, so two bridges never wait on
   // each other in a circle; a hash shared by two counters is the same lock, taken once. Then the
@@ -117,7 +117,7 @@ export async function writeBatch(db: pg.PoolClient, ops: readonly WriteOp[], loc
       ],
     });
   }
-  return results;
+  return { results, votes: v };
 }
 
 /** Which of these ids are stored already (none asked: no round trip). */
@@ -140,7 +140,7 @@ const TIMES_ROOM = 64;
  * with no backslash to double, and no tab, newline or carriage return to escape.
  */
 function copyBytes(op: EventWrite): Buffer | undefined {
-  const b = op.bytes;
+  const b = op.raw?.bytes;
   if (!b || b.includes(0x5c) || b.includes(0x09) || b.includes(0x0a) || b.includes(0x0d)) return undefined;
   return b;
 }
@@ -154,7 +154,7 @@ function copyLines(ops: readonly WriteOp[]): Map<EventWrite, CopyLine> {
     const json = copyBytes(op);
     lines.set(op, {
       head: `${e.id}\t${copyText(e.site)}\t${copyText(e.counter)}\t${e.seq}\t${e.type}\t${e.at}\t${e.clockSynced ? 't' : 'f'}\t`,
-      tail: `\t${feedback ? e.face : NULL}\t${feedback ? (e.flagged ? 't' : 'f') : NULL}\t${json ? '' : copyJson(eventJson(op), op.text !== undefined)}`,
+      tail: `\t${feedback ? e.face : NULL}\t${feedback ? (e.flagged ? 't' : 'f') : NULL}\t${json ? '' : copyJson(eventJson(op), op.raw !== undefined)}`,
       json,
     });
   }

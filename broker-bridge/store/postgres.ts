@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import { counterKey, type AlertCondition, type AlertFilter, type AlertRecord, type CounterRow, type EventFilter, type EventTimes, type Projector, type RecordedEvent, type Store, type StoredEvent, type WriteHooks, type WriteOp, type WriteResult, type NoticeRecord, type SessionEndReason, type SessionRecord, type UserRecord } from './types.ts';
+import { counterKey, type AlertCondition, type AlertFilter, type AlertRecord, type CounterRow, type EventFilter, type Store, type StoredEvent, type WriteHooks, type WriteOp, type Written, type NoticeRecord, type SessionEndReason, type SessionRecord, type UserRecord } from './types.ts';
 import { writeBatch } from './postgres-batch.ts';
 import { SESSION_KEPT_MS, alertRecord, alertWhere, noticeRecord, sessionRecord, userRecord } from './records.ts';
 
@@ -124,21 +124,12 @@ export class PostgresStore implements Store {
     return store;
   }
 
-  async write(ops: readonly WriteOp[], hooks: WriteHooks = {}): Promise<WriteResult[]> {
-    if (ops.length === 0) return [];
+  async write(ops: readonly WriteOp[], hooks: WriteHooks = {}): Promise<Written> {
+    if (ops.length === 0) return { results: [], votes: [] };
     // PostgreSQL's COMMIT returns once durable (synchronous_commit on): committed is durable here.
-    const results = await this.transaction((db) => writeBatch(db, ops, () => hooks.ordered?.()));
-    hooks.committed?.(results);
-    return results;
-  }
-
-  async recordEvent(event: CounterEvent, times: EventTimes, project: Projector): Promise<RecordedEvent> {
-    const [r] = await this.write([{ kind: 'event', event, times, project }]);
-    return r as RecordedEvent;
-  }
-
-  async updateCounter(ref: CounterRef, project: Projector): Promise<CounterRow | null> {
-    return (await this.write([{ kind: 'counter', ref, project }]))[0]!.row;
+    const written = await this.transaction((db) => writeBatch(db, ops, () => hooks.ordered?.()));
+    hooks.committed?.(written);
+    return written;
   }
 
   async getCounter(site: string, counter: string): Promise<CounterRow | null> {

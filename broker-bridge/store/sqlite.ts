@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CounterEvent, type CounterRef } from '@okienko/protocol';
-import { counterKey, eventJson, type AlertCondition, type AlertFilter, type AlertRecord, type CounterRow, type EventFilter, type EventTimes, type Projector, type RecordedEvent, type Store, type StoredEvent, type WriteHooks, type WriteOp, type WriteResult, type NoticeRecord, type SessionEndReason, type SessionRecord, type UserRecord } from './types.ts';
+import { counterKey, eventJson, type AlertCondition, type AlertFilter, type AlertRecord, type CounterRow, type EventFilter, type Store, type StoredEvent, type WriteHooks, type WriteOp, type Written, type NoticeRecord, type SessionEndReason, type SessionRecord, type UserRecord } from './types.ts';
 import { SESSION_KEPT_MS, alertRecord, alertWhere, noticeRecord, sessionRecord, userRecord, type AlertRow, type NoticeRow, type SessionRow, type UserRow } from './records.ts';
 import { batchRefs, planWrites, type PlannedEvent } from './batch.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
@@ -178,12 +178,12 @@ export class SqliteStore implements Store {
     };
   }
 
-  async write(ops: readonly WriteOp[], hooks: WriteHooks = {}): Promise<WriteResult[]> {
+  async write(ops: readonly WriteOp[], hooks: WriteHooks = {}): Promise<Written> {
     this.check();
     // Read, worked out in memory (batch.ts, as for PostgreSQL), then written: one statement per
     // event, one per counter and one per hour and face voted, all in one transaction whose write
     // lock covers the reads.
-    const results = this.db.transaction(() => {
+    const written = this.db.transaction((): Written => {
       const refs = batchRefs(ops);
       // Every id looked up: in-process the lookup costs less than a savepoint to insert without it
       // (PostgreSQL's batch looks up only the unsure, postgres-batch.ts; here that measured slower).
@@ -197,14 +197,14 @@ export class SqliteStore implements Store {
       for (const e of events) this.insertSync(e);
       for (const v of votes) this.stmts.countVotes.run(v.site, v.counter, v.hour, v.face, v.n);
       for (const row of changed) this.stmts.putCounter.run(row.site, row.counter, JSON.stringify(row));
-      return results;
+      return { results, votes };
     })();
     // Shown first, then the next batch may go (one writer: committed is in its place), so the
     // live stream hears of batches in the order they were committed.
-    hooks.committed?.(results);
+    hooks.committed?.(written);
     hooks.ordered?.();
     await this.durable();
-    return results;
+    return written;
   }
 
   /** After a commit: resolves once it is on the disk (FULL), at once otherwise. */
@@ -215,14 +215,6 @@ export class SqliteStore implements Store {
   /** A failed sync leaves the store failed: no write is taken that could not be made durable. */
   private check(): void {
     if (this.walSync?.failure) throw this.walSync.failure;
-  }
-
-  async recordEvent(event: CounterEvent, times: EventTimes, project: Projector): Promise<RecordedEvent> {
-    return (await this.write([{ kind: 'event', event, times, project }]))[0] as RecordedEvent;
-  }
-
-  async updateCounter(ref: CounterRef, project: Projector): Promise<CounterRow | null> {
-    return (await this.write([{ kind: 'counter', ref, project }]))[0]!.row;
   }
 
   async getCounter(site: string, counter: string): Promise<CounterRow | null> {

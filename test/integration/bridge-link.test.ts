@@ -8,7 +8,7 @@ import { counterTopic, ConfigError } from '@okienko/protocol';
 import { SqliteStore, startBridge, type Bridge, type WriteOp } from '@okienko/broker-bridge';
 import { BridgeLink } from '../../broker-bridge/ingest/mqtt-link.ts';
 import { type Message } from '../../broker-bridge/ingest/ingest.ts';
-import { type WriteHooks, type WriteResult } from '../../broker-bridge/store/types.ts';
+import { type WriteHooks, type Written } from '../../broker-bridge/store/types.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { waitFor } from '../helpers/net.ts';
 import { REF, feedback } from '../helpers/messages.ts';
@@ -26,7 +26,7 @@ const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-link-')
 /** A store whose next `failures` batches fail, as a full disk or a lost database would. */
 class FlakyStore extends SqliteStore {
   failures = 0;
-  override async write(ops: readonly WriteOp[], hooks?: WriteHooks): Promise<WriteResult[]> {
+  override async write(ops: readonly WriteOp[], hooks?: WriteHooks): Promise<Written> {
     if (this.failures > 0) {
       this.failures -= 1;
       throw new Error('disk I/O error');

@@ -8,6 +8,7 @@ import { LiveHub } from '../../broker-bridge/live/hub.ts';
 import { projectAvailability, projectState } from '../../broker-bridge/ingest/projection.ts';
 import { type AlertRecord, type CounterRow } from '../../broker-bridge/store/types.ts';
 import { REF, availability, feedback, stateChange } from '../helpers/messages.ts';
+import { updateCounter } from '../helpers/store-writes.ts';
 
 // Every situation happens twice here: raised, cleared, raised again — and never twice while it lasts.
 
@@ -35,7 +36,7 @@ function office() {
     store,
     engine,
     at: (ms: number) => void (now = ms),
-    set: (ref: CounterRef, patch: Partial<CounterRow>) => store.updateCounter(ref, (r) => ({ ...(r ?? row(ref)), ...patch })),
+    set: (ref: CounterRef, patch: Partial<CounterRow>) => updateCounter(store, ref, (r) => ({ ...(r ?? row(ref)), ...patch })),
     /** One check (twice: a second check in the same situation must change nothing), then what changed. */
     check: async (): Promise<string[]> => {
       await engine.check();
@@ -79,7 +80,7 @@ describe('each alert, each time its situation arises (engine and store together)
       // The hours close both; their events arrive before the retained states that carry inHours.
       for (const [i, ref] of [REF, OTHER].entries()) {
         const closing: CounterEvent = { ...stateChange(2 + day * 10 + i, 'closed'), ...ref, at: t + 1000, cause: 'schedule' } as CounterEvent;
-        await o.store.updateCounter(ref, (r) => projectEvent(r, closing, t + 1000));
+        await updateCounter(o.store, ref, (r) => projectEvent(r, closing, t + 1000));
         expect(await o.check(), `day ${day + 1}, after ${ref.counter} closed`).toEqual([]);
       }
     }
@@ -122,9 +123,9 @@ describe('each alert, each time its situation arises (engine and store together)
     await o.set(OTHER, {});
     await o.set(REF, { clockSynced: false });
     expect(await o.check()).toEqual(['raised clock_unsynced okienko-1']);
-    await o.store.updateCounter(REF, (r) => projectAvailability(r, availability('offline', 'boot-1'), T));
+    await updateCounter(o.store, REF, (r) => projectAvailability(r, availability('offline', 'boot-1'), T));
     expect(await o.check()).toEqual(['cleared clock_unsynced okienko-1']); // offline within its grace: nothing else
-    await o.store.updateCounter(REF, (r) => projectAvailability(r, availability('online', 'boot-2'), T + 30_000));
+    await updateCounter(o.store, REF, (r) => projectAvailability(r, availability('online', 'boot-2'), T + 30_000));
     o.at(T + 30_000);
     expect(await o.check()).toEqual(['raised clock_unsynced okienko-1']);
     expect(await o.alerts('clock_unsynced')).toHaveLength(2);
@@ -135,8 +136,8 @@ describe('each alert, each time its situation arises (engine and store together)
     await o.set(OTHER, {});
     await o.set(REF, {});
     const state = (clockSynced: boolean, at: number): CounterState => ({ v: 1, ...REF, status: 'available', since: T, clerk: anna, notice: null, seq: 1, at, clockSynced, scale: 4 });
-    const booted = (bootId: string, at: number) => o.store.updateCounter(REF, (r) => projectAvailability(r, availability('online', bootId), at));
-    const said = (clockSynced: boolean, at: number) => o.store.updateCounter(REF, (r) => projectState(r, state(clockSynced, at), at));
+    const booted = (bootId: string, at: number) => updateCounter(o.store, REF, (r) => projectAvailability(r, availability('online', bootId), at));
+    const said = (clockSynced: boolean, at: number) => updateCounter(o.store, REF, (r) => projectState(r, state(clockSynced, at), at));
     // A boot: unsynchronised for a minute, then NTP answers. Nothing, ever.
     await booted('boot-1', T);
     await said(false, T);
@@ -155,7 +156,7 @@ describe('each alert, each time its situation arises (engine and store together)
     o.at(boot2 + DEFAULT_RULES.clockGraceMs + 1);
     expect(await o.check()).toEqual(['raised clock_unsynced okienko-1']);
     // It reboots, still unsynchronised: cleared while offline, back at once (still unsynchronised is not new).
-    await o.store.updateCounter(REF, (r) => projectAvailability(r, availability('offline', 'boot-2'), boot2 + 10 * MIN));
+    await updateCounter(o.store, REF, (r) => projectAvailability(r, availability('offline', 'boot-2'), boot2 + 10 * MIN));
     o.at(boot2 + 10 * MIN);
     expect(await o.check()).toEqual(['cleared clock_unsynced okienko-1']);
     await booted('boot-3', boot2 + 10 * MIN + 20_000);
@@ -178,30 +179,30 @@ describe('each alert, each time its situation arises (engine and store together)
     await o.set(OTHER, {});
     // Quiet for ten minutes (no message), then it reboots: away for 20 s, well within the grace.
     await o.set(REF, { lastSeen: T - 10 * MIN });
-    await o.store.updateCounter(REF, (r) => projectAvailability(r, availability('offline', 'boot-1'), T));
+    await updateCounter(o.store, REF, (r) => projectAvailability(r, availability('offline', 'boot-1'), T));
     o.at(T + 1000);
     expect(await o.check()).toEqual([]);
-    await o.store.updateCounter(REF, (r) => projectAvailability(r, availability('online', 'boot-2'), T + 20_000));
+    await updateCounter(o.store, REF, (r) => projectAvailability(r, availability('online', 'boot-2'), T + 20_000));
     o.at(T + 5 * MIN);
     expect(await o.check()).toEqual([]); // back within the grace: nothing, ever
 
     // A real outage: raised once past the grace, however long it lasts, even if its will comes again.
     const down = T + 10 * MIN;
-    await o.store.updateCounter(REF, (r) => projectAvailability(r, availability('offline', 'boot-2'), down));
+    await updateCounter(o.store, REF, (r) => projectAvailability(r, availability('offline', 'boot-2'), down));
     o.at(down + DEFAULT_RULES.offlineGraceMs);
     expect(await o.check()).toEqual([]);
     o.at(down + DEFAULT_RULES.offlineGraceMs + 1);
     expect(await o.check()).toEqual(['raised offline okienko-1']);
-    await o.store.updateCounter(REF, (r) => projectAvailability(r, availability('offline', 'boot-2'), down + 5 * MIN)); // redelivered, retained
+    await updateCounter(o.store, REF, (r) => projectAvailability(r, availability('offline', 'boot-2'), down + 5 * MIN)); // redelivered, retained
     o.at(down + 10 * MIN);
     expect(await o.check()).toEqual([]);
-    await o.store.updateCounter(REF, (r) => projectAvailability(r, availability('online', 'boot-3'), down + 11 * MIN));
+    await updateCounter(o.store, REF, (r) => projectAvailability(r, availability('online', 'boot-3'), down + 11 * MIN));
     o.at(down + 11 * MIN);
     expect(await o.check()).toEqual(['cleared offline okienko-1']);
 
     // The next outage past the grace: a second alert.
     const again = T + 30 * MIN;
-    await o.store.updateCounter(REF, (r) => projectAvailability(r, availability('offline', 'boot-3'), again));
+    await updateCounter(o.store, REF, (r) => projectAvailability(r, availability('offline', 'boot-3'), again));
     o.at(again + 2 * MIN);
     expect(await o.check()).toEqual(['raised offline okienko-1']);
     expect((await o.alerts('offline')).map((a) => [a.raisedAt, a.clearedAt])).toEqual([[down + DEFAULT_RULES.offlineGraceMs + 1, down + 11 * MIN], [again + 2 * MIN, null]]);
@@ -230,7 +231,7 @@ describe('two bridges sharing the stream and the store', () => {
     const raised: AlertRecord[] = [];
     const engine = () => new AlertEngine(store, new LiveHub(store, 'Europe/Warsaw', () => now), pino({ level: 'silent' }), (a) => a.clearedAt === null && raised.push(a), DEFAULT_RULES, () => now);
     const [a, b] = [engine(), engine()];
-    await store.updateCounter(REF, () => row(REF));
+    await updateCounter(store, REF, () => row(REF));
     // The broker hands votes 1, 3, 5 to one bridge and 2, 4 to the other (a shared subscription).
     for (const seq of [1, 3, 5]) a.event(feedback(seq, { face: 1 }));
     for (const seq of [2, 4]) b.event(feedback(seq, { face: 4 }));

@@ -7,6 +7,7 @@ import { DEFAULT_RULES, alertConditions, rememberVote } from '../../broker-bridg
 import { LiveHub } from '../../broker-bridge/live/hub.ts';
 import { type AlertRecord } from '../../broker-bridge/store/types.ts';
 import { REF, feedback } from '../helpers/messages.ts';
+import { updateCounter } from '../helpers/store-writes.ts';
 
 const T = Date.UTC(2026, 10, 20, 9, 0);
 const clerk = { id: 'k1', name: 'Anna Nowak' };
@@ -68,7 +69,7 @@ describe('the alert engine', () => {
     const engine = new AlertEngine(store, hub, pino({ level: 'silent' }), (a) => changes.push(a), DEFAULT_RULES, () => now);
     const votes = [1, 2, 3].map((seq) => feedback(seq, { face: 1 }));
     for (const v of votes) engine.event(v);
-    await store.updateCounter(REF, () => ({ ...counter(), bootId: 'b', status: 'available' }) as never);
+    await updateCounter(store, REF, () => ({ ...counter(), bootId: 'b', status: 'available' }) as never);
     await engine.check();
     await engine.check(); // the same situation: no second alert
     expect(changes.map((a) => [a.kind, a.clearedAt])).toEqual([['unhappy_run', null]]);

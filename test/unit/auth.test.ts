@@ -10,6 +10,7 @@ import { LiveHub } from '../../broker-bridge/live/hub.ts';
 import { NoticeBoard } from '../../broker-bridge/notices/board.ts';
 import { buildHttp } from '../../broker-bridge/http/server.ts';
 import { hashPassword, verifyPassword } from '../../broker-bridge/auth/passwords.ts';
+import { updateCounter } from '../helpers/store-writes.ts';
 
 const log = pino({ level: 'silent' });
 let app: FastifyInstance;
@@ -135,7 +136,7 @@ describe('dashboard login', () => {
     // Provisioned: okienko-9 never seen, okienko-1 seen (it sent its state); the bridge's own user is no counter.
     expect((await device({ site: 'ratusz', counter: 'okienko-1' })).statusCode).toBe(201);
     new PasswordFile(passwordFile).set('okienko-bridge');
-    await store.updateCounter({ site: 'ratusz', counter: 'okienko-1' }, () => ({ site: 'ratusz', counter: 'okienko-1', status: 'available', online: true, bootId: null, clerk: null, since: now, notice: null, seq: 1, scale: 4, lastSeen: now, panelUrl: null, version: null }));
+    await updateCounter(store, { site: 'ratusz', counter: 'okienko-1' }, () => ({ site: 'ratusz', counter: 'okienko-1', status: 'available', online: true, bootId: null, clerk: null, since: now, notice: null, seq: 1, scale: 4, lastSeen: now, panelUrl: null, version: null }));
     const listed = await app.inject({ url: '/api/devices/credentials', headers: { cookie: admin.cookie } });
     expect(listed.json()).toEqual([
       { site: 'ratusz', counter: 'okienko-1', seen: true },

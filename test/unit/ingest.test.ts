@@ -18,7 +18,7 @@ beforeEach(() => {
   hub = new LiveHub(store, 'Europe/Warsaw');
   live = [];
   hub.on('message', (m) => live.push(m));
-  ingest = new Ingest(store, { onEvent: (e, at) => hub.eventStored(e, at), onCounter: (r) => hub.counterChanged(r) }, log);
+  ingest = new Ingest(store, { onEvent: (e, at) => hub.eventStored(e, at), onVotes: (v) => hub.votesAdded(v), onCounter: (r) => hub.counterChanged(r) }, log);
 });
 
 describe('Ingest', () => {

@@ -5,6 +5,7 @@ import { NoticeBoard } from '../../broker-bridge/notices/board.ts';
 import { projectAvailability } from '../../broker-bridge/ingest/projection.ts';
 import { CounterNotices } from '@okienko/protocol';
 import { availability } from '../helpers/messages.ts';
+import { updateCounter } from '../helpers/store-writes.ts';
 
 const T0 = Date.UTC(2026, 10, 23, 8, 0);
 
@@ -12,7 +13,7 @@ const T0 = Date.UTC(2026, 10, 23, 8, 0);
 async function board() {
   const store = new SqliteStore(':memory:');
   for (const counter of ['okienko-1', 'okienko-2']) {
-    await store.updateCounter({ site: 'ratusz', counter }, (row) => projectAvailability(row, { ...availability('online', 'b'), counter }, T0));
+    await updateCounter(store, { site: 'ratusz', counter }, (row) => projectAvailability(row, { ...availability('online', 'b'), counter }, T0));
   }
   let now = T0;
   const published: { topic: string; texts: string[] | null }[] = [];

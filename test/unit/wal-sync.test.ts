@@ -9,6 +9,7 @@ import { Ingest } from '../../broker-bridge/ingest/ingest.ts';
 import { WalSync, fileSync } from '../../broker-bridge/store/wal-sync.ts';
 import { REF, buf, feedback } from '../helpers/messages.ts';
 import { heldDisk } from '../helpers/held-disk.ts';
+import { recordEvent } from '../helpers/store-writes.ts';
 
 const settled = async (p: Promise<unknown>): Promise<boolean> => {
   let done = false;
@@ -99,15 +100,15 @@ describe('SQLite FULL: committed at once, durable after the WAL sync', () => {
 
   it('refuses every write after a failed sync, with the reason', async () => {
     const store = new SqliteStore(tmpDb(), { synchronous: 'FULL', syncWal: () => Promise.reject(Object.assign(new Error('EIO'), { code: 'EIO' })) });
-    await expect(store.recordEvent(feedback(1), { receivedAt: 1, effectiveAt: 1 }, (r) => r)).rejects.toThrow(/EIO/);
-    await expect(store.recordEvent(feedback(2), { receivedAt: 1, effectiveAt: 1 }, (r) => r)).rejects.toThrow(/did not confirm/);
+    await expect(recordEvent(store, feedback(1), { receivedAt: 1, effectiveAt: 1 }, (r) => r)).rejects.toThrow(/EIO/);
+    await expect(recordEvent(store, feedback(2), { receivedAt: 1, effectiveAt: 1 }, (r) => r)).rejects.toThrow(/did not confirm/);
     await store.close();
   });
 
   it('does not sync at NORMAL: a crash of the bridge is survived by the OS, a power cut is not', async () => {
     const disk = heldDisk();
     const store = new SqliteStore(tmpDb(), { synchronous: 'NORMAL', syncWal: disk.sync });
-    await store.recordEvent(feedback(1), { receivedAt: 1, effectiveAt: 1 }, (r) => r);
+    await recordEvent(store, feedback(1), { receivedAt: 1, effectiveAt: 1 }, (r) => r);
     expect(disk.calls).toEqual([]);
     await store.close();
   });
