@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { ALL_TOPICS, counterTopic, type CounterCommand } from '@okienko/protocol';
 import { buildHttp } from './http/server.ts';
-import { Ingest } from './ingest/ingest.ts';
+import { Ingest, type Prepared } from './ingest/ingest.ts';
 import { AlertEngine } from './alerts/engine.ts';
 import type { AlertRules } from './alerts/rules.ts';
 import { LiveHub } from './live/hub.ts';
@@ -60,7 +60,7 @@ export interface Bridge {
   ingest: Ingest;
   hub: LiveHub;
   http: FastifyInstance;
-  link: BridgeLink;
+  link: BridgeLink<Prepared>;
   store: Store;
   alerts: AlertEngine;
   notices: NoticeBoard;
@@ -112,17 +112,20 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       protocolVersion: opts.mqtt.protocolVersion,
       filter: opts.mqtt.sharedGroup ? `$share/${opts.mqtt.sharedGroup}/${ALL_TOPICS}` : ALL_TOPICS,
       tls: { ca: opts.mqtt.ca },
-      onArrival: (m) => ingest.prepare(m),
     },
-    async (messages) => {
-      // The next batch may go once this one holds its place (WriteHooks.ordered); the broker's
-      // acknowledgement waits for `durable`.
-      let ordered!: () => void;
-      const isOrdered = new Promise<void>((resolve) => (ordered = resolve));
-      const durable = ingest.handleBatch(messages, ordered).then(() => {});
-      // A store that fails before that rejects `durable` first.
-      await Promise.race([isOrdered, durable]);
-      return { durable };
+    {
+      // Validated as each arrives (see Ingest.prepare), kept by the link in its place.
+      arrived: (topic, payload) => ingest.prepare(topic, payload),
+      async batch(deliveries) {
+        // The next batch may go once this one holds its place (WriteHooks.ordered); the broker's
+        // acknowledgement waits for `durable`.
+        let ordered!: () => void;
+        const isOrdered = new Promise<void>((resolve) => (ordered = resolve));
+        const durable = ingest.handlePrepared(deliveries, ordered).then(() => {});
+        // A store that fails before that rejects `durable` first.
+        await Promise.race([isOrdered, durable]);
+        return { durable };
+      },
     },
     log,
   );

@@ -34,12 +34,20 @@ const ACCEPTS = Object.fromEntries(Object.entries(SCHEMA_BY_KIND).map(([kind, sc
 export interface Message {
   topic: string;
   payload: Buffer;
-  /** Set by Ingest.prepare as the message arrives; handleBatch validates any message without it. */
-  prepared?: Prepared;
 }
 
-/** A message's validation outcome, worked out before its batch is stored (opaque outside). */
+/** A message's validation outcome, worked out by Ingest.prepare before its batch is stored (opaque outside). */
 export type Prepared = Outcome | Valid;
+
+/**
+ * Messages in arrival order as parallel arrays, each with what `prepare` made of it as it
+ * arrived (the MQTT link's batch: no object per message).
+ */
+export interface PreparedBatch {
+  readonly topics: readonly string[];
+  readonly payloads: readonly Buffer[];
+  readonly arrivals: readonly Prepared[];
+}
 
 /** A message that passed validation: the write it asks for, and the event when it is one. */
 interface Valid {
@@ -91,7 +99,14 @@ export class Ingest {
    * holds its place, the next may be handled (WriteHooks.ordered).
    */
   async handleBatch(messages: readonly Message[], ordered?: () => void): Promise<Outcome[]> {
-    const classified = messages.map((m) => m.prepared ?? this.classify(m.topic, m.payload));
+    const topics = messages.map((m) => m.topic);
+    const payloads = messages.map((m) => m.payload);
+    return this.handlePrepared({ topics, payloads, arrivals: messages.map((m) => this.classify(m.topic, m.payload)) }, ordered);
+  }
+
+  /** handleBatch for messages validated as they arrived (`prepare`): the MQTT link's batches. */
+  async handlePrepared(batch: PreparedBatch, ordered?: () => void): Promise<Outcome[]> {
+    const classified = batch.arrivals;
     const ops: WriteOp[] = [];
     for (const c of classified) if ('op' in c) ops.push(c.op);
     let outcomes: Outcome[] | null = null;
@@ -106,7 +121,7 @@ export class Ingest {
           outcome = this.finish(c, r);
           if (r.row) rows.set(counterKey(r.row), r.row);
         }
-        this.count(messages[i]!, outcome);
+        this.count(batch.topics[i]!, batch.payloads[i]!, outcome);
         return outcome;
       });
       if (votes.length > 0) this.listener.onVotes?.(votes);
@@ -127,14 +142,14 @@ export class Ingest {
    * (PostgreSQL: a one-row read took 9 ms, the whole batch longer than all of its work). Taken
    * message by message as the socket delivers them, the work comes in small pieces.
    */
-  prepare(m: Message): void {
-    m.prepared = this.classify(m.topic, m.payload);
+  prepare(topic: string, payload: Buffer): Prepared {
+    return this.classify(topic, payload);
   }
 
-  private count(m: Message, outcome: Outcome): void {
+  private count(topic: string, payload: Buffer, outcome: Outcome): void {
     if (outcome.kind === 'rejected') {
       this.rejected[outcome.reason] += 1;
-      this.log.warn({ topic: m.topic, reason: outcome.reason, detail: outcome.detail, bytes: m.payload.length }, 'rejected message');
+      this.log.warn({ topic, reason: outcome.reason, detail: outcome.detail, bytes: payload.length }, 'rejected message');
     } else if (outcome.kind === 'duplicate') {
       this.duplicates += 1;
     } else if (outcome.kind === 'stored') {

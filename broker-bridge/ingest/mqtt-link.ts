@@ -4,8 +4,10 @@ import { EventEmitter } from 'node:events';
 import mqttPacket, { type IPublishPacket, type Packet } from 'mqtt-packet';
 import type { Logger } from 'pino';
 import { ConfigError } from '@okienko/protocol';
-import type { Message } from './ingest.ts';
 import { FrameReader, type PublishFrame } from './mqtt-frames.ts';
+import { Arrived, pubacks, type Batch, type Receiver } from './deliveries.ts';
+
+export type { Deliveries, Receiver } from './deliveries.ts';
 
 export interface BridgeLinkOptions {
   /** mqtt://host:port or mqtts://host:port (tcp:// and ssl:// too). */
@@ -19,23 +21,8 @@ export interface BridgeLinkOptions {
   /** For mqtts: the office's own CA, when the broker's certificate is not signed by a public one. */
   tls?: { ca?: Buffer | undefined; rejectUnauthorized?: boolean | undefined } | undefined;
   keepaliveSeconds?: number;
-  /** Most messages stored in one transaction. */
+  /** Most messages in one batch. */
   maxBatch?: number;
-  /** Called with each message as it arrives, before it waits for its batch. */
-  onArrival?: (message: Message) => void;
-}
-
-/**
- * Stores a batch. Resolves once the next batch may be stored after it (committed, or holding its
- * counters' locks) — either durable already (nothing returned) or with `durable`, which resolves
- * once it is committed and on the disk. The broker's acknowledgement waits for that.
- */
-export type BatchHandler = (messages: Message[]) => Promise<void | { durable: Promise<void> }>;
-
-interface Received extends Message {
-  generation: number;
-  qos: number;
-  messageId: number | undefined;
 }
 
 interface Outgoing {
@@ -51,28 +38,30 @@ const MAX_OUTGOING = 10_000;
 const NO_EXPIRY = 0xffffffff;
 
 /**
- * The bridge's one connection to the broker: a QoS 1 subscriber that acknowledges each message
- * only after it is committed, and that commits many at once.
+ * The bridge's one connection to the broker: a QoS 1 subscriber that hands what arrives to its
+ * receiver in batches and acknowledges a batch only when the receiver says it is durable (for the
+ * bridge: committed and synced). A transport: it knows topics, payloads and packet ids, nothing
+ * of what the receiver makes of them (`T`, kept unread in each message's place).
  *
  * Why not MQTT.js here: its client hands incoming publishes to `handleMessage` one at a time and
  * reads the next only after the previous one's PUBACK, so an ack-after-commit bridge on MQTT.js
  * pays a whole commit (an fsync) per message — that capped durable ingest at a tenth of the
- * broker's rate. Here every publish that has arrived is taken, stored in one transaction, and
- * then acknowledged in arrival order (MQTT requires PUBACKs in order). The broker bounds what is
- * in flight (MQTT 5 Receive Maximum; Mosquitto's max_inflight_messages for 3.1.1). Device code
- * keeps MQTT.js: it sends, it does not consume a stream.
+ * broker's rate. Here every publish that has arrived is taken as one batch (the bridge stores it
+ * in one transaction) and then acknowledged in arrival order (MQTT requires PUBACKs in order).
+ * The broker bounds what is in flight (MQTT 5 Receive Maximum; Mosquitto's max_inflight_messages
+ * for 3.1.1). Device code keeps MQTT.js: it sends, it does not consume a stream.
  *
  * Commands to counters go out on the same connection (QoS 1, re-sent after a reconnect until the
  * broker has them): Mosquitto with use_username_as_clientid would make a second connection of
  * the same user take this one's session over.
  */
-export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [Error] }> {
+export class BridgeLink<T> extends EventEmitter<{ connect: []; close: []; error: [Error] }> {
   connected = false;
   /** Batches committed, and messages in them: the mean batch size shows the group commit at work. */
   readonly stats = { batches: 0, messages: 0 };
   private socket: net.Socket | null = null;
   private generation = 0;
-  private pending: Received[] = [];
+  private readonly pending = new Arrived<T>();
   private busy = false;
   /** Batches committed, waiting for their sync before their PUBACKs, in order. */
   private acking: Promise<void> = Promise.resolve();
@@ -89,7 +78,7 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
 
   constructor(
     private readonly opts: BridgeLinkOptions,
-    private readonly handler: BatchHandler,
+    private readonly receiver: Receiver<T>,
     private readonly log: Logger,
   ) {
     super();
@@ -237,24 +226,26 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
       this.log.warn({ topic: p.topic }, 'QoS 2 publish ignored: the bridge subscribes at QoS 1');
       return;
     }
-    const received: Received = { topic: p.topic, payload: p.payload, qos: p.qos, messageId: p.messageId, generation };
-    this.opts.onArrival?.(received);
-    this.pending.push(received);
-    if (this.pending.length >= HIGH_WATER) this.socket?.pause();
+    const arrival = this.receiver.arrived(p.topic, p.payload);
+    // QoS 1 always carries a packet id, QoS 0 never: only QoS 1 is acknowledged.
+    this.pending.push(p.topic, p.payload, arrival, p.qos === 1 && p.messageId !== undefined ? p.messageId : -1);
+    if (this.pending.size >= HIGH_WATER) this.socket?.pause();
     this.scheduleDrain();
   }
 
   private scheduleDrain(): void {
-    if (this.busy || this.pending.length === 0) return;
+    if (this.busy || this.pending.size === 0) return;
     this.busy = true;
     // One turn of the event loop first: whatever the socket already holds joins this batch.
     setImmediate(() => void this.drain());
   }
 
   private async drain(): Promise<void> {
-    const batch = this.pending.splice(0, this.opts.maxBatch ?? 1000);
+    // All of this connection: what is pending is dropped when its connection closes, before the
+    // next one opens.
+    const batch = this.pending.take(this.opts.maxBatch ?? 1000, this.generation);
     try {
-      const durable = (await this.handler(batch))?.durable ?? Promise.resolve();
+      const durable = (await this.receiver.batch(batch))?.durable ?? Promise.resolve();
       // In its place: the next batch may be stored while this one commits or syncs. PUBACKs wait
       // for each batch's `durable` in turn, so they keep the order the publishes came in, as MQTT
       // requires.
@@ -263,7 +254,7 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
       this.failed(err, batch);
     }
     this.busy = false;
-    if (this.socket?.isPaused() && this.pending.length < HIGH_WATER / 2) this.socket.resume();
+    if (this.socket?.isPaused() && this.pending.size < HIGH_WATER / 2) this.socket.resume();
     if (this.closed) {
       this.idle?.();
       this.idle = null;
@@ -272,30 +263,20 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
     this.scheduleDrain();
   }
 
-  private acknowledge(batch: readonly Received[]): void {
+  private acknowledge(batch: Batch<T>): void {
     this.stats.batches += 1;
-    this.stats.messages += batch.length;
-    const acks = batch.filter((m) => m.qos === 1 && m.generation === this.generation && m.messageId !== undefined);
-    if (acks.length > 0 && this.socket && !this.socket.destroyed) {
-      // A PUBACK is four bytes, in 3.1.1 and in 5 alike (success, no properties: MQTT 5 §3.4.2.1
-      // leaves both out), written here for the whole batch: packet by packet through
-      // mqtt-packet it was a buffer and an options object per message.
-      const out = Buffer.allocUnsafe(acks.length * 4);
-      for (let i = 0; i < acks.length; i++) {
-        out[i * 4] = 0x40;
-        out[i * 4 + 1] = 2;
-        out.writeUInt16BE(acks[i]!.messageId!, i * 4 + 2);
-      }
-      this.socket.write(out);
-    }
+    this.stats.messages += batch.ids.length;
+    if (batch.generation !== this.generation || !this.socket || this.socket.destroyed) return;
+    const out = pubacks(batch.ids);
+    if (out) this.socket.write(out);
   }
 
   /** Nothing of this batch is acknowledged; dropping the connection makes the broker re-send it all. */
-  private failed(err: unknown, batch: readonly Received[]): void {
+  private failed(err: unknown, batch: Batch<T>): void {
     // Already dropped for an earlier batch: this connection's messages come again anyway.
-    if (batch[0] && batch[0].generation !== this.generation) return;
-    this.log.error({ err, messages: batch.length }, 'store failed; not acknowledging, reconnecting so the broker re-sends');
-    this.pending = [];
+    if (batch.ids.length > 0 && batch.generation !== this.generation) return;
+    this.log.error({ err, messages: batch.ids.length }, 'store failed; not acknowledging, reconnecting so the broker re-sends');
+    this.pending.clear();
     this.socket?.destroy();
   }
 
@@ -305,7 +286,7 @@ export class BridgeLink extends EventEmitter<{ connect: []; close: []; error: [E
     this.connected = false;
     this.stopPing();
     // Unacknowledged messages of this connection come again on the next one.
-    this.pending = [];
+    this.pending.clear();
     if (was) this.emit('close');
     if (this.closed) return;
     const delay = this.backoffMs * (0.5 + Math.random());

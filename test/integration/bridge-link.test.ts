@@ -7,7 +7,6 @@ import { pino } from 'pino';
 import { counterTopic, ConfigError } from '@okienko/protocol';
 import { SqliteStore, startBridge, type Bridge, type WriteOp } from '@okienko/broker-bridge';
 import { BridgeLink } from '../../broker-bridge/ingest/mqtt-link.ts';
-import { type Message } from '../../broker-bridge/ingest/ingest.ts';
 import { type WriteHooks, type Written } from '../../broker-bridge/store/types.ts';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { waitFor } from '../helpers/net.ts';
@@ -108,9 +107,12 @@ describe('the bridge link (real Mosquitto)', () => {
     // The first batch is held, as a slow disk would hold it, until the broker has every message.
     const link = new BridgeLink(
       { url: mosq.url, clientId: `link-batch-${version}`, protocolVersion: version, filter: `okienko/v1/${REF.site}/#` },
-      async (messages: Message[]) => {
-        batches.push(messages.length);
-        if (batches.length === 1) await held;
+      {
+        arrived: () => null,
+        async batch(deliveries) {
+          batches.push(deliveries.topics.length);
+          if (batches.length === 1) await held;
+        },
       },
       silent,
     );
@@ -147,7 +149,7 @@ describe('the bridge link (real Mosquitto)', () => {
   });
 
   it('holds a command while the broker is down and delivers it after', async () => {
-    const link = new BridgeLink({ url: mosq.url, clientId: 'link-outgoing', protocolVersion: 4, filter: 'okienko/v1/none/#' }, async () => {}, silent);
+    const link = new BridgeLink({ url: mosq.url, clientId: 'link-outgoing', protocolVersion: 4, filter: 'okienko/v1/none/#' }, { arrived: () => null, batch: async () => {} }, silent);
     link.on('error', () => {});
     const connected = new Promise<void>((r) => link.once('connect', () => r()));
     link.start();
@@ -167,6 +169,6 @@ describe('the bridge link (real Mosquitto)', () => {
   });
 
   it('refuses a WebSocket URL with the fix', () => {
-    expect(() => new BridgeLink({ url: 'ws://broker:9001', clientId: 'x', protocolVersion: 4, filter: '#' }, async () => {}, silent)).toThrow(ConfigError);
+    expect(() => new BridgeLink({ url: 'ws://broker:9001', clientId: 'x', protocolVersion: 4, filter: '#' }, { arrived: () => null, batch: async () => {} }, silent)).toThrow(ConfigError);
   });
 });

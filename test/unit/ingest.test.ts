@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { CounterView, counterTopic } from '@okienko/protocol';
 import { SqliteStore } from '@okienko/broker-bridge';
-import { Ingest, type Message } from '../../broker-bridge/ingest/ingest.ts';
+import { Ingest } from '../../broker-bridge/ingest/ingest.ts';
 import { LiveHub, type LiveMessage } from '../../broker-bridge/live/hub.ts';
 import { REF, availability, buf, feedback, stateChange } from '../helpers/messages.ts';
 
@@ -62,9 +62,7 @@ describe('Ingest', () => {
   it('keeps topics parsed within a bound, and judges a topic the same before and after they are dropped', async () => {
     const gossip = 'okienko/v1/ratusz/okienko-1/gossip';
     const judged = (topic: string, payload: Buffer) => {
-      const m: Message = { topic, payload };
-      ingest.prepare(m);
-      return (m.prepared as { kind?: string; reason?: string }).reason ?? 'valid';
+      return (ingest.prepare(topic, payload) as { kind?: string; reason?: string }).reason ?? 'valid';
     };
     expect([judged(gossip, buf(feedback(1))), judged(eventTopic, buf(feedback(1)))]).toEqual(['unknown_topic', 'valid']);
     // Topics no counter uses, enough to drop what is kept more than once.
@@ -173,10 +171,9 @@ describe('Ingest', () => {
     const arrivedAt = now;
     const good = { topic: eventTopic, payload: buf(feedback(1, { clockSynced: false })) };
     const bad = { topic: eventTopic, payload: Buffer.from('{nope') };
-    timed.prepare(good);
-    timed.prepare(bad);
+    const arrivals = [timed.prepare(good.topic, good.payload), timed.prepare(bad.topic, bad.payload)];
     now += 5_000;
-    const [stored, rejected] = await timed.handleBatch([good, bad]);
+    const [stored, rejected] = await timed.handlePrepared({ topics: [good.topic, bad.topic], payloads: [good.payload, bad.payload], arrivals });
     expect(stored!.kind).toBe('stored');
     expect(rejected).toMatchObject({ kind: 'rejected', reason: 'invalid_json' });
     expect(timed.rejected.invalid_json).toBe(1);
