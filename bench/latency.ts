@@ -115,7 +115,7 @@ async function ourLatency(base: Omit<LoadRequest, 'mode'>, synchronous: 'FULL' |
   const received = new Map<string, number>();
   const abort = new AbortController();
   await readSse(
-    `${bridge.base}/api/stream`,
+    `${bridge.base}/api/stream?events=true`,
     (event, data) => {
       if (event !== 'event') return;
       const { event: e } = JSON.parse(data) as { event: { counter: string; seq: number } };

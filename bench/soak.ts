@@ -39,7 +39,7 @@ export async function soakFigures(opts: { counters: number; minutes: number; per
   let measuring = false;
   try {
     await readSse(
-      `${bridge.base}/api/stream`,
+      `${bridge.base}/api/stream?events=true`,
       (event, data) => {
         if (event !== 'event' || !measuring) return;
         latencies.push(Date.now() - (JSON.parse(data) as { event: CounterEvent }).event.at);

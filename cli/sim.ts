@@ -2,7 +2,7 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
-import { SimLoadRequest, apiError, type ApiError, type SimLoadStats } from '@okienko/protocol';
+import { SimLoadRequest, replyError, type ApiError, type SimLoadStats } from '@okienko/protocol';
 import { buildDashboard, DASHBOARD_DIST } from '@okienko/dashboard';
 import { SimFleet, demoCounters, registerSimRoutes, startLoad } from '@okienko/sim';
 import { host, logLevel, mqttCa, mqttClientSettings, mqttPassword, port, positiveInt, type Command } from './options.ts';
@@ -36,8 +36,8 @@ export const simCommand: Command = {
     // Load and fault runs change the rate (0 stops it) without restarting thousands of counters.
     app.post('/sim/api/load', async (req, reply): Promise<SimLoadStats | ApiError> => {
       const body = SimLoadRequest.safeParse(req.body);
-      if (!fleet) return reply.code(503).send(apiError('sim_starting', 'the counters are still starting'));
-      if (!body.success) return reply.code(400).send(apiError('bad_load', 'pressesPerMinute: a number from 0 to 600'));
+      if (!fleet) return replyError(reply, 'sim_starting', 'the counters are still starting');
+      if (!body.success) return replyError(reply, 'bad_load', 'pressesPerMinute: a number from 0 to 600');
       const before = load?.stats ?? { presses: 0, refused: 0 };
       load?.stop();
       load = body.data.pressesPerMinute > 0 ? startLoad(fleet, body.data.pressesPerMinute) : null;

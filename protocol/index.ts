@@ -9,3 +9,4 @@ export * from './errors.ts';
 export * from './api.ts';
 export * from './api-errors.ts';
 export * from './sessions.ts';
+export * from './api-error-schema.ts';

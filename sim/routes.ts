@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isButtonId, type ButtonId } from '@okienko/hardware';
 import { OutboxDiskFullError, OutboxFullError } from '@okienko/device';
-import { apiError, faceLabels, type ApiErrorCode, type PanelView, type SimFleetRow } from '@okienko/protocol';
+import { faceLabels, replyError, type ApiErrorCode, type PanelView, type SimFleetRow } from '@okienko/protocol';
 
 /** What an action refuses, with the code and the message its reply carries. */
 type Problem = [ApiErrorCode, string];
@@ -49,9 +49,9 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
   );
 
   app.get<{ Params: { site: string; counter: string } }>('/sim/:site/:counter', async (req, reply) => {
-    if (!fleet.get(req.params.site, req.params.counter)) return reply.code(404).send(apiError('no_sim_counter', `no simulated counter ${req.params.site}/${req.params.counter}`));
+    if (!fleet.get(req.params.site, req.params.counter)) return replyError(reply, 'no_sim_counter', `no simulated counter ${req.params.site}/${req.params.counter}`);
     const file = path.join(dashboardDir, 'panel.html');
-    if (!fs.existsSync(file)) return reply.code(503).send(apiError('not_built', 'the dashboard is not built: run `npx okienko build`'));
+    if (!fs.existsSync(file)) return replyError(reply, 'not_built', 'the dashboard is not built: run `npx okienko build`');
     return reply.type('text/html; charset=utf-8').send(fs.readFileSync(file));
   });
 
@@ -63,13 +63,13 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
   app.get('/sim/api/memory', async () => memoryReport());
   app.get<{ Params: { site: string; counter: string } }>('/sim/api/:site/:counter', async (req, reply) => {
     const c = fleet.get(req.params.site, req.params.counter);
-    if (!c) return reply.code(404).send(apiError('no_sim_counter', `no simulated counter ${req.params.site}/${req.params.counter}`));
+    if (!c) return replyError(reply, 'no_sim_counter', `no simulated counter ${req.params.site}/${req.params.counter}`);
     return view(c);
   });
 
   app.get<{ Params: { site: string; counter: string } }>('/sim/api/:site/:counter/stream', (req, reply) => {
     const c = fleet.get(req.params.site, req.params.counter);
-    if (!c) return reply.code(404).send(apiError('no_sim_counter', `no simulated counter ${req.params.site}/${req.params.counter}`));
+    if (!c) return replyError(reply, 'no_sim_counter', `no simulated counter ${req.params.site}/${req.params.counter}`);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
@@ -94,12 +94,12 @@ export function registerSimRoutes(app: FastifyInstance, fleet: FleetLookup, dash
   const act = (name: string, action: (c: SimCounter, body: Params['Body']) => Problem | Promise<void>) =>
     app.post<Params>(`/sim/api/:site/:counter/${name}`, async (req, reply) => {
       const c = fleet.get(req.params.site, req.params.counter);
-      if (!c) return reply.code(404).send(apiError('no_sim_counter', `no simulated counter ${req.params.site}/${req.params.counter}`));
+      if (!c) return replyError(reply, 'no_sim_counter', `no simulated counter ${req.params.site}/${req.params.counter}`);
       try {
         const problem = await action(c, req.body ?? {});
-        if (problem) return reply.code(400).send(apiError(problem[0], problem[1]));
+        if (problem) return replyError(reply, problem[0], problem[1]);
       } catch (err) {
-        if (err instanceof OutboxFullError || err instanceof OutboxDiskFullError) return reply.code(503).send(apiError(err.code, err.message));
+        if (err instanceof OutboxFullError || err instanceof OutboxDiskFullError) return replyError(reply, err.code, err.message);
         throw err;
       }
       return { ok: true, lastSeq: c.device.outbox.lastSeq, pending: c.device.outbox.size, status: c.device.machineState.status };

@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LoginRequest, Role, roleMay, type Me, type SessionView } from '@okienko/protocol';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LoginRequest, Role, replyError, roleMay, type Me, type SessionView } from '@okienko/protocol';
 import { LoginLimiter, hashPassword, newPassword, parseCookies, requiredRole, verifyPassword } from '../auth/passwords.ts';
 import { SESSION_MS, Sessions, type Session } from '../auth/sessions.ts';
 import type { SessionRecord, Store } from '../store/types.ts';
+import { shared } from './plugin.ts';
 
 const SESSION_COOKIE = 'okienko_session';
 const CSRF_COOKIE = 'okienko_csrf';
@@ -30,9 +31,12 @@ declare module 'fastify' {
  * `x-csrf-token` (the session cookie is SameSite=Strict as well). Pages without a session go to
  * the login page; API calls get 401. Sessions live in the store (sessions.ts), so a logout, a
  * new password or role and a removed user end them on every bridge at the next request.
- * Returns the sessions, so the live stream can end with its session.
+ * The sessions are given, so the live stream can end with its session. Shared (plugin.ts): the
+ * guard's hook and `req.session` reach every route; registered after helmet, so a 401 or a
+ * redirect to the login page carries the security headers too.
  */
-export function registerAuth(app: FastifyInstance, opts: AuthOptions, sessions = new Sessions(opts.store, opts.now ?? Date.now, opts.sessionRecheckMs)): Sessions {
+export const authPlugin = shared<AuthOptions & { sessions: Sessions }>(async (app, opts) => {
+  const { sessions } = opts;
   const now = opts.now ?? Date.now;
   const limiter = new LoginLimiter();
   // Checked when a username is unknown, so a wrong name costs as long as a wrong password.
@@ -44,28 +48,28 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions, sessions =
     req.session = await sessions.check(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
     if (!needed) return;
     if (!req.session) {
-      if (req.url.startsWith('/api/') || req.method !== 'GET') return reply.code(401).send({ error: 'login_required', message: 'sign in at /login' });
+      if (req.url.startsWith('/api/') || req.method !== 'GET') return replyError(reply, 'login_required', 'sign in at /login');
       return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`);
     }
     // The same rule the dashboard hides by (protocol/roles.ts).
-    if (!roleMay(req.session.role, needed)) return reply.code(403).send({ error: 'forbidden', message: `needs the ${needed} role` });
+    if (!roleMay(req.session.role, needed)) return replyError(reply, 'forbidden', `needs the ${needed} role`);
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers['x-csrf-token'] !== req.session.csrf) {
-      return reply.code(403).send({ error: 'csrf', message: 'missing or wrong x-csrf-token' });
+      return replyError(reply, 'csrf', 'missing or wrong x-csrf-token');
     }
   });
 
   app.post('/api/auth/login', async (req, reply) => {
     const body = LoginRequest.safeParse(req.body);
-    if (!body.success) return reply.code(400).send({ error: 'bad_login', message: 'username and password are required' });
+    if (!body.success) return replyError(reply, 'bad_login', 'username and password are required');
     const keys = [`user:${body.data.username}`, `ip:${req.ip}`];
     if (limiter.blocked(keys, now())) {
-      return reply.code(429).header('retry-after', '900').send({ error: 'too_many_attempts', message: 'too many failed logins; try again in 15 minutes' });
+      return replyError(reply.header('retry-after', '900'), 'too_many_attempts', 'too many failed logins; try again in 15 minutes');
     }
     const user = await opts.store.getUser(body.data.username);
     const ok = user ? await verifyPassword(body.data.password, user.passwordHash) : (await verifyPassword(body.data.password, await decoy), false);
     if (!user || !ok) {
       limiter.failed(keys, now());
-      return reply.code(401).send({ error: 'bad_login', message: 'wrong username or password' });
+      return replyError(reply, 'bad_login', 'wrong username or password');
     }
     limiter.succeeded(keys);
     // A new session for every login, never the one the browser came with (session fixation);
@@ -97,7 +101,7 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions, sessions =
     const me = req.session!;
     const other = req.query.all === 'true' ? undefined : (req.query.user ?? me.username);
     if (other !== me.username && me.role !== 'admin') {
-      return reply.code(403).send({ error: 'forbidden', message: "needs the admin role to see another user's sessions; leave out user and all to see your own" });
+      return replyError(reply, 'forbidden', "needs the admin role to see another user's sessions; leave out user and all to see your own");
     }
     return (await sessions.list(other)).map((r) => sessionView(r, me));
   });
@@ -107,7 +111,7 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions, sessions =
     // Not an admin: only one's own; a session of someone else's is "not found", not "forbidden".
     const ended = await sessions.end(me.role === 'admin' ? { id: req.params.id } : { id: req.params.id, username: me.username }, 'ended');
     if (ended.length === 0) {
-      return reply.code(404).send({ error: 'no_such_session', message: 'no live session of yours has this id: it has ended already, or reload the list of sessions' });
+      return replyError(reply, 'no_such_session', 'no live session of yours has this id: it has ended already, or reload the list of sessions');
     }
     // Ending one's own session is a logout: the cookies go too.
     if (req.params.id === me.id) setCookies(req, reply, opts, [`${SESSION_COOKIE}=; HttpOnly`, `${CSRF_COOKIE}=`], 0);
@@ -118,7 +122,7 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions, sessions =
     const role = Role.safeParse(req.body?.role);
     const username = typeof req.body?.username === 'string' ? req.body.username.trim() : '';
     if (!role.success || !USERNAME.test(username)) {
-      return reply.code(400).send({ error: 'bad_user', message: 'username (letters, digits, . _ @ -) and role (viewer, manager, admin) are required' });
+      return replyError(reply, 'bad_user', 'username (letters, digits, . _ @ -) and role (viewer, manager, admin) are required');
     }
     const password = newPassword();
     // An existing user gets a new password (and maybe role): their sessions end, streams too.
@@ -128,16 +132,14 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions, sessions =
 
   app.delete<{ Params: { username: string } }>('/api/users/:username', async (req, reply) => {
     if (req.params.username === req.session!.username) {
-      return reply.code(409).send({ error: 'cannot_remove_self', message: 'an admin cannot remove their own user: sign in as another admin to do it' });
+      return replyError(reply, 'cannot_remove_self', 'an admin cannot remove their own user: sign in as another admin to do it');
     }
     const ended = await opts.store.deleteUser(req.params.username, now());
-    if (ended === null) return reply.code(404).send({ error: 'no_such_user', message: `there is no user "${req.params.username}": check the name` });
+    if (ended === null) return replyError(reply, 'no_such_user', `there is no user "${req.params.username}": check the name`);
     sessions.announce(ended);
     return { ok: true, sessionsEnded: ended.length };
   });
-
-  return sessions;
-}
+}, 'okienko-auth');
 
 function sessionView(r: SessionRecord, me: Session): SessionView {
   return { id: r.id, username: r.username, role: r.role, createdAt: r.createdAt, lastSeen: r.lastSeen, expiresAt: r.expiresAt, userAgent: r.userAgent, address: r.address, current: r.id === me.id };
