@@ -3,8 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { deviceLogger } from '../cli/device-log.ts';
-import { CounterDevice, counterDeviceOptions, machineConfig, systemClock } from '@okienko/device';
+import { CounterDevice, counterDeviceOptions, deviceLogger, machineConfig, systemClock } from '@okienko/device';
 import { createHardware, loadProfile } from '@okienko/hardware';
 
 const [url, pressesArg] = process.argv.slice(2) as [string, string];

@@ -9,7 +9,7 @@ import { CounterDevice, FileOutbox, PI_NODE_FLAGS, counterDeviceOptions, machine
 import { SimulatedHardware } from '@okienko/hardware';
 import type { UnsequencedEvent } from '@okienko/protocol';
 import { figure, percentile, type Figure } from './stats.ts';
-import { DEVICE_BUNDLE, buildDevice, bundleDeviceEntry } from '../cli/build.ts';
+import { DEVICE_BUNDLE, buildDevice, bundleDeviceEntry } from '../build/device-bundle.ts';
 
 // Bundled inside the repository, so they find node_modules as the Pi's install does.
 const built = (name: string) => fileURLToPath(new URL(`./.build/${name}.mjs`, import.meta.url));

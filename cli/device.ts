@@ -3,11 +3,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '@okienko/protocol/errors';
 import type { Logger } from 'pino';
-import { CounterDevice, linkOptions, machineConfigFrom, parseDeviceConfig, systemClock, systemdWatchdog, type DeviceConfig } from '@okienko/device';
+import { CounterDevice, deviceLogger, linkOptions, machineConfigFrom, parseDeviceConfig, systemClock, systemdWatchdog, type DeviceConfig } from '@okienko/device';
 import { checkHardware, createHardware, loadProfile, type SimulatedHardware } from '@okienko/hardware';
 import type { DevicePanel } from './device-panel.ts';
 import { logLevel, type Command } from './options.ts';
-import { deviceLogger } from './device-log.ts';
 import { onShutdown } from './shutdown.ts';
 import { VERSION } from './version.ts';
 

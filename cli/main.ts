@@ -13,7 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   user: { summary: 'dashboard users: the first admin, a new password', load: async () => (await import('./user.ts')).userCommand },
   broker: { summary: 'the embedded MQTT broker alone', load: async () => (await import('./broker.ts')).brokerCommand },
   build: { summary: 'build the dashboard and the JSON Schemas', load: async () => (await import('./build.ts')).buildCommand },
-  bench: { summary: 'run the benchmarks and write bench/results/latest.json', load: async () => (await import('../bench/command.ts')).benchCommand },
+  bench: { summary: 'run the benchmarks and write bench/results/latest.json', load: async () => (await import('./bench.ts')).benchCommand },
 };
 
 function usage(): string {

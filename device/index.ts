@@ -16,3 +16,4 @@ export * from './schedule.ts';
 export * from './node-flags.ts';
 export * from './watchdog.ts';
 export * from './home-assistant.ts';
+export * from './log.ts';

@@ -15,7 +15,7 @@ import {
   formatHhMm,
   newEventId,
 } from '@okienko/protocol';
-import { SCHEMA_DIR, generatedDocuments } from '../../cli/build.ts';
+import { SCHEMA_DIR, generatedDocuments } from '../../build/schemas.ts';
 
 const ref = { site: 'ratusz', counter: 'okienko-1' };
 const clerk = { id: 'k1', name: 'Anna Nowak' };
