@@ -4,6 +4,7 @@ import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
 import { SimLoadRequest, replyError, type ApiError, type SimLoadStats } from '@okienko/protocol';
 import { buildDashboard, DASHBOARD_DIST } from '@okienko/dashboard';
+import { errorsPlugin } from '@okienko/broker-bridge/http-errors';
 import { SimFleet, demoCounters, registerSimRoutes, startLoad } from '@okienko/sim';
 import { host, logLevel, mqttCa, mqttClientSettings, mqttPassword, port, positiveInt, type Command } from './options.ts';
 import { rootLogger } from './log.ts';
@@ -29,6 +30,8 @@ export const simCommand: Command = {
     const log = rootLogger(v.logLevel as string);
     await buildDashboard();
     const app = Fastify();
+    // The panels' API answers errors in the bridge's one shape (protocol/api-errors.ts).
+    await app.register(errorsPlugin, { log });
     let fleet: SimFleet | null = null;
     registerSimRoutes(app, { get: (s, c) => fleet?.get(s, c), list: () => fleet?.list() ?? [] }, DASHBOARD_DIST);
     await app.register(fastifyStatic, { root: DASHBOARD_DIST, prefix: '/' });
