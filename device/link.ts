@@ -1,3 +1,7 @@
+// Over 300 lines on purpose: one MQTT connection's life — connect, the drain of the outbox in
+// order with its window of unacknowledged publishes, the retained state and will, subscriptions
+// (peers, commands, notices), back-off — shares the client and the in-flight window; each part
+// split off would reach into the same two. What is pure lives apart (presence.ts, home-assistant.ts).
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';

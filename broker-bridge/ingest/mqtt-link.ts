@@ -1,3 +1,7 @@
+// Over 300 lines on purpose: the bridge's own MQTT client — connect (TCP or TLS), subscribe, the
+// batch of arrivals and their PUBACKs after the commit, back-pressure, publishes out, reconnect —
+// is one socket's state machine. Its pure parts are apart: frame reading (mqtt-frames.ts) and
+// the batch and its acknowledgements (deliveries.ts).
 import net from 'node:net';
 import tls from 'node:tls';
 import { EventEmitter } from 'node:events';

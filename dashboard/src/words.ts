@@ -5,6 +5,8 @@ import { englishPlural, polishPlural } from './plural.ts';
  * Every word the managers' pages show, Polish first. English must have the same keys (the type
  * says so), so a page never falls back to a key or a half-translated line. Words residents read
  * (states, away reasons, "back at") come from @okienko/protocol/wording, shared with the displays.
+ * Over 300 lines on purpose: one table per language, so a translator checks a page's words in
+ * one place, side by side.
  */
 export const PL = {
   // top bar
