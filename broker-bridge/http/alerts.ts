@@ -2,9 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AlertsQuery, DEFAULT_TIME_ZONE, alertText, describeIssues, isStorableText, replyError } from '@okienko/protocol';
 import { csvTime, toCsv } from '../reports/reports.ts';
 import type { LiveHub } from '../live/hub.ts';
-import type { Store } from '../store/types.ts';
+import type { AlertStore } from '../store/types.ts';
 
-export type AlertsDeps = { store: Store; hub: LiveHub; now: () => number; timeZone?: string | undefined };
+export type AlertsDeps = { store: AlertStore; hub: LiveHub; now: () => number; timeZone?: string | undefined };
 
 /** GET /api/alerts (JSON or CSV) and POST /api/alerts/:id/ack. */
 export const alertsRoutes: FastifyPluginAsync<AlertsDeps> = async (app, deps) => {

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoginRequest, Role, replyError, roleMay, type Me, type SessionView } from '@okienko/protocol';
 import { LoginLimiter, hashPassword, newPassword, parseCookies, requiredRole, verifyPassword } from '../auth/passwords.ts';
 import { SESSION_MS, Sessions, type Session } from '../auth/sessions.ts';
-import type { SessionRecord, Store } from '../store/types.ts';
+import type { SessionRecord, UserStore } from '../store/types.ts';
 import { shared } from './plugin.ts';
 
 const SESSION_COOKIE = 'okienko_session';
@@ -10,7 +10,7 @@ const CSRF_COOKIE = 'okienko_csrf';
 const USERNAME = /^[\p{L}\p{N}._@-]{1,64}$/u;
 
 export interface AuthOptions {
-  store: Store;
+  store: UserStore;
   /** Mark cookies Secure (behind HTTPS). Also set per request when it came over HTTPS. */
   secureCookies?: boolean | undefined;
   /** Real time by default: sessions last a working day of the wall clock. */

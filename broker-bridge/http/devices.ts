@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ID_RULE, isValidId, replyError, type ProvisionedDevice } from '@okienko/protocol';
 import { PasswordFile, counterUsername, principal } from '../broker/credentials.ts';
-import { counterKey, type Store } from '../store/types.ts';
+import { counterKey, type CounterStore } from '../store/types.ts';
 
-export type DevicesDeps = { store: Store; passwordFile?: string | undefined };
+export type DevicesDeps = { store: CounterStore; passwordFile?: string | undefined };
 
 /** POST /api/devices (a counter's broker credentials) and GET /api/devices/credentials. */
 export const devicesRoutes: FastifyPluginAsync<DevicesDeps> = async (app, deps) => {

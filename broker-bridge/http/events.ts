@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { EventsQuery, describeIssues, replyError } from '@okienko/protocol';
-import type { Store } from '../store/types.ts';
+import type { EventStore } from '../store/types.ts';
 
-export type EventsDeps = { store: Store };
+export type EventsDeps = { store: Pick<EventStore, 'listEvents'> };
 
 /** GET /api/events?site&counter&type&from&to&limit: stored events, in time order. */
 export const eventsRoutes: FastifyPluginAsync<EventsDeps> = async (app, { store }) => {

@@ -4,10 +4,10 @@ import fastifyStatic from '@fastify/static';
 import { DEFAULT_TIME_ZONE, replyError, type Office } from '@okienko/protocol';
 import { lobbyView } from '../live/lobby.ts';
 import type { NoticeBoard } from '../notices/board.ts';
-import type { Store } from '../store/types.ts';
+import type { CounterStore } from '../store/types.ts';
 
 export type PagesDeps = {
-  store: Store;
+  store: CounterStore;
   now: () => number;
   notices?: NoticeBoard | undefined;
   dashboardDir?: string | undefined;

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AVAILABILITY_GROUPS, DEFAULT_TIME_ZONE, ReportQuery, describeIssues, isAvailabilityGroup, replyError, type AvailabilityReport } from '@okienko/protocol';
 import { availabilityReport, faceColumns, feedbackReport, toCsv } from '../reports/reports.ts';
-import type { Store } from '../store/types.ts';
+import type { CounterStore, EventStore } from '../store/types.ts';
 
-export type ReportsDeps = { store: Store; now: () => number; timeZone?: string | undefined };
+export type ReportsDeps = { store: EventStore & CounterStore; now: () => number; timeZone?: string | undefined };
 
 const MAX_REPORT_EVENTS = 2_000_000;
 
