@@ -27,6 +27,7 @@ export interface BenchRun {
 }
 
 /** Measure every figure beside its floor in one run, print the report and write the record. */
+// The command exits when this resolves: child processes and Chromium may leave handles open.
 export async function runBench(v: BenchRun): Promise<void> {
   const log = pino({ level: 'warn' });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okienko-bench-'));
@@ -63,5 +64,4 @@ export async function runBench(v: BenchRun): Promise<void> {
     fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   }
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  process.exit(0);
 }

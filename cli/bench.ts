@@ -22,5 +22,6 @@ export const benchCommand: Command = {
       soakMinutes: v.soakMinutes as number,
       soakCounters: v.soakCounters as number,
     });
+    process.exit(0);
   },
 };
